@@ -1,0 +1,109 @@
+package dev.baton.engine.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local Elasticsearch and Kafka, started once per JVM (the run command's, or a test run's)
+ * and stopped with it. Both start in parallel; Elasticsearch is the slow one.
+ */
+public final class LocalServers implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LocalServers.class);
+    private static LocalServers running;
+
+    private final LocalElasticsearch elasticsearch;
+    private final LocalKafka kafka;
+    private final Endpoints endpoints;
+
+    /** Where clients reach the servers. */
+    public record Endpoints(String elasticsearchUri, String kafkaBootstrapServers) {
+    }
+
+    private LocalServers(LocalServersProperties properties) {
+        prepare(properties);
+        Path workDir = properties.workDir().toAbsolutePath();
+        elasticsearch = new LocalElasticsearch(properties.elasticsearch(), workDir, properties.resetData());
+        kafka = new LocalKafka(properties.kafka(), workDir, properties.resetData());
+        CompletableFuture<String> es = CompletableFuture.supplyAsync(elasticsearch::start);
+        CompletableFuture<String> broker = CompletableFuture.supplyAsync(kafka::start);
+        try {
+            endpoints = new Endpoints(es.join(), broker.join());
+        } catch (CompletionException e) {
+            // Whichever started is stopped again: a half-started platform must not linger.
+            es.handle((r, t) -> null).join();
+            broker.handle((r, t) -> null).join();
+            close();
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /**
+     * Starts the servers unless this JVM already did, and returns where they listen.
+     *
+     * @param stopOnJvmExit register a JVM shutdown hook that stops them (tests); the application
+     *                      instead stops them after its own context closed, so its consumers
+     *                      never see the broker vanish under them
+     */
+    public static synchronized Endpoints startOnce(LocalServersProperties properties, boolean stopOnJvmExit) {
+        if (running == null) {
+            LocalServers servers = new LocalServers(properties);
+            if (stopOnJvmExit) {
+                Runtime.getRuntime().addShutdownHook(new Thread(servers::close, "baton-local-servers-stop"));
+            }
+            running = servers;
+        }
+        return running.endpoints;
+    }
+
+    /**
+     * Stops the running Elasticsearch (an outage, for tests of what Baton does without it); its
+     * data and port are kept for {@link #restartElasticsearch()}.
+     */
+    public static synchronized void stopElasticsearch() {
+        requireRunning().elasticsearch.close();
+    }
+
+    /** Starts Elasticsearch again after {@link #stopElasticsearch()}, on the same port with the same data. */
+    public static synchronized void restartElasticsearch() {
+        requireRunning().elasticsearch.start();
+    }
+
+    private static LocalServers requireRunning() {
+        if (running == null) {
+            throw new IllegalStateException("no local servers are running in this JVM");
+        }
+        return running;
+    }
+
+    /** Stops the servers this JVM started (idempotent; also runs from the JVM shutdown hook). */
+    public static synchronized void stopRunning() {
+        if (running != null) {
+            running.close();
+            running = null;
+        }
+    }
+
+    private static void prepare(LocalServersProperties properties) {
+        try {
+            Files.createDirectories(properties.workDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + properties.workDir(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            kafka.close();
+        } catch (RuntimeException e) {
+            log.warn("Stopping local Kafka failed", e);
+        }
+        elasticsearch.close();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.baton.engine.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.engine.testing.IntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpStatus;
+
+/** What an operator sees of a running engine: health, the deployed demo journey, API docs, logins. */
+class PlatformTest extends IntegrationTest {
+    @Autowired ObjectMapper json;
+
+    @Test
+    void healthReportsElasticsearchKafkaAndDatabaseUpWithoutDetailsForAnonymousCallers() throws Exception {
+        JsonNode health = json.readTree(http.getForEntity("/actuator/health", String.class).getBody());
+
+        assertThat(health.path("status").asText()).isEqualTo("UP");
+        for (String component : new String[] {"elasticsearch", "kafka", "db"}) {
+            assertThat(health.path("components").path(component).path("status").asText()).as(component).isEqualTo("UP");
+            assertThat(health.path("components").path(component).has("details")).as(component).isFalse();
+        }
+    }
+
+    @Test
+    void healthShowsDetailsToTheAdmin() throws Exception {
+        JsonNode health = json.readTree(admin().getForEntity("/actuator/health", String.class).getBody());
+
+        assertThat(health.path("components").path("kafka").path("details").path("brokers").asInt()).isPositive();
+        assertThat(health.path("components").path("elasticsearch").path("details").path("number_of_nodes").asInt()).isPositive();
+    }
+
+    @Test
+    void demoJourneyIsDeployedAtBootAndEngineRestNeedsALogin() throws Exception {
+        String definitions = "/engine-rest/process-definition?key=baton-demo-welcome";
+        assertThat(http.getForEntity(definitions, String.class).getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+
+        JsonNode deployed = json.readTree(admin().getForEntity(definitions, String.class).getBody());
+        assertThat(deployed).isNotEmpty();
+        assertThat(deployed.get(0).path("key").asText()).isEqualTo("baton-demo-welcome");
+    }
+
+    @Test
+    void openApiDescribesTheTrackingAndLeadEndpoints() throws Exception {
+        JsonNode api = json.readTree(http.getForEntity("/v3/api-docs", String.class).getBody());
+
+        assertThat(api.path("paths").has("/v1/batch")).isTrue();
+        assertThat(api.path("paths").has("/api/leads/{id}")).isTrue();
+        assertThat(api.path("paths").fieldNames()).toIterable().anyMatch(p -> p.startsWith("/v1/{type"));
+    }
+
+    @Test
+    void consoleNeedsTheAdminLogin() {
+        assertThat(http.getForEntity("/console/index.html", String.class).getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+        assertThat(admin().getForEntity("/console/index.html", String.class).getBody()).contains("Baton");
+    }
+}

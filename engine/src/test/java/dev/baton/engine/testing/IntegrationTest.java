@@ -1,0 +1,99 @@
+package dev.baton.engine.testing;
+
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the full-stack tests: the whole engine on a random port against real Elasticsearch,
+ * Kafka and an in-memory Camunda database. All subclasses share one Spring context (same
+ * properties), and this JVM's run owns its own index prefix and topics.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "baton.local.enabled=false",
+        "spring.datasource.url=jdbc:h2:mem:baton-it;DB_CLOSE_DELAY=-1",
+        "baton.security.admin-password=" + IntegrationTest.ADMIN_PASSWORD,
+        "baton.security.write-key=" + IntegrationTest.WRITE_KEY,
+        "baton.kafka.partitions=3",
+        "baton.tracking.allowed-origins=https://www.example.com",
+        // Leads due a decay review are picked up within a second, so tests wait seconds, not minutes.
+        "baton.scoring.decay-interval=1s"
+})
+public abstract class IntegrationTest {
+    public static final String ADMIN_PASSWORD = "test-admin-password";
+    public static final String WRITE_KEY = "test-write-key";
+    /** Unique per test JVM, so runs sharing servers (e.g. Testcontainers reuse) never see each other's data. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    public static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+
+    @Autowired
+    protected TestRestTemplate http;
+    @Autowired
+    private org.springframework.kafka.core.KafkaAdmin kafkaAdmin;
+    @Autowired
+    private dev.baton.engine.tracking.EventTopics topics;
+    @Autowired
+    private org.springframework.core.env.Environment environment;
+
+    @DynamicPropertySource
+    static void realServers(DynamicPropertyRegistry registry) {
+        registry.add("spring.elasticsearch.uris", () -> TestServers.endpoints().elasticsearchUri());
+        registry.add("spring.kafka.bootstrap-servers", () -> TestServers.endpoints().kafkaBootstrapServers());
+        registry.add("baton.elasticsearch.index-prefix", () -> "test-" + RUN);
+        registry.add("baton.kafka.events-topic", () -> "test-" + RUN + ".events");
+        registry.add("baton.kafka.dead-letter-topic", () -> "test-" + RUN + ".events.dlt");
+        registry.add("spring.kafka.consumer.group-id", () -> "test-" + RUN);
+    }
+
+    /** Progress of Baton's consumer group over the events topic. */
+    protected KafkaProgress kafkaProgress() {
+        return new KafkaProgress(kafkaAdmin.getConfigurationProperties(), topics.eventsTopic(), topics.partitions(),
+                environment.getRequiredProperty("spring.kafka.consumer.group-id"));
+    }
+
+    /** An admin GET of JSON that must succeed. */
+    protected com.fasterxml.jackson.databind.JsonNode getJson(String path) throws Exception {
+        ResponseEntity<String> response = admin().getForEntity(path, String.class);
+        org.assertj.core.api.Assertions.assertThat(response.getStatusCode().is2xxSuccessful())
+                .as(path + " " + response.getBody()).isTrue();
+        return JSON.readTree(response.getBody());
+    }
+
+    /** Waits until the lead exists (the pipeline is asynchronous), and returns its profile. */
+    protected com.fasterxml.jackson.databind.JsonNode awaitLead(String id) throws Exception {
+        return awaitLead(id, lead -> true);
+    }
+
+    /** Waits until the lead exists and is as expected, and returns its profile. */
+    protected com.fasterxml.jackson.databind.JsonNode awaitLead(
+            String id, java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> ready) throws Exception {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+            ResponseEntity<String> response = admin().getForEntity("/api/leads/" + id, String.class);
+            return response.getStatusCode().is2xxSuccessful() && ready.test(JSON.readTree(response.getBody()));
+        });
+        return getJson("/api/leads/" + id);
+    }
+
+    protected TestRestTemplate admin() {
+        return http.withBasicAuth("admin", ADMIN_PASSWORD);
+    }
+
+    /** POSTs a JSON body to a tracking endpoint with the write key, as a Segment SDK does. */
+    protected ResponseEntity<String> track(String path, String json) {
+        return track(path, json, WRITE_KEY);
+    }
+
+    protected ResponseEntity<String> track(String path, String json, String writeKey) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        headers.setBasicAuth(writeKey, "");
+        return http.postForEntity(path, new HttpEntity<>(json, headers), String.class);
+    }
+}

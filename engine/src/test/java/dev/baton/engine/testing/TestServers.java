@@ -1,0 +1,80 @@
+package dev.baton.engine.testing;
+
+import dev.baton.engine.local.LocalServers;
+import dev.baton.engine.local.LocalServersProperties;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.elasticsearch.ElasticsearchContainer;
+import org.testcontainers.kafka.KafkaContainer;
+
+/**
+ * The real Elasticsearch and Kafka every integration test in this JVM shares, started once:
+ * from Testcontainers where a Docker engine answers, otherwise by Baton's own local launcher
+ * (the machines this project builds on have no Docker). Tests isolate themselves by index
+ * prefix and topic names, not by servers.
+ */
+public final class TestServers {
+    private static final Logger log = LoggerFactory.getLogger(TestServers.class);
+    private static LocalServers.Endpoints endpoints;
+    private static ElasticsearchContainer elasticsearchContainer;
+
+    private TestServers() {
+    }
+
+    public static synchronized LocalServers.Endpoints endpoints() {
+        if (endpoints == null) {
+            endpoints = dockerAnswers() ? containers() : local();
+        }
+        return endpoints;
+    }
+
+    /** Takes Elasticsearch away until the returned outage is closed (then waits until it is back). */
+    public static synchronized AutoCloseable elasticsearchOutage() {
+        endpoints();
+        if (elasticsearchContainer != null) {
+            var docker = elasticsearchContainer.getDockerClient();
+            String id = elasticsearchContainer.getContainerId();
+            docker.pauseContainerCmd(id).exec();
+            return () -> docker.unpauseContainerCmd(id).exec();
+        }
+        LocalServers.stopElasticsearch();
+        return LocalServers::restartElasticsearch;
+    }
+
+    private static boolean dockerAnswers() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static LocalServers.Endpoints containers() {
+        String esVersion = System.getProperty("baton.test.elasticsearch-version", "8.19.21");
+        String kafkaVersion = System.getProperty("baton.test.kafka-version", "3.9.2");
+        log.info("Docker answers: integration tests use Testcontainers (Elasticsearch {}, Kafka {})", esVersion, kafkaVersion);
+        var elasticsearch = new ElasticsearchContainer("docker.elastic.co/elasticsearch/elasticsearch:" + esVersion)
+                .withEnv("xpack.security.enabled", "false")
+                .withEnv("ES_JAVA_OPTS", "-Xms512m -Xmx512m");
+        var kafka = new KafkaContainer("apache/kafka:" + kafkaVersion);
+        elasticsearch.start();
+        kafka.start();
+        elasticsearchContainer = elasticsearch;
+        return new LocalServers.Endpoints("http://" + elasticsearch.getHttpHostAddress(), kafka.getBootstrapServers());
+    }
+
+    private static LocalServers.Endpoints local() {
+        String distribution = System.getProperty("baton.local.elasticsearch.distribution");
+        Path workDir = Path.of(System.getProperty("baton.local.work-dir", "target/local-servers/test-run"));
+        log.info("No Docker engine answers: integration tests use the local launcher (Elasticsearch {}, Kafka in-JVM), work dir {}",
+                distribution, workDir);
+        var properties = new LocalServersProperties(true, workDir, true,
+                new LocalServersProperties.Elasticsearch(distribution == null ? null : Path.of(distribution), 0, "512m",
+                        Duration.ofMinutes(3)),
+                new LocalServersProperties.Kafka(0, Duration.ofMinutes(1)));
+        return LocalServers.startOnce(properties, true);
+    }
+}
