@@ -1,0 +1,111 @@
+package dev.baton.engine.web;
+
+import dev.baton.engine.forms.FormErrors;
+import dev.baton.engine.forms.FormNotFoundException;
+import dev.baton.engine.leads.JobNotFoundException;
+import dev.baton.engine.leads.LeadNotFoundException;
+import dev.baton.engine.scoring.RuleSetNotFoundException;
+import dev.baton.engine.scoring.RuleSetTestsFailedException;
+import dev.baton.rules.RuleSetCompilationException;
+import dev.baton.engine.search.SearchUnavailableException;
+import dev.baton.engine.tracking.EventPublisher.EventBusUnavailableException;
+import dev.baton.engine.tracking.InvalidEventException;
+import dev.baton.engine.tracking.WrongWriteKeyException;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Maps Baton's errors to RFC 9457 problem details that say what is wrong and where
+ * ({@code field}), so a sender can fix the request without reading logs.
+ */
+@RestControllerAdvice
+class ApiErrors extends ResponseEntityExceptionHandler {
+    private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+
+    @ExceptionHandler(InvalidEventException.class)
+    ProblemDetail invalidEvent(InvalidEventException e) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "invalid-event", "Invalid event", e.getMessage());
+        problem.setProperty("field", e.field());
+        return problem;
+    }
+
+    @ExceptionHandler(FormErrors.class)
+    ProblemDetail formErrors(FormErrors e) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "invalid-form", "Some fields need attention", e.getMessage());
+        problem.setProperty("errors", e.errors());
+        return problem;
+    }
+
+    @ExceptionHandler(FormNotFoundException.class)
+    ProblemDetail formNotFound(FormNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "form-not-found", "Form not found", e.getMessage());
+    }
+
+    @ExceptionHandler(RuleSetCompilationException.class)
+    ProblemDetail ruleSetDoesNotCompile(RuleSetCompilationException e) {
+        ProblemDetail problem = problem(HttpStatus.UNPROCESSABLE_ENTITY, "rule-set-does-not-compile",
+                "Rule set does not compile", e.errors().size() + " error(s); the active rule set is unchanged");
+        problem.setProperty("errors", e.errors());
+        return problem;
+    }
+
+    @ExceptionHandler(RuleSetTestsFailedException.class)
+    ProblemDetail ruleSetTestsFail(RuleSetTestsFailedException e) {
+        ProblemDetail problem = problem(HttpStatus.UNPROCESSABLE_ENTITY, "rule-set-tests-fail", "Rule set tests fail",
+                e.getMessage() + "; nothing was stored and the active rule set is unchanged");
+        problem.setProperty("testResults", e.results());
+        return problem;
+    }
+
+    @ExceptionHandler(RuleSetNotFoundException.class)
+    ProblemDetail ruleSetNotFound(RuleSetNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "rule-set-not-found", "Rule set not found", e.getMessage());
+    }
+
+    @ExceptionHandler(WrongWriteKeyException.class)
+    ResponseEntity<ProblemDetail> wrongWriteKey(WrongWriteKeyException e) {
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"baton-tracking\"")
+                .body(problem(HttpStatus.UNAUTHORIZED, "write-key", "Wrong write key", e.getMessage()));
+    }
+
+    @ExceptionHandler(LeadNotFoundException.class)
+    ProblemDetail leadNotFound(LeadNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "lead-not-found", "Lead not found", e.getMessage());
+    }
+
+    @ExceptionHandler(JobNotFoundException.class)
+    ProblemDetail jobNotFound(JobNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "job-not-found", "Job not found", e.getMessage());
+    }
+
+    @ExceptionHandler(EventBusUnavailableException.class)
+    ResponseEntity<ProblemDetail> eventBusUnavailable(EventBusUnavailableException e) {
+        log.warn("Event not accepted: {}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "event-bus-unavailable", "Event bus unavailable",
+                        e.getMessage() + "; nothing was recorded, retry later"));
+    }
+
+    @ExceptionHandler(SearchUnavailableException.class)
+    ResponseEntity<ProblemDetail> searchUnavailable(SearchUnavailableException e) {
+        log.warn("Search unavailable: {}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "search-unavailable", "Search unavailable", e.getMessage()));
+    }
+
+    private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(URI.create("https://baton.dev/problems/" + type));
+        problem.setTitle(title);
+        return problem;
+    }
+}
