@@ -1,0 +1,231 @@
+package dev.baton.engine.leads;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.MgetResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.elasticsearch.core.mget.MultiGetResponseItem;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.engine.identity.BatchIdentities;
+import dev.baton.engine.identity.IdentityStore;
+import dev.baton.engine.identity.PersonIds;
+import dev.baton.engine.scoring.ScoringService;
+import dev.baton.engine.search.Indices;
+import dev.baton.engine.tracking.TrackedEvent;
+import dev.baton.engine.tracking.TrackingMessages;
+import dev.baton.rules.ScoreChange;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * One batch of events from Kafka → identities resolved, lead profiles scored and merged, events
+ * stored, in Elasticsearch.
+ *
+ * <p>Exactly-once in effect over at-least-once delivery: a message id already stored is not
+ * counted again (replays, duplicates from senders); profiles are written before events and
+ * remember the last offset applied per partition, so a batch re-read after a crash in between
+ * neither loses nor double-counts. Offsets are committed (by the container) only after every
+ * write was acknowledged; any failure throws, and the whole batch is retried on fresh reads.
+ */
+@Component
+class EventPipeline {
+    private static final Logger log = LoggerFactory.getLogger(EventPipeline.class);
+    private static final PersonIds NO_IDS = new PersonIds(null, null, null, null, null);
+
+    private final ElasticsearchClient client;
+    private final Indices indices;
+    private final LeadStore leads;
+    private final IdentityStore identities;
+    private final LeadScorer scorer;
+    private final TrackingMessages messages;
+    private final DeadLetters deadLetters;
+    private final TierChanges tierChanges;
+    private final ScoringService scoring;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    EventPipeline(ElasticsearchClient client, Indices indices, LeadStore leads, IdentityStore identities,
+                  LeadScorer scorer, TrackingMessages messages, DeadLetters deadLetters, TierChanges tierChanges,
+                  ScoringService scoring, ObjectMapper json, Clock clock) {
+        this.client = client;
+        this.indices = indices;
+        this.leads = leads;
+        this.identities = identities;
+        this.scorer = scorer;
+        this.messages = messages;
+        this.deadLetters = deadLetters;
+        this.tierChanges = tierChanges;
+        this.scoring = scoring;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** @param systemLead the lead an engine-made event (Tier Changed) belongs to; null for events from outside */
+    private record Incoming(ConsumerRecord<String, String> record, TrackedEvent event, PersonIds ids,
+                            Map<String, Object> traits, String systemLead) {
+        String partitionKey() {
+            return record.topic() + "-" + record.partition();
+        }
+    }
+
+    void process(List<ConsumerRecord<String, String>> records) throws IOException {
+        indices.ensureInstalled();
+        Map<String, Incoming> byMessageId = new LinkedHashMap<>();
+        for (ConsumerRecord<String, String> record : records) {
+            try {
+                TrackedEvent event = messages.fromKafka(record.value());
+                String systemLead = TierChanges.leadOf(record);
+                Map<String, Object> traits = systemLead == null ? event.traits(json) : Map.of();
+                PersonIds ids = systemLead == null ? PersonIds.of(event, traits) : NO_IDS;
+                byMessageId.putIfAbsent(event.messageId(), new Incoming(record, event, ids, traits, systemLead));
+            } catch (RuntimeException e) {
+                deadLetters.send(record, "unreadable event: " + e.getMessage());
+            }
+        }
+        Set<String> stored = alreadyStored(List.copyOf(byMessageId.values()));
+        List<Incoming> fresh = byMessageId.values().stream().filter(i -> !stored.contains(i.event().messageId())).toList();
+        if (fresh.isEmpty()) {
+            return;
+        }
+
+        Set<String> keys = new LinkedHashSet<>();
+        fresh.forEach(in -> keys.addAll(in.ids().allKeys()));
+        BatchIdentities batchIdentities = new BatchIdentities(identities.leadsOf(keys));
+        List<BatchIdentities.Resolution> resolutions = new ArrayList<>(fresh.size());
+        Set<String> leadIds = new LinkedHashSet<>();
+        for (Incoming in : fresh) {
+            var resolution = in.systemLead() != null ? new BatchIdentities.Resolution(in.systemLead(), null, false)
+                    : batchIdentities.resolve(in.ids(), "alias".equals(in.event().type()));
+            resolutions.add(resolution);
+            leadIds.add(resolution.leadId());
+            if (resolution.mergeFrom() != null) {
+                leadIds.add(resolution.mergeFrom());
+            }
+        }
+        Map<String, LeadStore.Versioned> read = leads.getAll(leadIds);
+        Map<String, LeadProfile> profiles = new LinkedHashMap<>();
+        read.forEach((id, versioned) -> profiles.put(id, versioned.profile()));
+        Set<String> changed = new LinkedHashSet<>();
+        Map<String, ObjectNode> eventDocs = new LinkedHashMap<>();
+        List<TierChanges.TierChange> tierMoves = new ArrayList<>();
+        String startingTier = scoring.current().band(0);
+
+        for (int n = 0; n < fresh.size(); n++) {
+            Incoming in = fresh.get(n);
+            var resolution = resolutions.get(n);
+            LeadProfile lead = profiles.getOrDefault(resolution.leadId(), LeadProfile.newLead(resolution.leadId()));
+            Long applied = lead.kafkaOffsets().get(in.partitionKey());
+            ObjectNode doc = in.event().message().deepCopy();
+            doc.put("leadId", lead.id());
+            doc.put("name", in.event().event());
+            if (in.systemLead() == null && (applied == null || applied < in.record().offset())) {
+                String tierBefore = lead.tier();
+                lead = mergeInto(lead, resolution, profiles, changed);
+                LeadScorer.Scored scored = scorer.apply(lead, in.event(), in.ids(), in.traits());
+                lead = scored.profile().withOffset(in.partitionKey(), in.record().offset());
+                ObjectNode score = doc.putObject("score");
+                score.put("points", scored.card().points());
+                var rules = score.putArray("rules");
+                scored.card().changes().stream().map(ScoreChange::rule).distinct().forEach(rules::add);
+                profiles.put(lead.id(), lead);
+                changed.add(lead.id());
+                if (lead.tier() != null && !lead.tier().equals(tierBefore) && !(tierBefore == null && lead.tier().equals(startingTier))) {
+                    tierMoves.add(new TierChanges.TierChange(lead.id(), tierBefore, lead.tier(), lead.score(),
+                            lead.ruleSetVersion(), "event", in.event().messageId(), in.event().timestamp()));
+                }
+            }
+            eventDocs.put(in.event().messageId(), doc);
+        }
+        tierChanges.publish(tierMoves);
+        identities.write(batchIdentities.created(), batchIdentities.remapped(), clock.instant());
+        leads.writeAll(changed.stream().map(profiles::get).toList(), read);
+        writeEvents(fresh, eventDocs);
+        log.debug("Stored {} events for {} leads ({} already stored)", fresh.size(), changed.size(), stored.size());
+    }
+
+    /**
+     * Folds the lead named by the resolution's {@code mergeFrom} into {@code lead}: always for an
+     * alias, and for a device's earlier lead only when that one was anonymous.
+     */
+    private LeadProfile mergeInto(LeadProfile lead, BatchIdentities.Resolution resolution,
+                                  Map<String, LeadProfile> profiles, Set<String> changed) {
+        String sourceId = resolution.mergeFrom();
+        if (sourceId == null || sourceId.equals(lead.id())) {
+            return lead;
+        }
+        LeadProfile source = profiles.get(sourceId);
+        if (source == null || source.mergedInto() != null || !(resolution.explicit() || source.isAnonymous())) {
+            return lead;
+        }
+        profiles.put(sourceId, source.tombstone(lead.id()));
+        changed.add(sourceId);
+        log.info("Merged {} into lead {}", sourceId, lead.id());
+        return scorer.merge(lead, source);
+    }
+
+    /** Message ids of this batch that an earlier batch already stored. */
+    private Set<String> alreadyStored(List<Incoming> all) throws IOException {
+        Set<String> stored = new HashSet<>();
+        if (all.isEmpty()) {
+            return stored;
+        }
+        MgetResponse<ObjectNode> response = client.mget(m -> {
+            for (Incoming in : all) {
+                m.docs(d -> d.index(indices.events(in.event().timestamp())).id(in.event().messageId()).source(s -> s.fetch(false)));
+            }
+            return m;
+        }, ObjectNode.class);
+        for (MultiGetResponseItem<ObjectNode> item : response.docs()) {
+            if (item.isFailure()) {
+                if ("index_not_found_exception".equals(item.failure().error().type())) {
+                    continue;
+                }
+                throw new IOException("checking stored events failed: " + item.failure().error().reason());
+            }
+            if (item.result().found()) {
+                stored.add(item.result().id());
+            }
+        }
+        return stored;
+    }
+
+    private void writeEvents(List<Incoming> fresh, Map<String, ObjectNode> docs) throws IOException {
+        List<BulkOperation> operations = new ArrayList<>();
+        for (Incoming in : fresh) {
+            ObjectNode doc = docs.get(in.event().messageId());
+            operations.add(BulkOperation.of(o -> o.index(i -> i.index(indices.events(in.event().timestamp()))
+                    .id(in.event().messageId()).document(doc))));
+        }
+        BulkResponse response = client.bulk(b -> b.operations(operations));
+        if (!response.errors()) {
+            return;
+        }
+        for (int n = 0; n < response.items().size(); n++) {
+            BulkResponseItem item = response.items().get(n);
+            if (item.error() == null) {
+                continue;
+            }
+            // A document Elasticsearch rejects as such (e.g. a property of a conflicting type) will never
+            // be accepted: it goes to the dead-letter topic instead of blocking the partition.
+            if (item.status() == 400) {
+                deadLetters.send(fresh.get(n).record(), "rejected by Elasticsearch: " + item.error().reason());
+            } else {
+                throw new IOException("writing event " + item.id() + " failed (" + item.status() + "): " + item.error().reason());
+            }
+        }
+    }
+}

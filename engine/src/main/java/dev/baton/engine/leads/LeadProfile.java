@@ -1,0 +1,144 @@
+package dev.baton.engine.leads;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.baton.rules.Activity;
+import dev.baton.rules.ScoreDecay;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A lead (or a still-anonymous visitor) as stored in the leads index: every id it was known by,
+ * its score with the parts that explain it, tier, tags, traits and activity.
+ *
+ * @param mergedInto   set on a profile that was folded into another lead (a tombstone)
+ * @param kafkaOffsets the last event offset applied per topic partition, so that re-reading a
+ *                     batch after a crash does not count its events twice
+ * @param points       behaviour and fit points as of an instant; {@code score} is their rounded sum
+ * @param tierReviewAt when decay alone would next move the lead to another tier (the decay pass
+ *                     looks at leads whose time has come); null when it never would
+ * @param recent       what the lead did lately, which rules look at (intent: pricing twice in 7 days)
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousIds, Set<String> emails,
+                          Set<String> phones, int score, String tier, Set<String> tags, List<ScorePart> scoreParts,
+                          String ruleSetVersion, Instant firstSeen, Instant lastSeen, long eventCount,
+                          Map<String, Object> traits, String mergedInto, Map<String, Long> kafkaOffsets,
+                          Points points, Instant tierReviewAt, List<Activity> recent) {
+
+    public LeadProfile {
+        userIds = userIds == null ? Set.of() : userIds;
+        anonymousIds = anonymousIds == null ? Set.of() : anonymousIds;
+        emails = emails == null ? Set.of() : emails;
+        phones = phones == null ? Set.of() : phones;
+        tags = tags == null ? Set.of() : tags;
+        scoreParts = scoreParts == null ? List.of() : scoreParts;
+        traits = traits == null ? Map.of() : traits;
+        kafkaOffsets = kafkaOffsets == null ? Map.of() : kafkaOffsets;
+        // A profile stored before points were kept: its score was all behaviour, as of its last activity.
+        points = points != null ? points : score == 0 ? Points.NONE : new Points(score, 0, lastSeen);
+        recent = recent == null ? List.of() : recent;
+    }
+
+    static LeadProfile newLead(String id) {
+        return new LeadProfile(id, Set.of(), Set.of(), Set.of(), Set.of(), 0, null, Set.of(), List.of(), null, null,
+                null, 0, Map.of(), null, Map.of(), Points.NONE, null, List.of());
+    }
+
+    /** Known only by devices: nobody has said who this is yet. */
+    @JsonIgnore
+    public boolean isAnonymous() {
+        return userIds.isEmpty() && emails.isEmpty() && phones.isEmpty();
+    }
+
+    LeadProfile withOffset(String partition, long offset) {
+        Map<String, Long> offsets = new HashMap<>(kafkaOffsets);
+        offsets.merge(partition, offset, Math::max);
+        return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, tier, tags, scoreParts, ruleSetVersion,
+                firstSeen, lastSeen, eventCount, traits, mergedInto, offsets, points, tierReviewAt, recent);
+    }
+
+    LeadProfile withTier(String newTier) {
+        return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, newTier, tags, scoreParts,
+                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, tierReviewAt, recent);
+    }
+
+    LeadProfile withTierReviewAt(Instant reviewAt) {
+        return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, tier, tags, scoreParts,
+                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, reviewAt, recent);
+    }
+
+    /**
+     * This lead as it stands at {@code at}: behaviour points (and the parts that explain them)
+     * aged by {@code decay}, score recomputed. Never ages backwards: an instant before the
+     * points' own leaves the lead as it is.
+     */
+    LeadProfile decayedTo(Instant at, ScoreDecay decay) {
+        if (at == null || points.asOf() != null && !at.isAfter(points.asOf())) {
+            return this;
+        }
+        double factor = decay.factor(points.asOf(), at);
+        Points aged = new Points(points.behaviour() * factor, points.fit(), at);
+        List<ScorePart> agedParts = scoreParts.stream().map(part -> part.decayed(factor)).toList();
+        return new LeadProfile(id, userIds, anonymousIds, emails, phones, aged.score(), tier, tags, agedParts,
+                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, aged, tierReviewAt, recent);
+    }
+
+    /** This lead with nothing scored yet (for a rescore): ids, traits, activity span and offsets kept. */
+    LeadProfile cleared() {
+        return new LeadProfile(id, userIds, anonymousIds, emails, phones, 0, null, Set.of(), List.of(), null, firstSeen,
+                lastSeen, 0, traits, mergedInto, kafkaOffsets, Points.NONE, null, List.of());
+    }
+
+    /** What is left of this profile once folded into {@code target}: its ids, pointing there. */
+    LeadProfile tombstone(String target) {
+        return new LeadProfile(id, userIds, anonymousIds, emails, phones, 0, null, Set.of(), List.of(), ruleSetVersion,
+                firstSeen, lastSeen, 0, Map.of(), target, kafkaOffsets, Points.NONE, null, List.of());
+    }
+
+    /**
+     * This lead with {@code other}'s ids, points, tags, traits and activity folded in. Both must
+     * be decayed to the same instant first (see {@link #decayedTo}).
+     */
+    LeadProfile absorb(LeadProfile other) {
+        List<ScorePart> parts = new ArrayList<>(scoreParts);
+        boolean hasFit = scoreParts.stream().anyMatch(part -> !part.decays());
+        other.scoreParts.stream().filter(part -> part.decays() || !hasFit).forEach(part -> ScorePart.add(parts, part));
+        Map<String, Object> mergedTraits = new LinkedHashMap<>(other.traits);
+        mergedTraits.putAll(traits);
+        Map<String, Long> offsets = new HashMap<>(kafkaOffsets);
+        other.kafkaOffsets.forEach((k, v) -> offsets.merge(k, v, Math::max));
+        // Fit is who the lead is, not something to add up: keep this lead's, else the other's.
+        Points summed = new Points(points.behaviour() + other.points.behaviour(),
+                points.fit() != 0 ? points.fit() : other.points.fit(), latest(points.asOf(), other.points.asOf()));
+        List<Activity> activity = new ArrayList<>(recent);
+        activity.addAll(other.recent);
+        activity.sort(java.util.Comparator.comparing(Activity::at));
+        return new LeadProfile(id, union(userIds, other.userIds), union(anonymousIds, other.anonymousIds),
+                union(emails, other.emails), union(phones, other.phones), summed.score(), tier,
+                union(tags, other.tags), List.copyOf(parts), ruleSetVersion, earliest(firstSeen, other.firstSeen),
+                latest(lastSeen, other.lastSeen), eventCount + other.eventCount, mergedTraits, mergedInto, offsets,
+                summed, tierReviewAt, List.copyOf(activity.size() > Activity.MAX
+                        ? activity.subList(activity.size() - Activity.MAX, activity.size()) : activity));
+    }
+
+    private static <T> Set<T> union(Set<T> a, Set<T> b) {
+        Set<T> all = new LinkedHashSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    static Instant earliest(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
+    }
+
+    static Instant latest(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.baton.rules;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The lead as rules see it before the current event: its score so far, tier, tags, traits and
+ * recent activity. Read-only: rules change a lead only through {@link ScoreCard}, so every
+ * change has a reason.
+ */
+public final class Lead {
+    private final String id;
+    private final int score;
+    private final String tier;
+    private final Set<String> tags;
+    private final Map<String, Object> traits;
+    private final List<Activity> recent;
+    private final Instant asOf;
+
+    public Lead(String id, int score, String tier, Set<String> tags, Map<String, Object> traits) {
+        this(id, score, tier, tags, traits, List.of(), null);
+    }
+
+    /**
+     * @param recent what the lead did before the current event, oldest first
+     * @param asOf   the current event's instant: {@link #recentCount} counts back from it
+     */
+    public Lead(String id, int score, String tier, Set<String> tags, Map<String, Object> traits,
+                List<Activity> recent, Instant asOf) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.score = score;
+        this.tier = tier;
+        this.tags = tags == null ? Set.of() : Set.copyOf(tags);
+        this.traits = traits == null ? Map.of() : copyWithoutNulls(traits);
+        this.recent = recent == null ? List.of() : List.copyOf(recent);
+        this.asOf = asOf;
+    }
+
+    private static Map<String, Object> copyWithoutNulls(Map<String, Object> map) {
+        var copy = new java.util.HashMap<String, Object>();
+        map.forEach((k, v) -> { if (v != null) copy.put(k, v); });
+        return Map.copyOf(copy);
+    }
+
+    public String getId() { return id; }
+    public int getScore() { return score; }
+    public String getTier() { return tier; }
+    public Set<String> getTags() { return tags; }
+    public Map<String, Object> getTraits() { return traits; }
+    public List<Activity> getRecent() { return recent; }
+
+    public boolean hasTag(String tag) { return tags.contains(tag); }
+
+    /**
+     * A trait as text, or {@code ""} when absent; a dotted path reads into nested traits
+     * ({@code trait("company.industry")}), so rules need no null checks.
+     */
+    public String trait(String path) {
+        Object value = lookup(path);
+        return value == null || value instanceof Map ? "" : value.toString();
+    }
+
+    /** A numeric trait ({@code number("employees") >= 1000}), or -1 when absent or not a number. */
+    public double number(String path) {
+        Object value = lookup(path);
+        if (value instanceof Number n) {
+            return n.doubleValue();
+        }
+        try {
+            return value == null ? -1 : Double.parseDouble(value.toString().replace(",", "").strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private Object lookup(String path) {
+        Object value = traits;
+        for (String key : path.split("\\.")) {
+            if (!(value instanceof Map<?, ?> map)) {
+                return null;
+            }
+            value = map.get(key);
+        }
+        return value;
+    }
+
+    /**
+     * How many times the lead did {@code name} (in {@code category}, or any category when "") in
+     * the {@code days} before the current event, that event not counted.
+     */
+    public int recentCount(String name, String category, int days) {
+        if (asOf == null) {
+            return 0;
+        }
+        Instant since = asOf.minus(java.time.Duration.ofDays(days));
+        return (int) recent.stream()
+                .filter(a -> a.name().equals(name) && (category.isEmpty() || a.category().equals(category)))
+                .filter(a -> !a.at().isBefore(since) && !a.at().isAfter(asOf))
+                .count();
+    }
+}
