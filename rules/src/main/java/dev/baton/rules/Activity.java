@@ -28,9 +28,12 @@ public record Activity(String name, String category, Instant at) {
      * of the newest entry, and at most {@link #MAX} entries.
      */
     static List<Activity> append(List<Activity> recent, Activity added) {
-        List<Activity> all = new ArrayList<>(recent);
+        List<Activity> all = new ArrayList<>(recent.size() + 1);
+        all.addAll(recent);
         all.add(added);
-        all.sort(Comparator.comparing(Activity::at));
+        if (!recent.isEmpty() && added.at().isBefore(recent.get(recent.size() - 1).at())) {
+            all.sort(Comparator.comparing(Activity::at)); // a late event: put it in its place
+        }
         Instant newest = all.get(all.size() - 1).at();
         all.removeIf(activity -> activity.at().isBefore(newest.minus(WINDOW)));
         return List.copyOf(all.size() > MAX ? all.subList(all.size() - MAX, all.size()) : all);

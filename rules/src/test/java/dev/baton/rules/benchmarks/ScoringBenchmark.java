@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Benchmark, not a test (surefire's default run skips it; run it with
  * {@code mvn -pl rules test -Dtest=ScoringBenchmark}): events per second through the scoring step
- * with the default rule set, beside a hand-written Java scorer of the same points table measured
+ * with the default rule set, beside a hand-written Java scorer of the same points table and intent rule measured
  * in the same run, and compile + activate time for a 200-rule set.
  */
 class ScoringBenchmark {
@@ -84,34 +84,53 @@ class ScoringBenchmark {
         return leads.values().stream().mapToLong(LeadState::score).sum();
     }
 
-    /** The default rule set's points table and tiers, written by hand: the floor Drools is measured against. */
+    /**
+     * The default rule set's points table, intent rule and tiers, written by hand: the floor Drools
+     * is measured against. Like the rules, it remembers each lead's recent pricing views (last 30
+     * days, at most 50 events) to give the 10 points for coming back within 7 days.
+     */
     private static long scoreByHand(List<BehaviourEvent> events) {
         ScoreDecay decay = DefaultRuleSet.DECAY;
         Map<String, LeadState> leads = new LinkedHashMap<>();
+        Map<String, java.util.ArrayDeque<Instant[]>> recent = new java.util.HashMap<>();
         for (BehaviourEvent event : events) {
             LeadState state = leads.getOrDefault(event.getLeadId(), LeadState.NEW);
             Instant at = state.asOf() == null || event.getTimestamp().isAfter(state.asOf()) ? event.getTimestamp() : state.asOf();
             double behaviour = state.behaviour() * decay.factor(state.asOf(), at);
+            java.util.ArrayDeque<Instant[]> seen = recent.computeIfAbsent(event.getLeadId(), id -> new java.util.ArrayDeque<>());
             int points = 0;
             Set<String> tags = state.tags();
+            boolean pricing = false;
             switch (event.getName()) {
                 case "Page Viewed" -> {
                     points += 1;
                     String category = event.text("category");
                     if (category.equals("pricing")) {
+                        pricing = true;
                         points += 20;
-                        tags = plus(tags, "intent:pricing");
+                        Instant weekBefore = event.getTimestamp().minus(Duration.ofDays(7));
+                        for (Instant[] view : seen) {
+                            if (view[0] != null && !view[0].isBefore(weekBefore) && !view[0].isAfter(event.getTimestamp())) {
+                                points += 10;
+                                tags = plus(tags, "intent:pricing");
+                                break;
+                            }
+                        }
                     } else if (category.equals("case-study")) {
                         points += 10;
                     }
                 }
-                case "Form Submitted" -> points += 15;
-                case "Webinar Attended" -> {
-                    points += 15;
-                    tags = plus(tags, "interest:webinar");
-                }
+                case "Form Submitted", "Webinar Attended" -> points += 15;
+                case "Webinar Registered" -> points += 5;
                 case "Email Clicked" -> points += 5;
+                case "Content Shared" -> points += 10;
                 default -> { }
+            }
+            // Remember this event (a pricing view by its time, anything else as a gap), 30 days, 50 at most.
+            seen.addLast(new Instant[] {pricing ? event.getTimestamp() : null, event.getTimestamp()});
+            Instant monthBefore = event.getTimestamp().minus(Duration.ofDays(30));
+            while (seen.size() > 50 || seen.peekFirst()[1].isBefore(monthBefore)) {
+                seen.removeFirst();
             }
             behaviour += points * decay.factor(event.getTimestamp(), at);
             int score = ScoreDecay.score(behaviour, state.fit());
