@@ -8,6 +8,8 @@ import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.elasticsearch.core.mget.MultiGetResponseItem;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.engine.journeys.JourneySignal;
+import dev.baton.engine.journeys.JourneySignals;
 import dev.baton.engine.identity.BatchIdentities;
 import dev.baton.engine.identity.IdentityStore;
 import dev.baton.engine.identity.PersonIds;
@@ -54,13 +56,14 @@ class EventPipeline {
     private final TrackingMessages messages;
     private final DeadLetters deadLetters;
     private final TierChanges tierChanges;
+    private final JourneySignals journeys;
     private final ScoringService scoring;
     private final ObjectMapper json;
     private final Clock clock;
 
     EventPipeline(ElasticsearchClient client, Indices indices, LeadStore leads, IdentityStore identities,
                   LeadScorer scorer, TrackingMessages messages, DeadLetters deadLetters, TierChanges tierChanges,
-                  ScoringService scoring, ObjectMapper json, Clock clock) {
+                  JourneySignals journeys, ScoringService scoring, ObjectMapper json, Clock clock) {
         this.client = client;
         this.indices = indices;
         this.leads = leads;
@@ -69,12 +72,13 @@ class EventPipeline {
         this.messages = messages;
         this.deadLetters = deadLetters;
         this.tierChanges = tierChanges;
+        this.journeys = journeys;
         this.scoring = scoring;
         this.json = json;
         this.clock = clock;
     }
 
-    /** @param systemLead the lead an engine-made event (Tier Changed) belongs to; null for events from outside */
+    /** @param systemLead the lead an engine-made event (Tier Changed, Email Sent…) belongs to; null for events from outside */
     private record Incoming(ConsumerRecord<String, String> record, TrackedEvent event, PersonIds ids,
                             Map<String, Object> traits, String systemLead) {
         String partitionKey() {
@@ -88,7 +92,7 @@ class EventPipeline {
         for (ConsumerRecord<String, String> record : records) {
             try {
                 TrackedEvent event = messages.fromKafka(record.value());
-                String systemLead = TierChanges.leadOf(record);
+                String systemLead = EngineEvents.leadOf(record);
                 Map<String, Object> traits = systemLead == null ? event.traits(json) : Map.of();
                 PersonIds ids = systemLead == null ? PersonIds.of(event, traits) : NO_IDS;
                 byMessageId.putIfAbsent(event.messageId(), new Incoming(record, event, ids, traits, systemLead));
@@ -132,7 +136,9 @@ class EventPipeline {
             ObjectNode doc = in.event().message().deepCopy();
             doc.put("leadId", lead.id());
             doc.put("name", in.event().event());
-            if (in.systemLead() == null && (applied == null || applied < in.record().offset())) {
+            // Engine-made events are scored like any other, except Tier Changed (its cause was).
+            boolean toScore = in.systemLead() == null || !TierChanges.EVENT.equals(in.event().event());
+            if (toScore && (applied == null || applied < in.record().offset())) {
                 String tierBefore = lead.tier();
                 lead = mergeInto(lead, resolution, profiles, changed);
                 LeadScorer.Scored scored = scorer.apply(lead, in.event(), in.ids(), in.traits());
@@ -153,8 +159,30 @@ class EventPipeline {
         tierChanges.publish(tierMoves);
         identities.write(batchIdentities.created(), batchIdentities.remapped(), clock.instant());
         leads.writeAll(changed.stream().map(profiles::get).toList(), read);
+        // After the leads (a journey step reads the lead), before the events: a batch retried after
+        // a failure here has not stored its events yet, so it forwards them again (the journeys
+        // side counts each message id once).
+        journeys.publish(journeySignals(fresh, eventDocs, profiles));
         writeEvents(fresh, eventDocs);
         log.debug("Stored {} events for {} leads ({} already stored)", fresh.size(), changed.size(), stored.size());
+    }
+
+    /** The batch's journey-relevant events, with the lead each belongs to and the ids it had before. */
+    private List<JourneySignal> journeySignals(List<Incoming> fresh, Map<String, ObjectNode> docs,
+                                               Map<String, LeadProfile> profiles) {
+        List<JourneySignal> signals = new ArrayList<>();
+        for (Incoming in : fresh) {
+            if (!journeys.isRelevant(in.event().event())) {
+                continue;
+            }
+            String leadId = docs.get(in.event().messageId()).path("leadId").asText();
+            LeadProfile lead = profiles.get(leadId);
+            List<String> formerIds = lead == null ? List.of()
+                    : lead.anonymousIds().stream().filter(id -> !id.equals(leadId)).toList();
+            signals.add(new JourneySignal(in.event().messageId(), leadId, formerIds, in.event().event(),
+                    in.event().properties(json), in.event().timestamp()));
+        }
+        return signals;
     }
 
     /**

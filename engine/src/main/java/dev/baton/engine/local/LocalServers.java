@@ -1,17 +1,19 @@
 package dev.baton.engine.local;
 
+import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local Elasticsearch and Kafka, started once per JVM (the run command's, or a test run's)
- * and stopped with it. Both start in parallel; Elasticsearch is the slow one.
+ * The local Elasticsearch, Kafka and SMTP server, started once per JVM (the run command's, or a
+ * test run's) and stopped with it. They start in parallel; Elasticsearch is the slow one.
  */
 public final class LocalServers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalServers.class);
@@ -19,10 +21,22 @@ public final class LocalServers implements AutoCloseable {
 
     private final LocalElasticsearch elasticsearch;
     private final LocalKafka kafka;
+    private final LocalSmtp smtp;
     private final Endpoints endpoints;
 
-    /** Where clients reach the servers. */
-    public record Endpoints(String elasticsearchUri, String kafkaBootstrapServers) {
+    /**
+     * Where clients reach the servers.
+     *
+     * @param smtp host:port of the SMTP server
+     */
+    public record Endpoints(String elasticsearchUri, String kafkaBootstrapServers, String smtp) {
+        public String smtpHost() {
+            return smtp.substring(0, smtp.lastIndexOf(':'));
+        }
+
+        public int smtpPort() {
+            return Integer.parseInt(smtp.substring(smtp.lastIndexOf(':') + 1));
+        }
     }
 
     private LocalServers(LocalServersProperties properties) {
@@ -30,16 +44,18 @@ public final class LocalServers implements AutoCloseable {
         Path workDir = properties.workDir().toAbsolutePath();
         elasticsearch = new LocalElasticsearch(properties.elasticsearch(), workDir, properties.resetData());
         kafka = new LocalKafka(properties.kafka(), workDir, properties.resetData());
+        smtp = new LocalSmtp(properties.smtp().port());
         CompletableFuture<String> es = CompletableFuture.supplyAsync(elasticsearch::start);
         CompletableFuture<String> broker = CompletableFuture.supplyAsync(kafka::start);
         try {
-            endpoints = new Endpoints(es.join(), broker.join());
-        } catch (CompletionException e) {
+            String mail = smtp.start();
+            endpoints = new Endpoints(es.join(), broker.join(), mail);
+        } catch (RuntimeException e) {
             // Whichever started is stopped again: a half-started platform must not linger.
             es.handle((r, t) -> null).join();
             broker.handle((r, t) -> null).join();
             close();
-            throw e.getCause() instanceof RuntimeException r ? r : e;
+            throw e instanceof CompletionException && e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 
@@ -74,6 +90,20 @@ public final class LocalServers implements AutoCloseable {
         requireRunning().elasticsearch.start();
     }
 
+    /** Stops the local SMTP server (an outage, for tests); {@link #restartSmtp()} brings it back on the same port. */
+    public static synchronized void stopSmtp() {
+        requireRunning().smtp.close();
+    }
+
+    public static synchronized void restartSmtp() {
+        requireRunning().smtp.start();
+    }
+
+    /** Every message the local SMTP server has received (tests read what journeys sent). */
+    public static synchronized List<MimeMessage> receivedMail() {
+        return requireRunning().smtp.received();
+    }
+
     private static LocalServers requireRunning() {
         if (running == null) {
             throw new IllegalStateException("no local servers are running in this JVM");
@@ -99,6 +129,7 @@ public final class LocalServers implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        smtp.close();
         try {
             kafka.close();
         } catch (RuntimeException e) {

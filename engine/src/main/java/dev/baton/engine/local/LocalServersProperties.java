@@ -15,12 +15,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("baton.local")
 public record LocalServersProperties(boolean enabled, Path workDir, boolean resetData,
-                                     Elasticsearch elasticsearch, Kafka kafka) {
+                                     Elasticsearch elasticsearch, Kafka kafka, Smtp smtp) {
 
     public LocalServersProperties {
         workDir = workDir == null ? Path.of("data") : workDir;
         elasticsearch = elasticsearch == null ? new Elasticsearch(null, 9200, null, null) : elasticsearch;
         kafka = kafka == null ? new Kafka(9092, null) : kafka;
+        smtp = smtp == null ? new Smtp(2525) : smtp;
+    }
+
+    /** @param port SMTP port (IMAP on the next one); 0 picks free ones */
+    public record Smtp(int port) {
     }
 
     /**

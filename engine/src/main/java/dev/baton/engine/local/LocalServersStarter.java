@@ -40,7 +40,9 @@ public class LocalServersStarter implements ApplicationListener<ApplicationEnvir
         LocalServers.Endpoints endpoints = LocalServers.startOnce(properties, false);
         environment.getPropertySources().addFirst(new MapPropertySource("baton-local-servers", Map.of(
                 "spring.elasticsearch.uris", endpoints.elasticsearchUri(),
-                "spring.kafka.bootstrap-servers", endpoints.kafkaBootstrapServers())));
+                "spring.kafka.bootstrap-servers", endpoints.kafkaBootstrapServers(),
+                "spring.mail.host", endpoints.smtpHost(),
+                "spring.mail.port", endpoints.smtpPort())));
         event.getSpringApplication().addInitializers(context -> {
             var stopper = new StopAfterContext();
             var beanFactory = (DefaultListableBeanFactory) context.getBeanFactory();

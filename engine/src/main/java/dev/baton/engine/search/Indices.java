@@ -55,6 +55,16 @@ public class Indices {
         return prefix + "-jobs";
     }
 
+    /** One document per send, by idempotency key: what was sent, so a retry never sends twice. */
+    public String deliveries() {
+        return prefix + "-deliveries";
+    }
+
+    /** Addresses and numbers that opted out, by channel: nothing is sent to them. */
+    public String suppressions() {
+        return prefix + "-suppressions";
+    }
+
     public String forms() {
         return prefix + "-forms";
     }
@@ -80,6 +90,8 @@ public class Indices {
             createIfMissing(forms(), "forms");
             createIfMissing(ruleSets(), "rulesets");
             createIfMissing(jobs(), "jobs");
+            createIfMissing(deliveries(), "deliveries");
+            createIfMissing(suppressions(), "suppressions");
             installed = true;
             log.info("Elasticsearch indices ready (prefix '{}')", prefix);
         } catch (IOException | RuntimeException e) {

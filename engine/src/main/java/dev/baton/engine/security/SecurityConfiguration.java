@@ -24,13 +24,14 @@ class SecurityConfiguration {
     /**
      * Paths that authenticate on their own, or are public: the Basic header there carries a write
      * key ({@code /v1}) or is Camunda's to check, so Spring Security must not interpret it; form
-     * submits ({@code /f}) and the tracking snippet come from anonymous visitors' browsers.
+     * submits ({@code /f}), email links ({@code /e}, signed tokens) and the tracking snippet come
+     * from anonymous visitors' browsers and mail clients.
      */
     @Bean
     @Order(1)
     SecurityFilterChain selfAuthenticatedPaths(HttpSecurity http) throws Exception {
         return http
-                .securityMatcher("/v1/**", "/f/**", "/t.js", "/engine-rest/**", "/camunda/**")
+                .securityMatcher("/v1/**", "/f/**", "/e/**", "/t.js", "/engine-rest/**", "/camunda/**")
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())

@@ -5,7 +5,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 
-/** Creates the events topic and its dead-letter topic when they do not exist. */
+/** Creates the events topic, its dead-letter topic and the journeys topic when they do not exist. */
 @Configuration
 class EventTopicsConfiguration {
 
@@ -21,6 +21,14 @@ class EventTopicsConfiguration {
     NewTopic deadLetterTopic(EventTopics topics) {
         return TopicBuilder.name(topics.deadLetterTopic())
                 .partitions(1)
+                .replicas(topics.replicationFactor())
+                .build();
+    }
+
+    @Bean
+    NewTopic journeysTopic(EventTopics topics) {
+        return TopicBuilder.name(topics.journeysTopic())
+                .partitions(topics.partitions())
                 .replicas(topics.replicationFactor())
                 .build();
     }

@@ -2,6 +2,7 @@ package dev.baton.engine.web;
 
 import dev.baton.engine.forms.FormErrors;
 import dev.baton.engine.forms.FormNotFoundException;
+import dev.baton.engine.email.InvalidLinkException;
 import dev.baton.engine.leads.JobNotFoundException;
 import dev.baton.engine.leads.LeadNotFoundException;
 import dev.baton.engine.scoring.RuleSetNotFoundException;
@@ -80,6 +81,11 @@ class ApiErrors extends ResponseEntityExceptionHandler {
     @ExceptionHandler(LeadNotFoundException.class)
     ProblemDetail leadNotFound(LeadNotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, "lead-not-found", "Lead not found", e.getMessage());
+    }
+
+    @ExceptionHandler(InvalidLinkException.class)
+    ProblemDetail invalidLink(InvalidLinkException e) {
+        return problem(HttpStatus.BAD_REQUEST, "invalid-link", "Invalid link", e.getMessage());
     }
 
     @ExceptionHandler(JobNotFoundException.class)

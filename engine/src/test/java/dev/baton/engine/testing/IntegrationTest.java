@@ -24,7 +24,10 @@ import org.springframework.test.context.DynamicPropertySource;
         "baton.kafka.partitions=3",
         "baton.tracking.allowed-origins=https://www.example.com",
         // Leads due a decay review are picked up within a second, so tests wait seconds, not minutes.
-        "baton.scoring.decay-interval=1s"
+        "baton.scoring.decay-interval=1s",
+        "baton.workers.poll-interval=200ms",
+        "baton.workers.first-backoff=500ms",
+        "baton.workers.max-retries=3"
 })
 public abstract class IntegrationTest {
     public static final String ADMIN_PASSWORD = "test-admin-password";
@@ -46,6 +49,8 @@ public abstract class IntegrationTest {
     static void realServers(DynamicPropertyRegistry registry) {
         registry.add("spring.elasticsearch.uris", () -> TestServers.endpoints().elasticsearchUri());
         registry.add("spring.kafka.bootstrap-servers", () -> TestServers.endpoints().kafkaBootstrapServers());
+        registry.add("spring.mail.host", () -> TestServers.endpoints().smtpHost());
+        registry.add("spring.mail.port", () -> TestServers.endpoints().smtpPort());
         registry.add("baton.elasticsearch.index-prefix", () -> "test-" + RUN);
         registry.add("baton.kafka.events-topic", () -> "test-" + RUN + ".events");
         registry.add("baton.kafka.dead-letter-topic", () -> "test-" + RUN + ".events.dlt");

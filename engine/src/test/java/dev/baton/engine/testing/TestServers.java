@@ -1,6 +1,10 @@
 package dev.baton.engine.testing;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.baton.engine.local.LocalServers;
+import jakarta.mail.internet.MimeMessage;
+import java.util.List;
 import dev.baton.engine.local.LocalServersProperties;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +24,8 @@ public final class TestServers {
     private static final Logger log = LoggerFactory.getLogger(TestServers.class);
     private static LocalServers.Endpoints endpoints;
     private static ElasticsearchContainer elasticsearchContainer;
+    /** With Docker, the SMTP server still runs in this JVM (GreenMail is a real SMTP server). */
+    private static GreenMail smtpBesideContainers;
 
     private TestServers() {
     }
@@ -44,6 +50,23 @@ public final class TestServers {
         return LocalServers::restartElasticsearch;
     }
 
+    /** Takes the SMTP server away until the returned outage is closed. */
+    public static synchronized AutoCloseable smtpOutage() {
+        endpoints();
+        if (smtpBesideContainers != null) {
+            smtpBesideContainers.stop();
+            return smtpBesideContainers::start;
+        }
+        LocalServers.stopSmtp();
+        return LocalServers::restartSmtp;
+    }
+
+    /** Every email the test SMTP server has received so far. */
+    public static synchronized List<MimeMessage> receivedMail() {
+        endpoints();
+        return smtpBesideContainers != null ? List.of(smtpBesideContainers.getReceivedMessages()) : LocalServers.receivedMail();
+    }
+
     private static boolean dockerAnswers() {
         try {
             return DockerClientFactory.instance().isDockerAvailable();
@@ -63,7 +86,10 @@ public final class TestServers {
         elasticsearch.start();
         kafka.start();
         elasticsearchContainer = elasticsearch;
-        return new LocalServers.Endpoints("http://" + elasticsearch.getHttpHostAddress(), kafka.getBootstrapServers());
+        smtpBesideContainers = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        smtpBesideContainers.start();
+        return new LocalServers.Endpoints("http://" + elasticsearch.getHttpHostAddress(), kafka.getBootstrapServers(),
+                "127.0.0.1:" + smtpBesideContainers.getSmtp().getPort());
     }
 
     private static LocalServers.Endpoints local() {
@@ -74,7 +100,7 @@ public final class TestServers {
         var properties = new LocalServersProperties(true, workDir, true,
                 new LocalServersProperties.Elasticsearch(distribution == null ? null : Path.of(distribution), 0, "512m",
                         Duration.ofMinutes(3)),
-                new LocalServersProperties.Kafka(0, Duration.ofMinutes(1)));
+                new LocalServersProperties.Kafka(0, Duration.ofMinutes(1)), new LocalServersProperties.Smtp(0));
         return LocalServers.startOnce(properties, true);
     }
 }

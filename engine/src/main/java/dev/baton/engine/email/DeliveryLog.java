@@ -1,0 +1,80 @@
+package dev.baton.engine.email;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.Refresh;
+import dev.baton.engine.search.Indices;
+import dev.baton.engine.search.SearchUnavailableException;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * What was sent, by idempotency key, so a send is never repeated: a worker claims the key
+ * before calling the provider (create-only: of two workers, one wins) and records the outcome
+ * after. A retry (after a lost lock or a crash) finds the key sent and only finishes the task.
+ */
+@Component
+public class DeliveryLog {
+    private final ElasticsearchClient client;
+    private final Indices indices;
+
+    DeliveryLog(ElasticsearchClient client, Indices indices) {
+        this.client = client;
+        this.indices = indices;
+    }
+
+    /** @param state sending (claimed, outcome unknown), sent, failed */
+    public record Delivery(String key, String channel, String leadId, String to, String template, String state,
+                           String providerId, String reason, Instant claimedAt, Instant sentAt) {
+        Delivery with(String newState, String newProviderId, String newReason, Instant at) {
+            return new Delivery(key, channel, leadId, to, template, newState, newProviderId, newReason, claimedAt, at);
+        }
+    }
+
+    /**
+     * Claims the key for this send. Empty when it is ours to send; otherwise the delivery another
+     * attempt already claimed (sent, failed, or still sending).
+     */
+    public Optional<Delivery> claim(Delivery delivery) {
+        try {
+            indices.ensureInstalled();
+            client.create(c -> c.index(indices.deliveries()).id(delivery.key()).document(delivery).refresh(Refresh.WaitFor));
+            return Optional.empty();
+        } catch (ElasticsearchException e) {
+            if (e.status() == 409) {
+                return Optional.ofNullable(get(delivery.key()));
+            }
+            throw new SearchUnavailableException("claiming delivery " + delivery.key() + " failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new SearchUnavailableException("claiming delivery " + delivery.key() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    public void record(Delivery delivery) {
+        try {
+            client.index(i -> i.index(indices.deliveries()).id(delivery.key()).document(delivery).refresh(Refresh.WaitFor));
+        } catch (IOException e) {
+            throw new SearchUnavailableException("recording delivery " + delivery.key() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Gives up a claim whose send failed before reaching the provider, so a retry may send. */
+    public void release(String key) {
+        try {
+            client.delete(d -> d.index(indices.deliveries()).id(key).refresh(Refresh.WaitFor));
+        } catch (IOException e) {
+            throw new SearchUnavailableException("releasing delivery " + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    public Delivery get(String key) {
+        try {
+            var response = client.get(g -> g.index(indices.deliveries()).id(key), Delivery.class);
+            return response.found() ? response.source() : null;
+        } catch (IOException e) {
+            throw new SearchUnavailableException("reading delivery " + key + " failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.baton.engine.email;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.Refresh;
+import dev.baton.engine.search.Indices;
+import dev.baton.engine.search.SearchUnavailableException;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Locale;
+import org.springframework.stereotype.Component;
+
+/**
+ * Who must not be contacted on a channel (unsubscribed, bounced, STOP): kept in Elasticsearch so
+ * every node and worker sees it, and checked before every send.
+ */
+@Component
+public class Suppressions {
+    private final ElasticsearchClient client;
+    private final Indices indices;
+
+    Suppressions(ElasticsearchClient client, Indices indices) {
+        this.client = client;
+        this.indices = indices;
+    }
+
+    /** One opt-out: {@code reason} is unsubscribed, bounced or stop. */
+    public record Suppression(String channel, String address, String leadId, String reason, Instant at) {
+    }
+
+    public boolean isSuppressed(String channel, String address) {
+        try {
+            indices.ensureInstalled();
+            return client.exists(e -> e.index(indices.suppressions()).id(id(channel, address))).value();
+        } catch (IOException e) {
+            throw new SearchUnavailableException("checking opt-outs failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Records the opt-out (idempotent: the first one is kept). */
+    public void suppress(Suppression suppression) {
+        try {
+            indices.ensureInstalled();
+            client.index(i -> i.index(indices.suppressions()).id(id(suppression.channel(), suppression.address()))
+                    .document(suppression).refresh(Refresh.WaitFor));
+        } catch (IOException e) {
+            throw new SearchUnavailableException("recording an opt-out failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String id(String channel, String address) {
+        return channel + ":" + address.strip().toLowerCase(Locale.ROOT);
+    }
+}

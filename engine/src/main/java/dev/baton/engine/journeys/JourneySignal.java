@@ -1,0 +1,18 @@
+package dev.baton.engine.journeys;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A behaviour event a journey may wait for, after identity resolution: which lead it belongs to
+ * (the process business key) and the ids that lead was known by before (a visitor's journey
+ * started under its visitor id continues under the lead id).
+ */
+public record JourneySignal(String messageId, String leadId, List<String> formerIds, String event,
+                            Map<String, Object> properties, Instant at) {
+    public JourneySignal {
+        formerIds = formerIds == null ? List.of() : List.copyOf(formerIds);
+        properties = properties == null ? Map.of() : properties;
+    }
+}

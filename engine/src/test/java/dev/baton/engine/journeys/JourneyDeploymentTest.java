@@ -1,0 +1,88 @@
+package dev.baton.engine.journeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.engine.testing.IntegrationTest;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.camunda.bpm.engine.RepositoryService;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.LinkedMultiValueMap;
+
+/**
+ * Journeys come from Camunda Modeler's Deploy button (a multipart POST to /engine-rest): a valid
+ * one is live at once and starts on its event; a broken one is refused with where it is broken,
+ * and nothing of it is deployed.
+ */
+class JourneyDeploymentTest extends IntegrationTest {
+    @Autowired RepositoryService repository;
+    @Autowired JourneyCorrelator correlator;
+
+    @Test
+    void journeyDeployedFromModelerStartsOnItsEvent() {
+        String key = "webinar-followup-" + UUID.randomUUID().toString().substring(0, 8);
+        String bpmn = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+                  <bpmn:message id="m" name="Webinar Attended" />
+                  <bpmn:process id="%s" isExecutable="true" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" camunda:historyTimeToLive="30">
+                    <bpmn:startEvent id="attended"><bpmn:messageEventDefinition messageRef="m" /></bpmn:startEvent>
+                    <bpmn:sequenceFlow id="f" sourceRef="attended" targetRef="thank" />
+                    <bpmn:userTask id="thank" name="Thank for attending" />
+                  </bpmn:process>
+                </bpmn:definitions>""".formatted(key);
+
+        ResponseEntity<String> deployed = deploy(key + ".bpmn", bpmn);
+
+        assertThat(deployed.getStatusCode()).as(deployed.getBody()).isEqualTo(HttpStatus.OK);
+        String lead = "attendee-" + UUID.randomUUID();
+        var outcome = correlator.correlate(new JourneySignal("w-" + UUID.randomUUID(), lead, List.of(), "Webinar Attended",
+                Map.of(), java.time.Instant.now()));
+        assertThat(outcome.started()).contains(key);
+    }
+
+    @Test
+    void brokenBpmnIsRefusedSayingWhereAndNothingIsDeployed() {
+        String key = "broken-" + UUID.randomUUID().toString().substring(0, 8);
+        long before = repository.createDeploymentQuery().count();
+        String bpmn = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+                  <bpmn:process id="%s" isExecutable="true">
+                    <bpmn:startEvent id="start" />
+                    <bpmn:sequenceFlow id="f" sourceRef="start" targetRef="nowhere" />
+                  </bpmn:process>
+                </bpmn:definitions>""".formatted(key);
+
+        ResponseEntity<String> refused = deploy(key + ".bpmn", bpmn);
+
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(refused.getBody()).contains("nowhere", key + ".bpmn");
+        assertThat(repository.createDeploymentQuery().count()).isEqualTo(before);
+        assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(key).count()).isZero();
+    }
+
+    private ResponseEntity<String> deploy(String file, String bpmn) {
+        var body = new LinkedMultiValueMap<String, Object>();
+        body.add("deployment-name", file);
+        body.add("deployment-source", "Camunda Modeler");
+        body.add(file, new ByteArrayResource(bpmn.getBytes(StandardCharsets.UTF_8)) {
+            @Override
+            public String getFilename() {
+                return file;
+            }
+        });
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.MULTIPART_FORM_DATA);
+        return admin().postForEntity("/engine-rest/deployment/create", new HttpEntity<>(body, headers), String.class);
+    }
+}

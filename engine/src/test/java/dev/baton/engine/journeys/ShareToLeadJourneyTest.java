@@ -1,0 +1,162 @@
+package dev.baton.engine.journeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.engine.testing.IntegrationTest;
+import dev.baton.engine.testing.TestServers;
+import jakarta.mail.Message;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.camunda.bpm.engine.ExternalTaskService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+/**
+ * A journey driven by behaviour events end to end: a share click starts it, the form identifies
+ * the lead (the journey follows the visitor into the lead), the welcome email goes out through
+ * the real SMTP server, nurture begins, and one click on the email's unsubscribe ends it.
+ */
+class ShareToLeadJourneyTest extends IntegrationTest {
+    private static final Duration JOURNEY = Duration.ofSeconds(60);
+    @Autowired JourneyCorrelator correlator;
+    @Autowired RuntimeService runtime;
+    @Autowired ExternalTaskService externalTasks;
+
+    @Test
+    void shareClickThenFormSendsTheWelcomeEmailEntersNurtureAndOneClickUnsubscribeEndsIt() throws Exception {
+        String visitor = "visitor-" + UUID.randomUUID();
+        String email = "ada-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+
+        track("{\"anonymousId\":\"%s\",\"event\":\"Share Clicked\",\"properties\":{\"share\":\"s-1\"}}".formatted(visitor));
+        await().atMost(JOURNEY).until(() -> correlator.activeJourneys(visitor).containsKey("baton-share-to-lead"));
+
+        track("""
+                {"anonymousId":"%s","event":"Form Submitted","properties":{"form":"guide"},
+                 "context":{"traits":{"email":"%s","firstName":"Ada"}}}""".formatted(visitor, email));
+
+        MimeMessage welcome = awaitMail(email, "Welcome, Ada");
+        // The visitor's journey continues as the lead, into nurture.
+        await().atMost(JOURNEY).until(() -> correlator.activeJourneys(email).keySet()
+                .containsAll(List.of("baton-share-to-lead", "baton-nurture")));
+        assertThat(correlator.activeJourneys(visitor)).isEmpty();
+        String unsubscribe = welcome.getHeader("List-Unsubscribe")[0].replaceAll("[<>]", "");
+        assertThat(welcome.getHeader("List-Unsubscribe-Post")[0]).isEqualTo("List-Unsubscribe=One-Click");
+        awaitMail(email, "How teams like yours do it");
+        await().atMost(JOURNEY).until(() -> timeline(email).contains("Email Sent"));
+
+        // What a mail client's unsubscribe button does (RFC 8058): POST List-Unsubscribe=One-Click.
+        String path = unsubscribe.substring(unsubscribe.indexOf("/e/u/"));
+        HttpHeaders form = new HttpHeaders();
+        form.setContentType(MediaType.APPLICATION_FORM_URLENCODED);
+        ResponseEntity<String> done = http.postForEntity(path, new HttpEntity<>("List-Unsubscribe=One-Click", form), String.class);
+        assertThat(done.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(done.getBody()).contains("You are unsubscribed", email);
+
+        await().atMost(JOURNEY).until(() -> !correlator.activeJourneys(email).containsKey("baton-nurture"));
+        await().atMost(JOURNEY).until(() -> timeline(email).contains("Unsubscribed"));
+        assertThat(mailTo(email)).as("no email after the unsubscribe, none twice").hasSize(2);
+    }
+
+    @Test
+    void replayedSignalDoesNotAdvanceAJourneyTwice() {
+        String lead = "replay-" + UUID.randomUUID();
+        JourneySignal click = new JourneySignal("m-" + UUID.randomUUID(), lead, List.of(), "Share Clicked", Map.of(), Instant.now());
+
+        JourneyCorrelator.Outcome first = correlator.correlate(click);
+        JourneyCorrelator.Outcome again = correlator.correlate(click);
+
+        assertThat(first.started()).containsExactly("baton-share-to-lead");
+        assertThat(again.duplicate()).isTrue();
+        assertThat(runtime.createProcessInstanceQuery().processInstanceBusinessKey(lead).count()).isEqualTo(1);
+    }
+
+    @Test
+    void leadIsInAtMostOneActiveInstanceOfAJourneyAndNeverReentersByDefault() {
+        String lead = "once-" + UUID.randomUUID();
+
+        correlator.correlate(new JourneySignal("a-" + UUID.randomUUID(), lead, List.of(), "Share Clicked", Map.of(), Instant.now()));
+        JourneyCorrelator.Outcome second = correlator.correlate(
+                new JourneySignal("b-" + UUID.randomUUID(), lead, List.of(), "Share Clicked", Map.of(), Instant.now()));
+
+        assertThat(second.started()).isEmpty();
+        assertThat(runtime.createProcessInstanceQuery().processInstanceBusinessKey(lead).count()).isEqualTo(1);
+    }
+
+    @Test
+    void smtpOutageDelaysTheEmailAndRaisesAnIncidentWhenRetriesRunOutThenItGoesOutOnce() throws Exception {
+        String email = "grace-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String instance;
+        try (AutoCloseable outage = TestServers.smtpOutage()) {
+            track("""
+                    {"userId":"%s","event":"Form Submitted","context":{"traits":{"email":"%s","firstName":"Grace"}}}"""
+                    .formatted(email, email));
+            await().atMost(JOURNEY).until(() -> correlator.activeJourneys(email).containsKey("baton-share-to-lead"));
+            instance = correlator.activeJourneys(email).get("baton-share-to-lead");
+            // Three attempts with growing pauses, then an incident (what Cockpit shows).
+            await().atMost(JOURNEY).until(() -> runtime.createIncidentQuery().processInstanceId(instance).count() == 1);
+            assertThat(runtime.createIncidentQuery().processInstanceId(instance).singleResult().getIncidentMessage())
+                    .contains("SMTP");
+        }
+        assertThat(mailTo(email)).isEmpty();
+
+        // An operator retries in Cockpit once the server is back.
+        var task = runtime.createIncidentQuery().processInstanceId(instance).singleResult().getConfiguration();
+        externalTasks.setRetries(task, 1);
+
+        awaitMail(email, "Welcome, Grace");
+        await().atMost(JOURNEY).until(() -> runtime.createIncidentQuery().processInstanceId(instance).count() == 0);
+        assertThat(mailTo(email)).filteredOn(m -> subject(m).startsWith("Welcome")).hasSize(1);
+    }
+
+    private void track(String body) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        headers.setBasicAuth(WRITE_KEY, "");
+        assertThat(http.postForEntity("/v1/track", new HttpEntity<>(body, headers), String.class).getStatusCode())
+                .isEqualTo(HttpStatus.OK);
+    }
+
+    private MimeMessage awaitMail(String to, String subject) {
+        await().atMost(JOURNEY).until(() -> mailTo(to).stream().anyMatch(m -> subject(m).equals(subject)));
+        return mailTo(to).stream().filter(m -> subject(m).equals(subject)).findFirst().orElseThrow();
+    }
+
+    private static List<MimeMessage> mailTo(String to) {
+        return TestServers.receivedMail().stream().filter(m -> {
+            try {
+                var recipients = m.getRecipients(Message.RecipientType.TO);
+                return recipients != null && recipients[0].toString().contains(to);
+            } catch (jakarta.mail.MessagingException e) {
+                return false;
+            }
+        }).toList();
+    }
+
+    private static String subject(MimeMessage message) {
+        try {
+            return String.valueOf(message.getSubject());
+        } catch (jakarta.mail.MessagingException e) {
+            return "";
+        }
+    }
+
+    private String timeline(String lead) throws Exception {
+        StringBuilder events = new StringBuilder();
+        for (JsonNode event : getJson("/api/leads/" + lead + "/events?size=100").path("items")) {
+            events.append(event.path("event").asText()).append('\n');
+        }
+        return events.toString();
+    }
+}
