@@ -71,6 +71,49 @@ class JourneyDeploymentTest extends IntegrationTest {
         assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(key).count()).isZero();
     }
 
+    @Test
+    void journeyNamingATopicNoWorkerServesIsRefusedNamingTheElement() {
+        String key = "unknown-topic-" + UUID.randomUUID().toString().substring(0, 8);
+        String bpmn = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="t">
+                  <bpmn:process id="%s" isExecutable="true" camunda:historyTimeToLive="30">
+                    <bpmn:startEvent id="start" />
+                    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="SendFax" />
+                    <bpmn:serviceTask id="SendFax" camunda:type="external" camunda:topic="send-fax" />
+                    <bpmn:sequenceFlow id="f2" sourceRef="SendFax" targetRef="end" />
+                    <bpmn:endEvent id="end" />
+                  </bpmn:process>
+                </bpmn:definitions>""".formatted(key);
+
+        ResponseEntity<String> refused = deploy(key + ".bpmn", bpmn);
+
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(refused.getBody()).contains("SendFax", "send-fax", "send-email");
+        assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(key).count()).isZero();
+    }
+
+    @Test
+    void journeysApiListsTheLibraryWithWhatStartsEachAndWhereLeadsWait() throws Exception {
+        var journeys = getJson("/api/journeys");
+
+        var shareToLead = java.util.stream.StreamSupport.stream(journeys.spliterator(), false)
+                .filter(j -> j.path("key").asText().equals("baton-share-to-lead")).findFirst().orElseThrow();
+        assertThat(shareToLead.path("startsOn")).extracting(com.fasterxml.jackson.databind.JsonNode::asText)
+                .containsExactlyInAnyOrder("Share Clicked", "Form Submitted");
+        assertThat(shareToLead.path("reentry").asText()).isEqualTo("never");
+        assertThat(journeys.findValuesAsText("key")).contains("baton-nurture", "baton-sales-handoff");
+
+        String lead = "waiting-" + UUID.randomUUID();
+        correlator.correlate(new JourneySignal("s-" + UUID.randomUUID(), lead, List.of(), "Share Clicked", Map.of(),
+                java.time.Instant.now()));
+        var after = java.util.stream.StreamSupport.stream(getJson("/api/journeys").spliterator(), false)
+                .filter(j -> j.path("key").asText().equals("baton-share-to-lead")).findFirst().orElseThrow();
+        assertThat(after.path("waitingAt").path("WaitForForm").asLong()).isPositive();
+        assertThat(getJson("/api/journeys/leads/" + lead).has("baton-share-to-lead")).isTrue();
+    }
+
     private ResponseEntity<String> deploy(String file, String bpmn) {
         var body = new LinkedMultiValueMap<String, Object>();
         body.add("deployment-name", file);

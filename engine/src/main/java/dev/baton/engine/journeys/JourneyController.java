@@ -1,0 +1,87 @@
+package dev.baton.engine.journeys;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.management.ActivityStatistics;
+import org.camunda.bpm.engine.repository.ProcessDefinition;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The deployed journeys and where their leads are now. */
+@RestController
+@RequestMapping("/api/journeys")
+@Tag(name = "Journeys", description = "Deployed journeys with live counts (admin login); deploy with Camunda Modeler to /engine-rest")
+class JourneyController {
+    private final RepositoryService repository;
+    private final RuntimeService runtime;
+    private final ManagementService management;
+    private final JourneyCorrelator correlator;
+
+    JourneyController(RepositoryService repository, RuntimeService runtime, ManagementService management,
+                      JourneyCorrelator correlator) {
+        this.repository = repository;
+        this.runtime = runtime;
+        this.management = management;
+        this.correlator = correlator;
+    }
+
+    /**
+     * @param activeInstances leads in the journey now (all versions)
+     * @param waitingAt       activity id → leads waiting there (latest version)
+     * @param incidents       activity id → open incidents there (failed sends waiting for an operator)
+     * @param startsOn        message names that start it
+     */
+    record Journey(String key, String name, int version, String deploymentId, boolean suspended, String reentry,
+                   long activeInstances, Map<String, Long> waitingAt, Map<String, Long> incidents, List<String> startsOn) {
+    }
+
+    @Operation(summary = "Deployed journeys (latest versions) with leads waiting at each activity and open incidents")
+    @GetMapping
+    List<Journey> journeys() {
+        List<Journey> journeys = new ArrayList<>();
+        for (ProcessDefinition definition : repository.createProcessDefinitionQuery().latestVersion()
+                .orderByProcessDefinitionKey().asc().list()) {
+            journeys.add(describe(definition));
+        }
+        return journeys;
+    }
+
+    @Operation(summary = "The journeys a lead is in now (process key → instance id)")
+    @GetMapping("/leads/{leadId}")
+    Map<String, String> ofLead(@PathVariable String leadId) {
+        return correlator.activeJourneys(leadId);
+    }
+
+    private Journey describe(ProcessDefinition definition) {
+        Map<String, Long> waiting = new TreeMap<>();
+        Map<String, Long> incidents = new TreeMap<>();
+        for (ActivityStatistics statistics : management.createActivityStatisticsQuery(definition.getId())
+                .includeIncidents().list()) {
+            waiting.put(statistics.getId(), (long) statistics.getInstances());
+            long open = statistics.getIncidentStatistics().stream().mapToLong(i -> i.getIncidentCount()).sum();
+            if (open > 0) {
+                incidents.put(statistics.getId(), open);
+            }
+        }
+        List<String> startsOn = repository.getBpmnModelInstance(definition.getId())
+                .getModelElementsByType(org.camunda.bpm.model.bpmn.instance.StartEvent.class).stream()
+                .filter(start -> start.getParentElement() instanceof org.camunda.bpm.model.bpmn.instance.Process)
+                .flatMap(start -> start.getEventDefinitions().stream())
+                .filter(org.camunda.bpm.model.bpmn.instance.MessageEventDefinition.class::isInstance)
+                .map(d -> ((org.camunda.bpm.model.bpmn.instance.MessageEventDefinition) d).getMessage())
+                .filter(java.util.Objects::nonNull).map(org.camunda.bpm.model.bpmn.instance.Message::getName).toList();
+        return new Journey(definition.getKey(), definition.getName(), definition.getVersion(), definition.getDeploymentId(),
+                definition.isSuspended(), correlator.reentryOf(definition.getId()),
+                runtime.createProcessInstanceQuery().processDefinitionKey(definition.getKey()).count(), waiting, incidents,
+                startsOn);
+    }
+}
