@@ -230,8 +230,8 @@ def nurture():
     j.node("Clicked", "catch", "Email clicked", 502, 182, message="Email Clicked")
     j.node("NoClick", "timer", "3 days", 502, 292, duration="P3D")
     j.node("SendWebinar", "task", "Send email: webinar-invite", 600, 160, topic="send-email", inputs={"template": "webinar-invite"})
-    j.node("SendReminder", "task", "Send email: case-study (reminder)", 600, 270, topic="send-email",
-           inputs={"template": "case-study"})
+    j.node("SendReminder", "task", "Send email: case-study-reminder", 600, 270, topic="send-email",
+           inputs={"template": "case-study-reminder"})
     j.node("Settle", "timer", "7 days", 762, 182, duration="P7D")
     j.node("Finished", "end", "Sequence finished", 852, 182)
     j.flow("Start", "SendCaseStudy")

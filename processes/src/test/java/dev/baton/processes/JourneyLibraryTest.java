@@ -60,7 +60,7 @@ class JourneyLibraryTest {
         ProcessInstance quiet = startNurture("lead-quiet");
         assertThat(sendEmail("lead-quiet")).isEqualTo("case-study");
         execute(engine.getManagementService().createJobQuery().processInstanceId(quiet.getId()).singleResult()); // 3 days pass
-        assertThat(sendEmail("lead-quiet")).isEqualTo("case-study");
+        assertThat(sendEmail("lead-quiet")).isEqualTo("case-study-reminder");
     }
 
     @Test

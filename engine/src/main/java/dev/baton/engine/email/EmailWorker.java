@@ -28,12 +28,12 @@ import org.springframework.stereotype.Component;
 /**
  * The Camunda external-task worker for topic {@code send-email}: a journey's "send email
  * template T" step. Every node runs one (fetch-and-lock shares the tasks out). For each task: the
- * lead (the process's business key) and its address; nothing sent to an address that opted out;
- * the idempotency key (the task's id) claimed before sending, so a retry never sends twice;
+ * lead (the process's business key) and its address; the {@link SendGuards} (opt-out, same
+ * template, frequency cap, quiet hours); the idempotency key (the task's id) claimed before sending, so a retry never sends twice;
  * provider failures retried with exponential backoff, then an incident in Cockpit.
  *
  * <p>The step's input: {@code template} (a name from {@link EmailTemplates}). Its output:
- * {@code emailStatus} = sent | skipped (no address, or opted out) | failed. Feedback events on the
+ * {@code emailStatus} = sent | skipped (no address) | blocked (a guard, reason in {@code emailBlocked}) | failed. Feedback events on the
  * lead: Email Sent, Email Failed.
  */
 @Component
@@ -46,7 +46,7 @@ public class EmailWorker {
     private final EmailComposer composer;
     private final SmtpEmailConnector smtp;
     private final DeliveryLog deliveries;
-    private final Suppressions suppressions;
+    private final SendGuards guards;
     private final EngineEvents events;
     private final Clock clock;
     private final String workerId;
@@ -55,7 +55,7 @@ public class EmailWorker {
     private final Duration lock;
 
     EmailWorker(ExternalTaskService tasks, LeadStore leads, EmailTemplates templates, EmailComposer composer,
-                SmtpEmailConnector smtp, DeliveryLog deliveries, Suppressions suppressions, EngineEvents events,
+                SmtpEmailConnector smtp, DeliveryLog deliveries, SendGuards guards, EngineEvents events,
                 Clock clock,
                 @Value("${baton.workers.max-retries:5}") int maxRetries,
                 @Value("${baton.workers.first-backoff:10s}") Duration firstBackoff,
@@ -66,7 +66,7 @@ public class EmailWorker {
         this.composer = composer;
         this.smtp = smtp;
         this.deliveries = deliveries;
-        this.suppressions = suppressions;
+        this.guards = guards;
         this.events = events;
         this.clock = clock;
         this.maxRetries = maxRetries;
@@ -114,12 +114,21 @@ public class EmailWorker {
             return;
         }
         String to = lead.emails().iterator().next();
-        if (suppressions.isSuppressed("email", to)) {
-            skip(task, lead.id(), templateName, "unsubscribed");
-            return;
-        }
         String key = "email:" + task.getId();
         Instant now = clock.instant();
+        DeliveryLog.Delivery earlierAttempt = deliveries.get(key);
+        if (earlierAttempt == null) {
+            SendGuards.Verdict verdict = guards.check("email", lead, to, templateName, now);
+            if (verdict.blockedBecause() != null) {
+                block(task, new DeliveryLog.Delivery(key, "email", lead.id(), to, templateName, "blocked", null,
+                        verdict.blockedBecause(), now, null));
+                return;
+            }
+            if (verdict.notBefore() != null) {
+                defer(task, verdict.notBefore(), now);
+                return;
+            }
+        }
         var claimed = deliveries.claim(new DeliveryLog.Delivery(key, "email", lead.id(), to, templateName, "sending",
                 null, null, now, null));
         if (claimed.isPresent()) {
@@ -176,10 +185,25 @@ public class EmailWorker {
         return variables;
     }
 
-    /** Nothing to send (no address, or it opted out): the journey goes on, told by emailStatus = skipped. */
+    /** Nothing to send (no address): the journey goes on, told by emailStatus = skipped. */
     private void skip(LockedExternalTask task, String leadId, String template, String reason) {
         log.info("Email {} to lead {} skipped: {}", template, leadId, reason);
         tasks.complete(task.getId(), workerId, Map.of("emailStatus", "skipped", "emailSkipped", reason));
+    }
+
+    /** A guard said no: recorded in the delivery log with why; the journey goes on (emailStatus = blocked). */
+    private void block(LockedExternalTask task, DeliveryLog.Delivery blocked) {
+        log.info("Email {} to lead {} blocked: {}", blocked.template(), blocked.leadId(), blocked.reason());
+        deliveries.record(blocked);
+        tasks.complete(task.getId(), workerId, Map.of("emailStatus", "blocked", "emailBlocked", blocked.reason()));
+    }
+
+    /** Quiet hours where the lead lives: the task rests until morning, its retries untouched. */
+    private void defer(LockedExternalTask task, Instant notBefore, Instant now) {
+        long wait = Math.max(1, Duration.between(now, notBefore).toMillis());
+        log.info("Email task {} of lead {} waits for the end of quiet hours ({})", task.getId(), task.getBusinessKey(), notBefore);
+        int retries = task.getRetries() == null ? maxRetries : task.getRetries();
+        tasks.handleFailure(task.getId(), workerId, "quiet hours until " + notBefore, null, retries, wait);
     }
 
     private void finish(LockedExternalTask task, String leadId, String status, String event, Map<String, ?> properties)

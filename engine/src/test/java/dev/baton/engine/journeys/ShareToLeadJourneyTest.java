@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.camunda.bpm.engine.ExternalTaskService;
+import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -33,6 +34,7 @@ class ShareToLeadJourneyTest extends IntegrationTest {
     @Autowired JourneyCorrelator correlator;
     @Autowired RuntimeService runtime;
     @Autowired ExternalTaskService externalTasks;
+    @Autowired HistoryService history;
 
     @Test
     void shareClickThenFormSendsTheWelcomeEmailEntersNurtureAndOneClickUnsubscribeEndsIt() throws Exception {
@@ -67,6 +69,30 @@ class ShareToLeadJourneyTest extends IntegrationTest {
         await().atMost(JOURNEY).until(() -> !correlator.activeJourneys(email).containsKey("baton-nurture"));
         await().atMost(JOURNEY).until(() -> timeline(email).contains("Unsubscribed"));
         assertThat(mailTo(email)).as("no email after the unsubscribe, none twice").hasSize(2);
+    }
+
+    @Test
+    void sameTemplateIsNeverSentTwiceToALeadAndTheBlockedSendIsRecordedWithItsReason() throws Exception {
+        String email = "lin-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        track("{\"userId\":\"%s\",\"event\":\"Webinar Registered\",\"context\":{\"traits\":{\"email\":\"%s\"}}}"
+                .formatted(email, email));
+        awaitLead(email);
+
+        String first = runtime.startProcessInstanceByKey("baton-nurture", email).getId();
+        awaitMail(email, "How teams like yours do it");
+        String second = runtime.startProcessInstanceByKey("baton-nurture", email).getId();
+
+        await().atMost(JOURNEY).until(() -> "blocked".equals(emailStatusOf(second)));
+        assertThat(emailStatusOf(first)).isEqualTo("sent");
+        assertThat(history.createHistoricVariableInstanceQuery().processInstanceId(second).variableName("emailBlocked")
+                .singleResult().getValue().toString()).contains("already sent");
+        assertThat(mailTo(email)).hasSize(1);
+    }
+
+    private String emailStatusOf(String processInstanceId) {
+        var variable = history.createHistoricVariableInstanceQuery().processInstanceId(processInstanceId)
+                .variableName("emailStatus").singleResult();
+        return variable == null ? null : String.valueOf(variable.getValue());
     }
 
     @Test

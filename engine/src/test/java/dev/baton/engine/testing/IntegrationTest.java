@@ -27,7 +27,10 @@ import org.springframework.test.context.DynamicPropertySource;
         "baton.scoring.decay-interval=1s",
         "baton.workers.poll-interval=200ms",
         "baton.workers.first-backoff=500ms",
-        "baton.workers.max-retries=3"
+        "baton.workers.max-retries=3",
+        // No quiet hours (from = until), so tests send at any time of day; SendGuardsTest covers them.
+        "baton.guards.quiet-from=00:00",
+        "baton.guards.quiet-until=00:00"
 })
 public abstract class IntegrationTest {
     public static final String ADMIN_PASSWORD = "test-admin-password";

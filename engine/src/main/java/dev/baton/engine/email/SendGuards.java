@@ -1,0 +1,131 @@
+package dev.baton.engine.email;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import dev.baton.engine.leads.LeadProfile;
+import dev.baton.engine.search.Indices;
+import dev.baton.engine.search.SearchUnavailableException;
+import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * What every send passes before it goes out: the address has not opted out, the lead has not had
+ * this template already, the channel's frequency cap for the lead is not reached, and it is not
+ * quiet hours where the lead lives (then the send waits until morning). A blocked send is
+ * recorded in the delivery log with its reason; nothing is dropped silently.
+ */
+@Component
+public class SendGuards {
+    private final ElasticsearchClient client;
+    private final Indices indices;
+    private final Suppressions suppressions;
+    private final int maxPerPeriod;
+    private final Duration period;
+    private final LocalTime quietFrom;
+    private final LocalTime quietUntil;
+    private final ZoneId defaultZone;
+
+    SendGuards(ElasticsearchClient client, Indices indices, Suppressions suppressions,
+               @Value("${baton.guards.max-per-period:3}") int maxPerPeriod,
+               @Value("${baton.guards.period:P7D}") Duration period,
+               @Value("${baton.guards.quiet-from:21:00}") LocalTime quietFrom,
+               @Value("${baton.guards.quiet-until:08:00}") LocalTime quietUntil,
+               @Value("${baton.guards.default-time-zone:UTC}") ZoneId defaultZone) {
+        this.client = client;
+        this.indices = indices;
+        this.suppressions = suppressions;
+        this.maxPerPeriod = maxPerPeriod;
+        this.period = period;
+        this.quietFrom = quietFrom;
+        this.quietUntil = quietUntil;
+        this.defaultZone = defaultZone;
+    }
+
+    /** The verdict: send now, wait until {@code notBefore}, or blocked for {@code reason}. */
+    public record Verdict(String blockedBecause, Instant notBefore) {
+        static final Verdict SEND = new Verdict(null, null);
+
+        public boolean sendNow() {
+            return blockedBecause == null && notBefore == null;
+        }
+    }
+
+    public Verdict check(String channel, LeadProfile lead, String address, String template, Instant now) {
+        if (suppressions.isSuppressed(channel, address)) {
+            return new Verdict("opted out of " + channel, null);
+        }
+        if (sentBefore(channel, lead.id(), template)) {
+            return new Verdict("template '" + template + "' was already sent to this lead", null);
+        }
+        long recent = sentSince(channel, lead.id(), now.minus(period));
+        if (recent >= maxPerPeriod) {
+            return new Verdict("frequency cap: " + recent + " " + channel + " messages in the last " + period.toDays()
+                    + " days (at most " + maxPerPeriod + ")", null);
+        }
+        Instant morning = endOfQuietHours(zoneOf(lead), now);
+        return morning == null ? Verdict.SEND : new Verdict(null, morning);
+    }
+
+    /** When quiet hours end if it is quiet hours now in {@code zone}, else null. */
+    Instant endOfQuietHours(ZoneId zone, Instant now) {
+        ZonedDateTime local = now.atZone(zone);
+        LocalTime time = local.toLocalTime();
+        boolean wrapsMidnight = quietFrom.isAfter(quietUntil);
+        boolean quiet = wrapsMidnight ? !time.isBefore(quietFrom) || time.isBefore(quietUntil)
+                : !time.isBefore(quietFrom) && time.isBefore(quietUntil);
+        if (!quiet) {
+            return null;
+        }
+        ZonedDateTime end = local.with(quietUntil);
+        if (!end.isAfter(local)) {
+            end = end.plusDays(1);
+        }
+        return end.toInstant();
+    }
+
+    private ZoneId zoneOf(LeadProfile lead) {
+        Object zone = lead.traits().get("timezone");
+        if (zone == null) {
+            zone = lead.traits().get("timeZone");
+        }
+        try {
+            return zone == null ? defaultZone : ZoneId.of(zone.toString());
+        } catch (DateTimeException e) {
+            return defaultZone;
+        }
+    }
+
+    private boolean sentBefore(String channel, String leadId, String template) {
+        return count(channel, leadId, template, null) > 0;
+    }
+
+    private long sentSince(String channel, String leadId, Instant since) {
+        return count(channel, leadId, null, since);
+    }
+
+    private long count(String channel, String leadId, String template, Instant since) {
+        try {
+            indices.ensureInstalled();
+            return client.count(c -> c.index(indices.deliveries()).query(q -> q.bool(b -> {
+                b.filter(f -> f.term(t -> t.field("channel").value(channel)))
+                        .filter(f -> f.term(t -> t.field("leadId").value(leadId)))
+                        .filter(f -> f.term(t -> t.field("state").value("sent")));
+                if (template != null) {
+                    b.filter(f -> f.term(t -> t.field("template").value(template)));
+                }
+                if (since != null) {
+                    b.filter(f -> f.range(r -> r.date(d -> d.field("sentAt").gte(since.toString()))));
+                }
+                return b;
+            }))).count();
+        } catch (IOException e) {
+            throw new SearchUnavailableException("checking earlier sends failed: " + e.getMessage(), e);
+        }
+    }
+}
