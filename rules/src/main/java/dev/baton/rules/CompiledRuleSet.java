@@ -80,7 +80,7 @@ public final class CompiledRuleSet {
         double behaviour = state.behaviour() * decay.factor(state.asOf(), at);
         int scoreNow = ScoreDecay.score(behaviour, state.fit());
         ScoreCard card = score(new Lead(leadId, scoreNow, state.tier(), state.tags(), traits, state.recent(),
-                event.getTimestamp()), event);
+                event.getTimestamp(), state.firstSeen()), event);
         double lateFactor = decay.factor(event.getTimestamp(), at);
         double fit = card.fitPoints();
         java.util.Set<String> tags = new java.util.LinkedHashSet<>(state.tags());
@@ -99,17 +99,20 @@ public final class CompiledRuleSet {
                 case TIER -> tier = change.value();
             }
         }
-        return new Step(new LeadState(behaviour, fit, at, tier, tags, Activity.append(state.recent(), Activity.of(event))),
-                card, lateFactor);
+        Instant firstSeen = state.firstSeen() == null || event.getTimestamp().isBefore(state.firstSeen())
+                ? event.getTimestamp() : state.firstSeen();
+        return new Step(new LeadState(behaviour, fit, at, tier, tags, Activity.append(state.recent(), Activity.of(event)),
+                firstSeen), card, lateFactor);
     }
 
     /** The state as it stands at {@code now}: points aged, tier rules applied to the aged score. */
     public LeadState review(String leadId, LeadState state, java.util.Map<String, Object> traits, Instant now) {
         Instant at = state.asOf() == null || now.isAfter(state.asOf()) ? now : state.asOf();
         LeadState aged = new LeadState(state.behaviour() * decay.factor(state.asOf(), at), state.fit(), at,
-                state.tier(), state.tags(), state.recent());
+                state.tier(), state.tags(), state.recent(), state.firstSeen());
         String tier = tier(new Lead(leadId, aged.score(), aged.tier(), aged.tags(), traits));
-        return tier == null ? aged : new LeadState(aged.behaviour(), aged.fit(), at, tier, aged.tags(), aged.recent());
+        return tier == null ? aged
+                : new LeadState(aged.behaviour(), aged.fit(), at, tier, aged.tags(), aged.recent(), aged.firstSeen());
     }
 
     /** The tier the tier rules give a score, whatever the lead's tier was (remembered per score). */

@@ -19,17 +19,24 @@ public final class Lead {
     private final Map<String, Object> traits;
     private final List<Activity> recent;
     private final Instant asOf;
+    private final Instant firstSeen;
 
     public Lead(String id, int score, String tier, Set<String> tags, Map<String, Object> traits) {
-        this(id, score, tier, tags, traits, List.of(), null);
+        this(id, score, tier, tags, traits, List.of(), null, null);
+    }
+
+    public Lead(String id, int score, String tier, Set<String> tags, Map<String, Object> traits,
+                List<Activity> recent, Instant asOf) {
+        this(id, score, tier, tags, traits, recent, asOf, null);
     }
 
     /**
      * @param recent what the lead did before the current event, oldest first
-     * @param asOf   the current event's instant: {@link #recentCount} counts back from it
+     * @param asOf      the current event's instant: {@link #recentCount} counts back from it
+     * @param firstSeen the lead's first event before this one (null for a new lead)
      */
     public Lead(String id, int score, String tier, Set<String> tags, Map<String, Object> traits,
-                List<Activity> recent, Instant asOf) {
+                List<Activity> recent, Instant asOf, Instant firstSeen) {
         this.id = Objects.requireNonNull(id, "id");
         this.score = score;
         this.tier = tier;
@@ -37,6 +44,7 @@ public final class Lead {
         this.traits = traits == null ? Map.of() : copyWithoutNulls(traits);
         this.recent = recent == null ? List.of() : List.copyOf(recent);
         this.asOf = asOf;
+        this.firstSeen = firstSeen;
     }
 
     private static Map<String, Object> copyWithoutNulls(Map<String, Object> map) {
@@ -56,6 +64,17 @@ public final class Lead {
     public List<Activity> getRecent() { return recent; }
 
     public boolean hasTag(String tag) { return tags.contains(tag); }
+
+    /** The lead's first event before this one; null for a new lead. */
+    public Instant getFirstSeen() { return firstSeen; }
+
+    /** The lead's latest event before this one (from its recent activity); null for a new lead. */
+    public Instant getLastSeen() { return recent.isEmpty() ? null : recent.get(recent.size() - 1).at(); }
+
+    /** Whole days between the lead's first event and the current one (0 for a new lead). */
+    public long daysKnown() {
+        return firstSeen == null || asOf == null ? 0 : java.time.Duration.between(firstSeen, asOf).toDays();
+    }
 
     /**
      * A trait as text, or {@code ""} when absent; a dotted path reads into nested traits

@@ -10,11 +10,12 @@ import java.util.Set;
  * a simulation keeps it in memory while it replays a lead's events.
  *
  * @param asOf   null for a lead never scored
- * @param recent what the lead did lately (see {@link Activity}), oldest first
+ * @param recent    what the lead did lately (see {@link Activity}), oldest first
+ * @param firstSeen its first event (null for a lead never scored)
  */
 public record LeadState(double behaviour, double fit, Instant asOf, String tier, Set<String> tags,
-                        List<Activity> recent) {
-    public static final LeadState NEW = new LeadState(0, 0, null, null, Set.of(), List.of());
+                        List<Activity> recent, Instant firstSeen) {
+    public static final LeadState NEW = new LeadState(0, 0, null, null, Set.of(), List.of(), null);
 
     public LeadState {
         tags = tags == null ? Set.of() : Set.copyOf(tags);
@@ -22,7 +23,7 @@ public record LeadState(double behaviour, double fit, Instant asOf, String tier,
     }
 
     public LeadState(double behaviour, double fit, Instant asOf, String tier, Set<String> tags) {
-        this(behaviour, fit, asOf, tier, tags, List.of());
+        this(behaviour, fit, asOf, tier, tags, List.of(), null);
     }
 
     public int score() {

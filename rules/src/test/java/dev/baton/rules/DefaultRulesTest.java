@@ -61,6 +61,29 @@ class DefaultRulesTest {
     }
 
     @Test
+    void rulesSeeWhenTheLeadWasFirstAndLastSeen() {
+        CompiledRuleSet rules = new RuleSetCompiler().compile("seen", java.util.Map.of("seen.drl", """
+                package dev.baton.rules.test;
+                import dev.baton.rules.Lead;
+                global dev.baton.rules.ScoreCard scoreCard;
+                rule "Known for a month"
+                when
+                    Lead(daysKnown >= 30, lastSeen != null)
+                then
+                    scoreCard.tag("loyal");
+                end
+                """));
+        LeadState state = LeadState.NEW;
+        Instant first = Instant.parse("2026-10-01T10:00:00Z");
+        state = rules.apply("l", state, Map.of(), new BehaviourEvent("a", "l", "Page Viewed", Map.of(), first)).state();
+        state = rules.apply("l", state, Map.of(), new BehaviourEvent("b", "l", "Page Viewed", Map.of(),
+                first.plus(java.time.Duration.ofDays(31)))).state();
+
+        assertThat(state.firstSeen()).isEqualTo(first);
+        assertThat(state.tags()).contains("loyal");
+    }
+
+    @Test
     void contentTopicBecomesAnInterestTag() {
         ScoreCard card = rules.score(newLead(), event("Page Viewed", Map.of("category", "blog", "topic", "Security")));
         assertThat(tagsAdded(card)).contains("interest:security");

@@ -127,7 +127,8 @@ class LeadScorer {
 
     private static LeadState state(LeadProfile lead) {
         Points points = lead.points();
-        return new LeadState(points.behaviour(), points.fit(), points.asOf(), lead.tier(), lead.tags(), lead.recent());
+        return new LeadState(points.behaviour(), points.fit(), points.asOf(), lead.tier(), lead.tags(), lead.recent(),
+                lead.firstSeen());
     }
 
     private static Set<String> plus(Set<String> set, String value) {
