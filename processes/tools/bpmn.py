@@ -222,7 +222,7 @@ def share_to_lead():
 
 def nurture():
     j = Journey("baton-nurture", "Nurture",
-                "Emails with waits, branching on what the lead does; ends when the lead turns hot (to sales handoff), "
+                "Emails and an SMS with waits, branching on what the lead does; ends when the lead turns hot (to sales handoff), "
                 "unsubscribes, or has seen the whole sequence. Started by other journeys (call activity).")
     j.node("Start", "start", "Enter nurture", 152, 182)
     j.node("SendCaseStudy", "task", "Send email: case-study", 240, 160, topic="send-email", inputs={"template": "case-study"})
@@ -232,15 +232,17 @@ def nurture():
     j.node("SendWebinar", "task", "Send email: webinar-invite", 600, 160, topic="send-email", inputs={"template": "webinar-invite"})
     j.node("SendReminder", "task", "Send email: case-study-reminder", 600, 270, topic="send-email",
            inputs={"template": "case-study-reminder"})
-    j.node("Settle", "timer", "7 days", 762, 182, duration="P7D")
-    j.node("Finished", "end", "Sequence finished", 852, 182)
+    j.node("SendSms", "task", "Send SMS: webinar-reminder", 750, 160, topic="send-sms", inputs={"template": "webinar-reminder"})
+    j.node("Settle", "timer", "7 days", 912, 182, duration="P7D")
+    j.node("Finished", "end", "Sequence finished", 1002, 182)
     j.flow("Start", "SendCaseStudy")
     j.flow("SendCaseStudy", "Reaction")
     j.flow("Reaction", "Clicked")
     j.flow("Reaction", "NoClick")
     j.flow("Clicked", "SendWebinar")
     j.flow("NoClick", "SendReminder")
-    j.flow("SendWebinar", "Settle")
+    j.flow("SendWebinar", "SendSms")
+    j.flow("SendSms", "Settle")
     j.flow("SendReminder", "Settle")
     j.flow("Settle", "Finished")
     j.subprocess("TurnedHot", "Lead turned hot", 160, 400, 420, 140)
@@ -261,12 +263,15 @@ def sales_handoff():
                 "A hot lead goes to sales with a deadline: the rep contacts it within the SLA, or the team's managers "
                 "get it. Called by any journey.")
     j.node("Start", "start", "Hot lead", 152, 182)
-    j.node("Contact", "user", "Contact the hot lead", 240, 160, groups="sales", due="${dateTime().plusHours(1).toDate()}")
-    j.node("Accepted", "end", "Contacted", 402, 182)
-    j.node("Escalate", "user", "SLA missed: assign the lead", 240, 300, groups="sales-managers")
-    j.node("Escalated", "end", "Escalated", 402, 322)
+    j.node("CreateTask", "task", "Create the sales task in the CRM", 240, 160, topic="create-sales-task",
+           inputs={"template": "hot-lead"})
+    j.node("Contact", "user", "Contact the hot lead", 400, 160, groups="sales", due="${dateTime().plusHours(1).toDate()}")
+    j.node("Accepted", "end", "Contacted", 562, 182)
+    j.node("Escalate", "user", "SLA missed: assign the lead", 400, 300, groups="sales-managers")
+    j.node("Escalated", "end", "Escalated", 562, 322)
     j.boundary_timer("SlaMissed", "1 hour", "Contact", "PT1H")
-    j.flow("Start", "Contact")
+    j.flow("Start", "CreateTask")
+    j.flow("CreateTask", "Contact")
     j.flow("Contact", "Accepted")
     j.flow("SlaMissed", "Escalate")
     j.flow("Escalate", "Escalated")

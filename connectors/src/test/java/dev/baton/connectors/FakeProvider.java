@@ -38,6 +38,7 @@ public final class FakeProvider implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedDeque<Response> script = new ConcurrentLinkedDeque<>();
     private final CountDownLatch released = new CountDownLatch(1);
+    private volatile Response fallback = Response.of(500, "{\"message\":\"nothing scripted\"}");
 
     public FakeProvider() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -45,7 +46,8 @@ public final class FakeProvider implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()), body));
-            Response response = script.isEmpty() ? Response.of(500, "{\"message\":\"nothing scripted\"}") : script.poll();
+            Response scripted = script.poll();
+            Response response = scripted == null ? fallback : scripted;
             if (!response.delay().isZero()) {
                 try {
                     released.await(response.delay().toMillis(), TimeUnit.MILLISECONDS);
@@ -70,6 +72,12 @@ public final class FakeProvider implements AutoCloseable {
 
     public FakeProvider answer(Response... responses) {
         script.addAll(List.of(responses));
+        return this;
+    }
+
+    /** What to answer once the script is used up. */
+    public FakeProvider answerByDefault(Response response) {
+        fallback = response;
         return this;
     }
 

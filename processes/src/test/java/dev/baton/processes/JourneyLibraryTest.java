@@ -56,6 +56,7 @@ class JourneyLibraryTest {
         assertThat(sendEmail("lead-click")).isEqualTo("case-study");
         correlate("Email Clicked", "lead-click");
         assertThat(sendEmail("lead-click")).isEqualTo("webinar-invite");
+        assertThat(send("send-sms", "lead-click")).isEqualTo("webinar-reminder");
 
         ProcessInstance quiet = startNurture("lead-quiet");
         assertThat(sendEmail("lead-quiet")).isEqualTo("case-study");
@@ -71,6 +72,7 @@ class JourneyLibraryTest {
         correlate("Tier Changed to hot", "lead-hot");
 
         ProcessInstance handoff = calledProcessInstance("baton-sales-handoff", nurture);
+        assertThat(send("create-sales-task", "lead-hot")).isEqualTo("hot-lead");
         var task = engine.getTaskService().createTaskQuery().processInstanceId(handoff.getId()).singleResult();
         assertThat(task.getTaskDefinitionKey()).isEqualTo("Contact");
         assertThat(engine.getTaskService().getIdentityLinksForTask(task.getId()))
@@ -83,6 +85,7 @@ class JourneyLibraryTest {
     @Test
     void missedSlaGivesTheLeadToTheSalesManagers() {
         ProcessInstance handoff = engine.getRuntimeService().startProcessInstanceByKey("baton-sales-handoff", "lead-sla");
+        send("create-sales-task", "lead-sla");
 
         execute(job(handoff)); // the hour passes
 
@@ -127,11 +130,16 @@ class JourneyLibraryTest {
 
     /** Takes the lead's pending send-email task, as the worker would, and completes it; returns its template. */
     private String sendEmail(String lead) {
+        return send("send-email", lead);
+    }
+
+    /** Takes the lead's pending task of a send topic, as the worker would, and completes it; returns its template. */
+    private String send(String topic, String lead) {
         List<LockedExternalTask> tasks = engine.getExternalTaskService().fetchAndLock(10, "test")
-                .topic("send-email", 60_000).businessKey(lead).execute();
-        assertThat(tasks).as("one email to send for " + lead).hasSize(1);
+                .topic(topic, 60_000).businessKey(lead).execute();
+        assertThat(tasks).as("one " + topic + " task for " + lead).hasSize(1);
         LockedExternalTask task = tasks.get(0);
-        engine.getExternalTaskService().complete(task.getId(), "test", Map.of("emailStatus", "sent"));
+        engine.getExternalTaskService().complete(task.getId(), "test", Map.of("status", "sent"));
         return String.valueOf(task.getVariables().get("template"));
     }
 }

@@ -54,7 +54,7 @@ public class JourneyCorrelator {
     private final CommandExecutor commands;
     private final Map<String, String> reentryByDefinition = new ConcurrentHashMap<>();
 
-    JourneyCorrelator(RuntimeService runtime, RepositoryService repository, HistoryService history, JdbcTemplate jdbc,
+    public JourneyCorrelator(RuntimeService runtime, RepositoryService repository, HistoryService history, JdbcTemplate jdbc,
                       TransactionTemplate transactions, ProcessEngineConfigurationImpl engine) {
         this.commands = engine.getCommandExecutorTxRequired();
         this.runtime = runtime;

@@ -1,4 +1,4 @@
-package dev.baton.engine.email;
+package dev.baton.engine.messaging;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
@@ -42,14 +42,25 @@ public class DeliveryLog {
             indices.ensureInstalled();
             client.create(c -> c.index(indices.deliveries()).id(delivery.key()).document(delivery).refresh(Refresh.WaitFor));
             return Optional.empty();
-        } catch (ElasticsearchException e) {
-            if (e.status() == 409) {
+        } catch (ElasticsearchException | IOException e) {
+            if (isConflict(e)) {
                 return Optional.ofNullable(get(delivery.key()));
             }
             throw new SearchUnavailableException("claiming delivery " + delivery.key() + " failed: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new SearchUnavailableException("claiming delivery " + delivery.key() + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** A create refused because the document exists, however the client chose to report it. */
+    private static boolean isConflict(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ElasticsearchException es && es.status() == 409
+                    || cause instanceof co.elastic.clients.transport.TransportException te && te.statusCode() == 409
+                    || cause instanceof org.elasticsearch.client.ResponseException re
+                    && re.getResponse().getStatusLine().getStatusCode() == 409) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void record(Delivery delivery) {
@@ -66,6 +77,18 @@ public class DeliveryLog {
             client.delete(d -> d.index(indices.deliveries()).id(key).refresh(Refresh.WaitFor));
         } catch (IOException e) {
             throw new SearchUnavailableException("releasing delivery " + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The delivery a provider's id belongs to (for delivery receipts), or null. */
+    public Delivery byProviderId(String providerId) {
+        try {
+            client.indices().refresh(r -> r.index(indices.deliveries()));
+            var response = client.search(s -> s.index(indices.deliveries()).size(1)
+                    .query(q -> q.term(t -> t.field("providerId").value(providerId))), Delivery.class);
+            return response.hits().hits().isEmpty() ? null : response.hits().hits().get(0).source();
+        } catch (IOException e) {
+            throw new SearchUnavailableException("finding delivery " + providerId + " failed: " + e.getMessage(), e);
         }
     }
 

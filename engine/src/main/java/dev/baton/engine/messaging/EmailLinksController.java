@@ -1,4 +1,4 @@
-package dev.baton.engine.email;
+package dev.baton.engine.messaging;
 
 import dev.baton.connectors.LinkSigner;
 import dev.baton.engine.leads.EngineEvents;

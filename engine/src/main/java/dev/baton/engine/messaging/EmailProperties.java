@@ -1,4 +1,4 @@
-package dev.baton.engine.email;
+package dev.baton.engine.messaging;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 

@@ -1,4 +1,4 @@
-package dev.baton.engine.email;
+package dev.baton.engine.messaging;
 
 import dev.baton.connectors.email.EmailTemplate;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.baton.engine.email;
+package dev.baton.engine.messaging;
 
 /** A link whose token this engine did not sign (altered, truncated, forged). */
 public class InvalidLinkException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.baton.engine.email;
+package dev.baton.engine.messaging;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import dev.baton.engine.leads.LeadProfile;

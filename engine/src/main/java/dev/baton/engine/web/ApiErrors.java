@@ -2,7 +2,7 @@ package dev.baton.engine.web;
 
 import dev.baton.engine.forms.FormErrors;
 import dev.baton.engine.forms.FormNotFoundException;
-import dev.baton.engine.email.InvalidLinkException;
+import dev.baton.engine.messaging.InvalidLinkException;
 import dev.baton.engine.leads.JobNotFoundException;
 import dev.baton.engine.leads.LeadNotFoundException;
 import dev.baton.engine.scoring.RuleSetNotFoundException;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.connectors.FakeProvider;
 import dev.baton.engine.testing.IntegrationTest;
 import dev.baton.engine.testing.TestServers;
 import jakarta.mail.Message;
@@ -35,6 +36,7 @@ class ShareToLeadJourneyTest extends IntegrationTest {
     @Autowired RuntimeService runtime;
     @Autowired ExternalTaskService externalTasks;
     @Autowired HistoryService history;
+    @Autowired com.fasterxml.jackson.databind.ObjectMapper json;
 
     @Test
     void shareClickThenFormSendsTheWelcomeEmailEntersNurtureAndOneClickUnsubscribeEndsIt() throws Exception {
@@ -69,6 +71,77 @@ class ShareToLeadJourneyTest extends IntegrationTest {
         await().atMost(JOURNEY).until(() -> !correlator.activeJourneys(email).containsKey("baton-nurture"));
         await().atMost(JOURNEY).until(() -> timeline(email).contains("Unsubscribed"));
         assertThat(mailTo(email)).as("no email after the unsubscribe, none twice").hasSize(2);
+    }
+
+    @Test
+    void shareFormWelcomeClickAndPricingVisitsMakeTheLeadHotAndItsSalesTaskIsCreatedInTheCrm() throws Exception {
+        String visitor = "visitor-" + UUID.randomUUID();
+        String email = "hedy-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        track("{\"anonymousId\":\"%s\",\"event\":\"Share Clicked\"}".formatted(visitor));
+        await().atMost(JOURNEY).until(() -> correlator.activeJourneys(visitor).containsKey("baton-share-to-lead"));
+        track("""
+                {"anonymousId":"%s","event":"Form Submitted","context":{"traits":{"email":"%s","firstName":"Hedy"}}}"""
+                .formatted(visitor, email));
+
+        // The lead clicks the guide in the welcome email (a tracked link: Email Clicked, then the guide).
+        MimeMessage welcome = awaitMail(email, "Welcome, Hedy");
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile("href=\"https?://[^\"]*(/e/c/[^\"]+)\"")
+                .matcher(htmlOf(welcome));
+        assertThat(link.find()).isTrue();
+        // As a mail client opens it, without following the redirect (the guide is on the internet).
+        var click = java.net.http.HttpClient.newBuilder().followRedirects(java.net.http.HttpClient.Redirect.NEVER).build()
+                .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.getRootUri() + link.group(1))).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding());
+        assertThat(click.statusCode()).isEqualTo(302);
+        assertThat(click.headers().firstValue("Location")).contains("https://baton.dev/guides/getting-started");
+        await().atMost(JOURNEY).until(() -> timeline(email).contains("Email Clicked"));
+
+        // Back on pricing three times: 21 + 31 + 31 points, with the form (15) and the click (5): hot.
+        for (int visit = 0; visit < 3; visit++) {
+            track("{\"anonymousId\":\"%s\",\"event\":\"Page Viewed\",\"properties\":{\"category\":\"pricing\"}}"
+                    .formatted(visitor));
+        }
+        await().atMost(JOURNEY).until(() -> "hot".equals(getJson("/api/leads/" + email).path("tier").asText()));
+
+        await().atMost(JOURNEY).until(() -> hubspotTasksAbout(email).size() == 1);
+        FakeProvider.Request task = hubspotTasksAbout(email).get(0);
+        assertThat(task.path()).isEqualTo("/crm/v3/objects/tasks");
+        assertThat(task.header("Authorization")).isEqualTo("Bearer test-hubspot-token");
+        JsonNode properties = json.readTree(task.body()).path("properties");
+        assertThat(properties.path("hs_task_subject").asText()).isEqualTo("Hot lead: " + email);
+        assertThat(properties.path("hs_task_body").asText()).contains("hot because its score is", "pricing page",
+                "Last activity:", "Page Viewed (pricing)");
+        assertThat(properties.path("hubspot_owner_id").asText()).isEqualTo("77");
+        await().atMost(JOURNEY).until(() -> correlator.activeJourneys(email).containsKey("baton-sales-handoff"));
+        // Nurture stopped its sequence: it waits only for the handoff it called.
+        assertThat(runtime.getActiveActivityIds(correlator.activeJourneys(email).get("baton-nurture")))
+                .containsExactly("Handoff");
+    }
+
+    private static List<FakeProvider.Request> hubspotTasksAbout(String email) {
+        return TestServers.hubspot().requests().stream().filter(r -> r.body().contains(email)).toList();
+    }
+
+    private static String htmlOf(MimeMessage message) throws Exception {
+        String html = htmlIn(message.getContent());
+        if (html == null) {
+            throw new AssertionError("no HTML part");
+        }
+        return html;
+    }
+
+    /** The text/html part, however deep in multipart/mixed, related and alternative it sits. */
+    private static String htmlIn(Object content) throws Exception {
+        if (content instanceof jakarta.mail.internet.MimeMultipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                var part = multipart.getBodyPart(i);
+                String html = part.isMimeType("text/html") ? (String) part.getContent() : htmlIn(part.getContent());
+                if (html != null) {
+                    return html;
+                }
+            }
+        }
+        return null;
     }
 
     @Test

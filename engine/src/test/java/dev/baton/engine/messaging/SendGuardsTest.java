@@ -1,4 +1,4 @@
-package dev.baton.engine.email;
+package dev.baton.engine.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

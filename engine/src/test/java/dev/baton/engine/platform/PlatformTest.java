@@ -33,13 +33,13 @@ class PlatformTest extends IntegrationTest {
     }
 
     @Test
-    void demoJourneyIsDeployedAtBootAndEngineRestNeedsALogin() throws Exception {
-        String definitions = "/engine-rest/process-definition?key=baton-demo-welcome";
+    void journeyLibraryIsDeployedAtBootAndEngineRestNeedsALogin() throws Exception {
+        String definitions = "/engine-rest/process-definition?latestVersion=true&keyLike=baton-%";
         assertThat(http.getForEntity(definitions, String.class).getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
 
         JsonNode deployed = json.readTree(admin().getForEntity(definitions, String.class).getBody());
-        assertThat(deployed).isNotEmpty();
-        assertThat(deployed.get(0).path("key").asText()).isEqualTo("baton-demo-welcome");
+        assertThat(deployed.findValuesAsText("key"))
+                .contains("baton-share-to-lead", "baton-nurture", "baton-sales-handoff");
     }
 
     @Test
@@ -48,6 +48,10 @@ class PlatformTest extends IntegrationTest {
 
         assertThat(api.path("paths").has("/v1/batch")).isTrue();
         assertThat(api.path("paths").has("/api/leads/{id}")).isTrue();
+        assertThat(api.path("paths").has("/api/journeys")).isTrue();
+        assertThat(api.path("paths").has("/api/rulesets/rescore")).isTrue();
+        assertThat(api.path("paths").has("/e/u/{token}")).isTrue();
+        assertThat(api.path("paths").has("/sms/twilio/inbound")).isTrue();
         assertThat(api.path("paths").fieldNames()).toIterable().anyMatch(p -> p.startsWith("/v1/{type"));
     }
 

@@ -30,11 +30,20 @@ import org.springframework.test.context.DynamicPropertySource;
         "baton.workers.max-retries=3",
         // No quiet hours (from = until), so tests send at any time of day; SendGuardsTest covers them.
         "baton.guards.quiet-from=00:00",
-        "baton.guards.quiet-until=00:00"
+        "baton.guards.quiet-until=00:00",
+        "baton.sms.provider=twilio",
+        "baton.sms.twilio.account-sid=AC" + "test",
+        "baton.sms.twilio.auth-token=" + IntegrationTest.TWILIO_TOKEN,
+        "baton.sms.twilio.from=+15005550006",
+        "baton.sms.timeout=1s",
+        "baton.crm.provider=hubspot",
+        "baton.crm.hubspot.token=test-hubspot-token",
+        "baton.crm.default-owner=77"
 })
 public abstract class IntegrationTest {
     public static final String ADMIN_PASSWORD = "test-admin-password";
     public static final String WRITE_KEY = "test-write-key";
+    public static final String TWILIO_TOKEN = "test-twilio-token";
     /** Unique per test JVM, so runs sharing servers (e.g. Testcontainers reuse) never see each other's data. */
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     public static final String RUN = UUID.randomUUID().toString().substring(0, 8);
@@ -53,6 +62,8 @@ public abstract class IntegrationTest {
         registry.add("spring.elasticsearch.uris", () -> TestServers.endpoints().elasticsearchUri());
         registry.add("spring.kafka.bootstrap-servers", () -> TestServers.endpoints().kafkaBootstrapServers());
         registry.add("spring.mail.host", () -> TestServers.endpoints().smtpHost());
+        registry.add("baton.sms.twilio.base-url", () -> TestServers.twilio().baseUrl());
+        registry.add("baton.crm.hubspot.base-url", () -> TestServers.hubspot().baseUrl());
         registry.add("spring.mail.port", () -> TestServers.endpoints().smtpPort());
         registry.add("baton.elasticsearch.index-prefix", () -> "test-" + RUN);
         registry.add("baton.kafka.events-topic", () -> "test-" + RUN + ".events");

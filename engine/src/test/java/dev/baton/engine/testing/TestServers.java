@@ -1,6 +1,7 @@
 package dev.baton.engine.testing;
 
 import com.icegreen.greenmail.util.GreenMail;
+import dev.baton.connectors.FakeProvider;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.baton.engine.local.LocalServers;
 import jakarta.mail.internet.MimeMessage;
@@ -26,6 +27,9 @@ public final class TestServers {
     private static ElasticsearchContainer elasticsearchContainer;
     /** With Docker, the SMTP server still runs in this JVM (GreenMail is a real SMTP server). */
     private static GreenMail smtpBesideContainers;
+    /** Twilio's Messages API as a local HTTP server (third-party SaaS: replaced in tests). */
+    private static FakeProvider twilio;
+    private static FakeProvider hubspot;
 
     private TestServers() {
     }
@@ -48,6 +52,31 @@ public final class TestServers {
         }
         LocalServers.stopElasticsearch();
         return LocalServers::restartElasticsearch;
+    }
+
+    /** The local stand-in for Twilio every test in this JVM shares; by default it accepts every message. */
+    public static synchronized FakeProvider twilio() {
+        if (twilio == null) {
+            try {
+                twilio = new FakeProvider().answerByDefault(FakeProvider.Response.of(201,
+                        "{\"sid\":\"SM" + java.util.UUID.randomUUID().toString().replace("-", "") + "\",\"status\":\"queued\"}"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return twilio;
+    }
+
+    /** The local stand-in for HubSpot's CRM API; by default it creates every task. */
+    public static synchronized FakeProvider hubspot() {
+        if (hubspot == null) {
+            try {
+                hubspot = new FakeProvider().answerByDefault(FakeProvider.Response.of(201, "{\"id\":\"83417590129\"}"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return hubspot;
     }
 
     /** Takes the SMTP server away until the returned outage is closed. */

@@ -1,0 +1,285 @@
+package dev.baton.engine.messaging;
+
+import dev.baton.connectors.Connector;
+import dev.baton.connectors.OutboundMessage;
+import dev.baton.connectors.SendResult;
+import dev.baton.engine.leads.EngineEvents;
+import dev.baton.engine.leads.LeadNotFoundException;
+import dev.baton.engine.leads.LeadProfile;
+import dev.baton.engine.leads.LeadStore;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.ExternalTaskService;
+import org.camunda.bpm.engine.externaltask.LockedExternalTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+
+/**
+ * A Camunda external-task worker for one channel's "send template T" step. Every node runs one
+ * per channel (fetch-and-lock shares the tasks out). For each task: the lead (the process's
+ * business key) and its address; the {@link SendGuards} (opt-out, same template, frequency cap,
+ * quiet hours); the idempotency key (the task's id) claimed in the delivery log before the
+ * provider is called, so a retry never sends twice; provider failures retried with doubling
+ * backoff, then an incident in Cockpit.
+ *
+ * <p>The step's input: {@code template}. Its output: {@code <channel>Status} = sent | skipped
+ * (no address) | blocked (a guard, reason in {@code <channel>Blocked}) | unconfirmed | failed.
+ * Feedback events on the lead: {@code <Label> Sent}, {@code <Label> Failed}.
+ */
+abstract class ChannelWorker {
+    private static final Logger log = LoggerFactory.getLogger(ChannelWorker.class);
+    private final ExternalTaskService tasks;
+    private final LeadStore leads;
+    private final DeliveryLog deliveries;
+    private final SendGuards guards;
+    private final EngineEvents events;
+    private final Clock clock;
+    private final Workers settings;
+    private final String workerId;
+
+    /** Retries, backoff and lock of every worker ({@code baton.workers.*}). */
+    record Workers(int maxRetries, Duration firstBackoff, Duration lock) {
+    }
+
+    ChannelWorker(ExternalTaskService tasks, LeadStore leads, DeliveryLog deliveries, SendGuards guards,
+                  EngineEvents events, Clock clock, Workers settings) {
+        this.tasks = tasks;
+        this.leads = leads;
+        this.deliveries = deliveries;
+        this.guards = guards;
+        this.events = events;
+        this.clock = clock;
+        this.settings = settings;
+        this.workerId = "baton-" + channel() + "@" + ProcessHandle.current().pid() + "-"
+                + Integer.toHexString(System.identityHashCode(this));
+    }
+
+    /** The external-task topic served. */
+    abstract String topic();
+
+    /** "email", "sms": the suppression and delivery-log channel. */
+    abstract String channel();
+
+    /** "Email", "SMS": how feedback events are named. */
+    abstract String label();
+
+    /** Why the template cannot be used, or null when it can. */
+    abstract String templateProblem(String template);
+
+    /** The lead's address on this channel, or null. */
+    abstract String addressOf(LeadProfile lead);
+
+    abstract OutboundMessage compose(String key, LeadProfile lead, String address, String template);
+
+    /** The provider, or null when none is configured (sends are then blocked, with that reason). */
+    abstract Connector connector();
+
+    /**
+     * Whether to send again when an earlier attempt claimed the key and never finished (it may
+     * or may not have reached the provider): true for SMTP (same Message-ID), false for APIs
+     * that are not idempotent (the send is recorded as unconfirmed instead).
+     */
+    abstract boolean resendWhenOutcomeUnknown();
+
+    /** Whether the {@link SendGuards} apply (marketing messages); a task for sales is not marketing. */
+    boolean guarded() {
+        return true;
+    }
+
+    /** Every worker polls on the same schedule (Spring finds this annotation on each subclass bean). */
+    @Scheduled(fixedDelayString = "${baton.workers.poll-interval:500ms}")
+    void poll() {
+        List<LockedExternalTask> locked;
+        try {
+            locked = tasks.fetchAndLock(10, workerId).topic(topic(), settings.lock().toMillis()).execute();
+        } catch (RuntimeException e) {
+            log.warn("Fetching {} tasks failed, will try again: {}", topic(), e.getMessage());
+            return;
+        }
+        for (LockedExternalTask task : locked) {
+            try {
+                handle(task);
+            } catch (RuntimeException | IOException e) {
+                // Elasticsearch or Kafka away: retry like a provider failure (the claim tells a retry what happened).
+                fail(task, "could not finish: " + e.getMessage(), true);
+            }
+        }
+    }
+
+    private void handle(LockedExternalTask task) throws IOException {
+        String template = String.valueOf(task.getVariables().get("template"));
+        String problem = templateProblem(template);
+        if (problem != null) {
+            fail(task, problem, false);
+            return;
+        }
+        LeadProfile lead;
+        try {
+            lead = leads.get(task.getBusinessKey());
+        } catch (LeadNotFoundException e) {
+            fail(task, "the journey's business key '" + task.getBusinessKey() + "' is no lead Baton knows", false);
+            return;
+        }
+        String to = addressOf(lead);
+        if (to == null) {
+            log.info("{} {} to lead {} skipped: no {} address", label(), template, lead.id(), channel());
+            tasks.complete(task.getId(), workerId, Map.of(status(), "skipped", channel() + "Skipped", "no address"));
+            return;
+        }
+        String key = channel() + ":" + task.getId();
+        Instant now = clock.instant();
+        DeliveryLog.Delivery earlier = deliveries.get(key);
+        if (earlier == null) {
+            String refusal = connector() == null ? "no " + channel() + " provider is configured" : null;
+            SendGuards.Verdict verdict = refusal != null ? new SendGuards.Verdict(refusal, null)
+                    : guarded() ? guards.check(channel(), lead, to, template, now) : new SendGuards.Verdict(null, null);
+            if (verdict.blockedBecause() != null) {
+                block(task, new DeliveryLog.Delivery(key, channel(), lead.id(), to, template, "blocked", null,
+                        verdict.blockedBecause(), now, null));
+                return;
+            }
+            if (verdict.notBefore() != null) {
+                defer(task, verdict.notBefore(), now);
+                return;
+            }
+        }
+        var claimed = deliveries.claim(new DeliveryLog.Delivery(key, channel(), lead.id(), to, template, "sending",
+                null, null, now, null));
+        if (claimed.isPresent() && !resumeAfter(claimed.get(), task, key)) {
+            return;
+        }
+        SendResult result = connector().send(compose(key, lead, to, template));
+        switch (result.status()) {
+            case SENT -> {
+                deliveries.record(new DeliveryLog.Delivery(key, channel(), lead.id(), to, template, "sent",
+                        result.providerId(), null, now, clock.instant()));
+                finish(task, lead.id(), "sent", label() + " Sent", sentProperties(template, result.providerId(), task));
+            }
+            case RETRYABLE -> {
+                if (result.reason() != null && result.reason().startsWith("timeout") && !resendWhenOutcomeUnknown()) {
+                    fail(task, result.reason(), true); // the claim stays: a retry records it unconfirmed, never resends
+                } else {
+                    deliveries.release(key);
+                    fail(task, result.reason(), true);
+                }
+            }
+            case PERMANENT -> {
+                deliveries.record(new DeliveryLog.Delivery(key, channel(), lead.id(), to, template, "failed",
+                        null, result.reason(), now, clock.instant()));
+                events.publish(List.of(new EngineEvents.EngineEvent(lead.id(), label() + " Failed",
+                        channel() + "-failed:" + task.getId(), clock.instant(),
+                        Map.of("template", template, "reason", result.reason()))));
+                fail(task, result.reason(), false);
+            }
+        }
+    }
+
+    /** An earlier attempt claimed the key. True when this one should send anyway. */
+    private boolean resumeAfter(DeliveryLog.Delivery earlier, LockedExternalTask task, String key) throws IOException {
+        switch (earlier.state()) {
+            case "sent" -> {
+                log.info("{} {} to lead {} was sent by an earlier attempt; finishing the task only", label(), key,
+                        earlier.leadId());
+                finish(task, earlier.leadId(), "sent", label() + " Sent",
+                        sentProperties(earlier.template(), earlier.providerId(), task));
+                return false;
+            }
+            case "failed" -> {
+                fail(task, earlier.reason(), false);
+                return false;
+            }
+            case "unconfirmed" -> {
+                tasks.complete(task.getId(), workerId, Map.of(status(), "unconfirmed"));
+                return false;
+            }
+            default -> {
+                if (resendWhenOutcomeUnknown()) {
+                    log.warn("{} {} was claimed by an attempt that did not finish; sending again", label(), key);
+                    return true;
+                }
+                log.warn("{} {} was claimed by an attempt that did not finish; the provider may have it: not sending"
+                        + " again (recorded as unconfirmed; a delivery receipt will tell)", label(), key);
+                deliveries.record(earlier.with("unconfirmed", null, "outcome of the first attempt unknown", clock.instant()));
+                tasks.complete(task.getId(), workerId, Map.of(status(), "unconfirmed"));
+                return false;
+            }
+        }
+    }
+
+    private String status() {
+        return channel() + "Status";
+    }
+
+    private static Map<String, Object> sentProperties(String template, String providerId, LockedExternalTask task) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("template", template);
+        properties.put("messageId", providerId);
+        properties.put("journey", task.getProcessDefinitionKey());
+        return properties;
+    }
+
+    /** What a template sees: the lead's traits, and its id, tier, score and tags. */
+    static Map<String, Object> variables(LeadProfile lead) {
+        Map<String, Object> variables = new HashMap<>(lead.traits());
+        variables.put("leadId", lead.id());
+        variables.put("tier", lead.tier());
+        variables.put("score", lead.score());
+        variables.put("tags", lead.tags());
+        return variables;
+    }
+
+    /** A guard said no: recorded in the delivery log with why; the journey goes on (status blocked). */
+    private void block(LockedExternalTask task, DeliveryLog.Delivery blocked) {
+        log.info("{} {} to lead {} blocked: {}", label(), blocked.template(), blocked.leadId(), blocked.reason());
+        deliveries.record(blocked);
+        tasks.complete(task.getId(), workerId, Map.of(status(), "blocked", channel() + "Blocked", blocked.reason()));
+    }
+
+    /** Quiet hours where the lead lives: the task rests until morning, its retries untouched. */
+    private void defer(LockedExternalTask task, Instant notBefore, Instant now) {
+        long wait = Math.max(1, Duration.between(now, notBefore).toMillis());
+        log.info("{} task {} of lead {} waits for the end of quiet hours ({})", label(), task.getId(),
+                task.getBusinessKey(), notBefore);
+        int retries = task.getRetries() == null ? settings.maxRetries() : task.getRetries();
+        tasks.handleFailure(task.getId(), workerId, "quiet hours until " + notBefore, null, retries, wait);
+    }
+
+    private void finish(LockedExternalTask task, String leadId, String status, String event, Map<String, ?> properties)
+            throws IOException {
+        events.publish(List.of(new EngineEvents.EngineEvent(leadId, event, event.toLowerCase().replace(' ', '-') + ":"
+                + task.getId(), clock.instant(), properties)));
+        tasks.complete(task.getId(), workerId, Map.of(status(), status));
+    }
+
+    /**
+     * A failed attempt: retried with exponential backoff while retries last (Camunda shows the
+     * count), an incident in Cockpit when they run out or the failure is permanent.
+     */
+    private void fail(LockedExternalTask task, String reason, boolean retryable) {
+        int maxRetries = settings.maxRetries();
+        int retriesLeft = retryable ? (task.getRetries() == null ? maxRetries : task.getRetries() - 1) : 0;
+        int attempt = maxRetries - retriesLeft;
+        long backoff = retriesLeft <= 0 ? 0 : settings.firstBackoff().toMillis() << Math.min(Math.max(attempt - 1, 0), 10);
+        log.warn("{} task {} of {} failed ({}), {}: {}", topic(), task.getId(), task.getBusinessKey(),
+                retryable ? "retryable" : "permanent",
+                retriesLeft > 0 ? retriesLeft + " retries left, next in " + backoff + " ms" : "incident raised", reason);
+        try {
+            tasks.handleFailure(task.getId(), workerId, truncate(reason), reason, Math.max(retriesLeft, 0), backoff);
+        } catch (RuntimeException e) {
+            log.warn("Could not report the failure of task {} (its lock will expire and it runs again): {}",
+                    task.getId(), e.getMessage());
+        }
+    }
+
+    private static String truncate(String reason) {
+        String text = reason == null ? "unknown failure" : reason;
+        return text.length() > 600 ? text.substring(0, 600) : text;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.baton.engine.benchmarks;
+
+import dev.baton.engine.journeys.JourneyCorrelator;
+import dev.baton.engine.journeys.JourneySignal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.spring.SpringProcessEngineConfiguration;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Benchmark, not a test (surefire's default run skips it; run it with
+ * {@code mvn -pl engine -am test -Dtest=JourneyCorrelationBenchmark -Dsurefire.failIfNoSpecifiedTests=false}):
+ * journey instances started and advanced per second through Baton's correlator (idempotency
+ * record, at-most-one-instance and re-entry checks, delivery to the waiting step), beside bare
+ * Camunda doing the same start and correlation on the same process shape in the same run, on H2
+ * and on PostgreSQL (127.0.0.1:5432, database test, own schema; skipped with a line when absent).
+ */
+class JourneyCorrelationBenchmark {
+    private static final int INSTANCES = Integer.getInteger("baton.bench.instances", 2_000);
+    private static final String PROCESS = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="t">
+              <bpmn:message id="share" name="Share Clicked" />
+              <bpmn:message id="form" name="Form Submitted" />
+              <bpmn:process id="bench-journey" isExecutable="true" camunda:historyTimeToLive="1">
+                <bpmn:startEvent id="start"><bpmn:messageEventDefinition messageRef="share" /></bpmn:startEvent>
+                <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait" />
+                <bpmn:intermediateCatchEvent id="wait"><bpmn:messageEventDefinition messageRef="form" /></bpmn:intermediateCatchEvent>
+                <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="end" />
+                <bpmn:endEvent id="end" />
+              </bpmn:process>
+            </bpmn:definitions>""";
+
+    @Test
+    void journeyCorrelationBesideBareCamundaOnH2AndPostgreSql() throws Exception {
+        System.out.printf("%nJourney correlation benchmark (%,d journeys: start on Share Clicked, advance on Form Submitted)%n",
+                INSTANCES);
+        run("H2", pool("jdbc:h2:mem:bench-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa"));
+        String schema = "baton_bench_" + Long.toHexString(System.nanoTime());
+        String url = "jdbc:postgresql://127.0.0.1:5432/test";
+        try (Connection connection = DriverManager.getConnection(url, System.getProperty("baton.bench.pg-user", "postgres"), "")) {
+            connection.createStatement().execute("CREATE SCHEMA " + schema);
+        } catch (java.sql.SQLException e) {
+            System.out.println("  PostgreSQL: not reachable at " + url + " (" + e.getMessage() + "): skipped");
+            return;
+        }
+        try {
+            run("PostgreSQL", pool(url + "?currentSchema=" + schema, System.getProperty("baton.bench.pg-user", "postgres")));
+        } finally {
+            try (Connection connection = DriverManager.getConnection(url, System.getProperty("baton.bench.pg-user", "postgres"), "")) {
+                connection.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+
+    /** A connection pool, as the engine has (Hikari, from Spring Boot's JDBC starter). */
+    private static com.zaxxer.hikari.HikariDataSource pool(String url, String user) {
+        com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource();
+        pool.setJdbcUrl(url);
+        pool.setUsername(user);
+        pool.setMaximumPoolSize(4);
+        return pool;
+    }
+
+    private static void run(String database, com.zaxxer.hikari.HikariDataSource dataSource) {
+        DataSourceTransactionManager transactions = new DataSourceTransactionManager(dataSource);
+        SpringProcessEngineConfiguration configuration = new SpringProcessEngineConfiguration();
+        configuration.setDataSource(dataSource);
+        configuration.setTransactionManager(transactions);
+        configuration.setDatabaseSchemaUpdate("true");
+        configuration.setJobExecutorActivate(false);
+        configuration.setHistory("full");
+        configuration.setProcessEngineName("bench-" + database);
+        var context = new org.springframework.context.support.GenericApplicationContext();
+        context.refresh();
+        configuration.setApplicationContext(context);
+        ProcessEngine engine = configuration.buildProcessEngine();
+        try {
+            engine.getRepositoryService().createDeployment().addString("bench.bpmn", PROCESS).deploy();
+            JourneyCorrelator correlator = new JourneyCorrelator(engine.getRuntimeService(), engine.getRepositoryService(),
+                    engine.getHistoryService(), new JdbcTemplate(dataSource), new TransactionTemplate(transactions), configuration);
+            // Warm-up of both paths, then one measured round each.
+            bare(engine, "warm-bare-", 200);
+            baton(correlator, "warm-baton-", 200);
+            double bare = bare(engine, "bare-", INSTANCES);
+            double baton = baton(correlator, "baton-", INSTANCES);
+            long ended = engine.getHistoryService().createHistoricProcessInstanceQuery().finished().count();
+            if (ended != 2L * (INSTANCES + 200)) {
+                throw new AssertionError(database + ": " + ended + " journeys ended, expected " + 2L * (INSTANCES + 200));
+            }
+            System.out.printf("  %-10s bare Camunda: %,8.0f journeys/s   Baton correlator: %,8.0f journeys/s   ratio %.2f%n",
+                    database, bare, baton, baton / bare);
+        } finally {
+            engine.close();
+            dataSource.close();
+        }
+    }
+
+    private static double bare(ProcessEngine engine, String prefix, int count) {
+        long started = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            engine.getRuntimeService().startProcessInstanceByMessage("Share Clicked", prefix + i);
+            engine.getRuntimeService().createMessageCorrelation("Form Submitted").processInstanceBusinessKey(prefix + i).correlate();
+        }
+        return count / ((System.nanoTime() - started) / 1e9);
+    }
+
+    private static double baton(JourneyCorrelator correlator, String prefix, int count) {
+        long started = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            String lead = prefix + i;
+            correlator.correlate(new JourneySignal("s-" + lead, lead, List.of(), "Share Clicked", Map.of(), Instant.now()));
+            correlator.correlate(new JourneySignal("f-" + lead, lead, List.of(), "Form Submitted", Map.of(), Instant.now()));
+        }
+        return count / ((System.nanoTime() - started) / 1e9);
+    }
+}
