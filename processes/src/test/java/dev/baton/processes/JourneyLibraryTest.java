@@ -83,6 +83,17 @@ class JourneyLibraryTest {
     }
 
     @Test
+    void leadAlreadyHotWhenItEntersNurtureGoesStraightToSales() {
+        ProcessInstance nurture = engine.getRuntimeService().startProcessInstanceByKey("baton-nurture", "lead-early",
+                Map.of("tier", "hot"));
+
+        ProcessInstance handoff = calledProcessInstance("baton-sales-handoff", nurture);
+        assertThat(handoff.getBusinessKey()).isEqualTo("lead-early");
+        assertThat(engine.getExternalTaskService().createExternalTaskQuery().topicName("send-email")
+                .processInstanceId(nurture.getId()).count()).as("no nurture email for a hot lead").isZero();
+    }
+
+    @Test
     void missedSlaGivesTheLeadToTheSalesManagers() {
         ProcessInstance handoff = engine.getRuntimeService().startProcessInstanceByKey("baton-sales-handoff", "lead-sla");
         send("create-sales-task", "lead-sla");

@@ -86,6 +86,7 @@ public class JourneyCorrelator {
                 delivered += deliver(message, signal.leadId(), variables);
                 started.addAll(start(message, signal.leadId(), variables));
             }
+            shareTier(signal.leadId(), variables.get("tier"));
             if (delivered > 0 || !started.isEmpty()) {
                 log.info("{} of lead {}: {} waiting journey step(s) continued, started {}", signal.event(),
                         signal.leadId(), delivered, started);
@@ -111,8 +112,24 @@ public class JourneyCorrelator {
         variables.put("lastEventAt", Date.from(signal.at()));
         if ("Tier Changed".equals(signal.event()) && signal.properties().get("to") != null) {
             variables.put("tier", String.valueOf(signal.properties().get("to")));
+        } else if (signal.tier() != null) {
+            variables.put("tier", signal.tier());
         }
         return variables;
+    }
+
+    /**
+     * Every journey the lead is in learns its tier, also those not waiting for this event: a
+     * journey that calls nurture later passes it on, and nurture sends a lead that is hot by then
+     * straight to sales instead of missing the moment it turned hot.
+     */
+    private void shareTier(String leadId, Object tier) {
+        if (tier == null) {
+            return;
+        }
+        for (ProcessInstance instance : runtime.createProcessInstanceQuery().processInstanceBusinessKey(leadId).list()) {
+            runtime.setVariable(instance.getId(), "tier", tier);
+        }
     }
 
     /** A visitor's journeys continue under the lead it turned out to be. */

@@ -1,16 +1,24 @@
 package dev.baton.engine.journeys;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A behaviour event a journey may wait for, after identity resolution: which lead it belongs to
- * (the process business key) and the ids that lead was known by before (a visitor's journey
- * started under its visitor id continues under the lead id).
+ * (the process business key), the ids that lead was known by before (a visitor's journey
+ * started under its visitor id continues under the lead id), and the lead's tier once the event
+ * was scored (journeys branch on it).
  */
 public record JourneySignal(String messageId, String leadId, List<String> formerIds, String event,
-                            Map<String, Object> properties, Instant at) {
+                            Map<String, Object> properties, Instant at, String tier) {
+    public JourneySignal(String messageId, String leadId, List<String> formerIds, String event,
+                         Map<String, Object> properties, Instant at) {
+        this(messageId, leadId, formerIds, event, properties, at, null);
+    }
+
+    @JsonCreator
     public JourneySignal {
         formerIds = formerIds == null ? List.of() : List.copyOf(formerIds);
         properties = properties == null ? Map.of() : properties;

@@ -180,7 +180,7 @@ class EventPipeline {
             List<String> formerIds = lead == null ? List.of()
                     : lead.anonymousIds().stream().filter(id -> !id.equals(leadId)).toList();
             signals.add(new JourneySignal(in.event().messageId(), leadId, formerIds, in.event().event(),
-                    in.event().properties(json), in.event().timestamp()));
+                    in.event().properties(json), in.event().timestamp(), lead == null ? null : lead.tier()));
         }
         return signals;
     }
