@@ -86,7 +86,9 @@ final class TierExplanation {
         return points >= 0 ? "+" + points : Integer.toString(points);
     }
 
+    /** One decimal, and none when it is 0 ("15", not "15.0"). */
     private static String round(double value) {
-        return value == Math.rint(value) ? Long.toString((long) value) : String.format(Locale.ROOT, "%.1f", value);
+        String text = String.format(Locale.ROOT, "%.1f", value);
+        return text.endsWith(".0") ? text.substring(0, text.length() - 2) : text;
     }
 }
