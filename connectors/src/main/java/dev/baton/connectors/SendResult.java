@@ -1,11 +1,12 @@
 package dev.baton.connectors;
 
 /**
- * What a provider made of a send: accepted (with its id for the message), or failed, either for
- * now (try again later: timeouts, 429, 5xx) or for good (bad address, rejected content).
+ * What a provider made of a send: accepted (with its id for the message), failed for now (try
+ * again later: 429, 5xx, unreachable) or for good (bad address, rejected content), or unknown (a
+ * timeout: the provider may have acted; sending again may send twice).
  */
 public record SendResult(Status status, String providerId, String reason) {
-    public enum Status { SENT, RETRYABLE, PERMANENT }
+    public enum Status { SENT, RETRYABLE, PERMANENT, UNKNOWN }
 
     public static SendResult sent(String providerId) {
         return new SendResult(Status.SENT, providerId, null);
@@ -17,6 +18,10 @@ public record SendResult(Status status, String providerId, String reason) {
 
     public static SendResult permanent(String reason) {
         return new SendResult(Status.PERMANENT, null, reason);
+    }
+
+    public static SendResult unknown(String reason) {
+        return new SendResult(Status.UNKNOWN, null, reason);
     }
 
     public boolean isSent() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.connectors.Connector;
 import dev.baton.connectors.OutboundMessage;
 import dev.baton.connectors.PhoneNumbers;
+import dev.baton.connectors.ProviderHttp;
 import dev.baton.connectors.RateLimiter;
 import dev.baton.connectors.SendResult;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -94,20 +94,7 @@ public final class AliyunSmsConnector implements Connector {
         String signature = sign("GET&" + percent("/") + "&" + percent(query), accessKeySecret + "&");
         HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + "?Signature=" + percent(signature) + "&" + query))
                 .timeout(timeout).GET().build();
-        try {
-            if (!limiter.acquire(timeout)) {
-                return SendResult.retryable("rate limit: no slot within " + timeout.toSeconds() + " s");
-            }
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return classify(response.statusCode(), response.body());
-        } catch (java.net.http.HttpTimeoutException e) {
-            return SendResult.retryable(TwilioSmsConnector.TIMEOUT.replace("Twilio", "Alibaba Cloud"));
-        } catch (IOException e) {
-            return SendResult.retryable("Alibaba Cloud SMS unreachable: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return SendResult.retryable("interrupted");
-        }
+        return ProviderHttp.call(http, request, limiter, timeout, "Alibaba Cloud SMS", this::classify);
     }
 
     private SendResult classify(int status, String body) {

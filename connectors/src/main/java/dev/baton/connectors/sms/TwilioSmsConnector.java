@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.connectors.Connector;
 import dev.baton.connectors.OutboundMessage;
 import dev.baton.connectors.PhoneNumbers;
+import dev.baton.connectors.ProviderHttp;
 import dev.baton.connectors.RateLimiter;
 import dev.baton.connectors.SendResult;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -26,12 +26,10 @@ import java.util.stream.Collectors;
  * account SID and auth token. 201 gives the message SID; 429 and 5xx are retryable; other 4xx
  * (invalid number 21211, unsubscribed recipient 21610…) permanent.
  *
- * <p>Twilio's API is not idempotent: the caller de-duplicates by idempotency key before calling
- * (a timeout is reported as {@link SendResult.Status#RETRYABLE} with reason "timeout", and the
- * caller must not simply send again).
+ * <p>Twilio's API is not idempotent: the caller de-duplicates by idempotency key before calling,
+ * and a timeout is {@link SendResult.Status#UNKNOWN} (the caller must not simply send again).
  */
 public final class TwilioSmsConnector implements Connector {
-    public static final String TIMEOUT = "timeout: Twilio may or may not have accepted the message";
     private final HttpClient http;
     private final URI messages;
     private final String authorization;
@@ -78,20 +76,7 @@ public final class TwilioSmsConnector implements Connector {
                 .header("Authorization", authorization)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(encode(form))).build();
-        try {
-            if (!limiter.acquire(timeout)) {
-                return SendResult.retryable("rate limit: no slot within " + timeout.toSeconds() + " s");
-            }
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return classify(response.statusCode(), response.body());
-        } catch (java.net.http.HttpTimeoutException e) {
-            return SendResult.retryable(TIMEOUT);
-        } catch (IOException e) {
-            return SendResult.retryable("Twilio unreachable: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return SendResult.retryable("interrupted");
-        }
+        return ProviderHttp.call(http, request, limiter, timeout, "Twilio", this::classify);
     }
 
     private SendResult classify(int status, String body) {

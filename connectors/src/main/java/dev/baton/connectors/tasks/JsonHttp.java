@@ -2,12 +2,12 @@ package dev.baton.connectors.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.connectors.ProviderHttp;
 import dev.baton.connectors.SendResult;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
@@ -27,26 +27,17 @@ final class JsonHttp {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
-        try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode answer = parse(response.body());
-            int status = response.statusCode();
+        return ProviderHttp.call(http, request.build(), null, timeout, provider, (status, text) -> {
+            JsonNode answer = parse(text);
             if (status >= 200 && status < 300) {
                 String id = ids.idOf(answer);
                 return id == null || id.isBlank()
                         ? SendResult.retryable(provider + " answered " + status + " without an id") : SendResult.sent(id);
             }
-            String reason = provider + " " + status + ": " + abbreviate(response.body());
+            String reason = provider + " " + status + ": " + abbreviate(text);
             return status == 429 || status >= 500 || retryableAnswer(answer) ? SendResult.retryable(reason)
                     : SendResult.permanent(reason);
-        } catch (java.net.http.HttpTimeoutException e) {
-            return SendResult.retryable("timeout: " + provider + " may or may not have created it");
-        } catch (IOException e) {
-            return SendResult.retryable(provider + " unreachable: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return SendResult.retryable("interrupted");
-        }
+        });
     }
 
     /** Salesforce says "request limit exceeded" with a 403: that passes. */

@@ -128,7 +128,9 @@ public class JourneyCorrelator {
             return;
         }
         for (ProcessInstance instance : runtime.createProcessInstanceQuery().processInstanceBusinessKey(leadId).list()) {
-            runtime.setVariable(instance.getId(), "tier", tier);
+            if (!tier.equals(runtime.getVariable(instance.getId(), "tier"))) {
+                runtime.setVariable(instance.getId(), "tier", tier); // written only when it changed
+            }
         }
     }
 

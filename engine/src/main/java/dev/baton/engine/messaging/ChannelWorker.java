@@ -163,8 +163,12 @@ abstract class ChannelWorker {
                 finish(task, lead.id(), "sent", label() + " Sent", sentProperties(template, result.providerId(), task));
             }
             case RETRYABLE -> {
-                if (result.reason() != null && result.reason().startsWith("timeout") && !resendWhenOutcomeUnknown()) {
-                    fail(task, result.reason(), true); // the claim stays: a retry records it unconfirmed, never resends
+                deliveries.release(key);
+                fail(task, result.reason(), true);
+            }
+            case UNKNOWN -> {
+                if (!resendWhenOutcomeUnknown()) {
+                    fail(task, result.reason(), true); // the claim stays: the retry records it unconfirmed, never resends
                 } else {
                     deliveries.release(key);
                     fail(task, result.reason(), true);

@@ -40,7 +40,7 @@ public class DeliveryLog {
     public Optional<Delivery> claim(Delivery delivery) {
         try {
             indices.ensureInstalled();
-            client.create(c -> c.index(indices.deliveries()).id(delivery.key()).document(delivery).refresh(Refresh.WaitFor));
+            client.create(c -> c.index(indices.deliveries()).id(delivery.key()).document(delivery));
             return Optional.empty();
         } catch (ElasticsearchException | IOException e) {
             if (isConflict(e)) {
@@ -50,7 +50,7 @@ public class DeliveryLog {
         }
     }
 
-    /** A create refused because the document exists, however the client chose to report it. */
+    /** A create refused because the document exists (the client reports it as one of these). */
     private static boolean isConflict(Exception e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof ElasticsearchException es && es.status() == 409
@@ -63,6 +63,7 @@ public class DeliveryLog {
         return false;
     }
 
+    /** Waits for the refresh: the send guards count recorded sends with a search. */
     public void record(Delivery delivery) {
         try {
             client.index(i -> i.index(indices.deliveries()).id(delivery.key()).document(delivery).refresh(Refresh.WaitFor));
@@ -83,7 +84,7 @@ public class DeliveryLog {
     /** The delivery a provider's id belongs to (for delivery receipts), or null. */
     public Delivery byProviderId(String providerId) {
         try {
-            client.indices().refresh(r -> r.index(indices.deliveries()));
+            // Recorded with refresh=wait_for, so a sent message is searchable before its receipt can come.
             var response = client.search(s -> s.index(indices.deliveries()).size(1)
                     .query(q -> q.term(t -> t.field("providerId").value(providerId))), Delivery.class);
             return response.hits().hits().isEmpty() ? null : response.hits().hits().get(0).source();

@@ -21,7 +21,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class EmailWorker extends ChannelWorker {
-    public static final String TOPIC = "send-email";
     private final EmailTemplates templates;
     private final EmailComposer composer;
     private final SmtpEmailConnector smtp;
@@ -39,7 +38,7 @@ public class EmailWorker extends ChannelWorker {
 
     @Override
     String topic() {
-        return TOPIC;
+        return "send-email";
     }
 
     @Override

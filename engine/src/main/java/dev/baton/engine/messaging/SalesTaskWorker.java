@@ -36,7 +36,6 @@ import org.springframework.stereotype.Component;
 @Component
 @EnableConfigurationProperties(CrmProperties.class)
 public class SalesTaskWorker extends ChannelWorker {
-    public static final String TOPIC = "create-sales-task";
     private final CrmProperties crm;
     private final SalesTaskConnector target;
     private final LeadExplanations explanations;
@@ -65,7 +64,7 @@ public class SalesTaskWorker extends ChannelWorker {
 
     @Override
     String topic() {
-        return TOPIC;
+        return "create-sales-task";
     }
 
     @Override

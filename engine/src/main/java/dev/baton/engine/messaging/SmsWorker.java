@@ -37,7 +37,6 @@ import org.springframework.stereotype.Component;
 @Component
 @EnableConfigurationProperties(SmsProperties.class)
 public class SmsWorker extends ChannelWorker {
-    public static final String TOPIC = "send-sms";
     private static final Logger log = LoggerFactory.getLogger(SmsWorker.class);
     private final SmsProperties properties;
     private final Connector connector;
@@ -74,7 +73,7 @@ public class SmsWorker extends ChannelWorker {
 
     @Override
     String topic() {
-        return TOPIC;
+        return "send-sms";
     }
 
     @Override

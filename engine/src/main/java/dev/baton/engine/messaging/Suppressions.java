@@ -1,7 +1,6 @@
 package dev.baton.engine.messaging;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.Refresh;
 import dev.baton.engine.search.Indices;
 import dev.baton.engine.search.SearchUnavailableException;
 import java.io.IOException;
@@ -36,12 +35,12 @@ public class Suppressions {
         }
     }
 
-    /** Records the opt-out (idempotent: the first one is kept). */
+    /** Records the opt-out (idempotent). Checks read it by id, which is realtime: no refresh needed. */
     public void suppress(Suppression suppression) {
         try {
             indices.ensureInstalled();
             client.index(i -> i.index(indices.suppressions()).id(id(suppression.channel(), suppression.address()))
-                    .document(suppression).refresh(Refresh.WaitFor));
+                    .document(suppression));
         } catch (IOException e) {
             throw new SearchUnavailableException("recording an opt-out failed: " + e.getMessage(), e);
         }
