@@ -12,7 +12,15 @@ import dev.baton.engine.search.SearchUnavailableException;
 import dev.baton.engine.tracking.EventPublisher.EventBusUnavailableException;
 import dev.baton.engine.tracking.InvalidEventException;
 import dev.baton.engine.tracking.WrongWriteKeyException;
+import dev.baton.engine.journeys.JourneyNotFoundException;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.ParseException;
+import org.camunda.bpm.engine.Problem;
+import org.camunda.bpm.engine.ResourceReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -91,6 +99,31 @@ class ApiErrors extends ResponseEntityExceptionHandler {
     @ExceptionHandler(JobNotFoundException.class)
     ProblemDetail jobNotFound(JobNotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, "job-not-found", "Job not found", e.getMessage());
+    }
+
+    @ExceptionHandler(JourneyNotFoundException.class)
+    ProblemDetail journeyNotFound(JourneyNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "journey-not-found", "Journey not found", e.getMessage());
+    }
+
+    /** A BPMN that does not parse or names an unknown topic: each problem with its file, element and line. */
+    @ExceptionHandler(ParseException.class)
+    ProblemDetail journeyDoesNotParse(ParseException e) {
+        List<Map<String, Object>> errors = new ArrayList<>();
+        for (ResourceReport report : e.getResorceReports()) {
+            for (Problem p : report.getErrors()) {
+                Map<String, Object> error = new LinkedHashMap<>();
+                error.put("resource", report.getResourceName());
+                error.put("element", p.getMainElementId());
+                error.put("line", p.getLine());
+                error.put("message", p.getMessage());
+                errors.add(error);
+            }
+        }
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "journey-does-not-parse", "Journey does not parse",
+                e.getMessage() + "; nothing was deployed and the running versions are unchanged");
+        problem.setProperty("errors", errors);
+        return problem;
     }
 
     @ExceptionHandler(EventBusUnavailableException.class)

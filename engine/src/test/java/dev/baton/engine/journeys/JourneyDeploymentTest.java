@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.engine.testing.IntegrationTest;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,6 +27,8 @@ import org.springframework.util.LinkedMultiValueMap;
 class JourneyDeploymentTest extends IntegrationTest {
     @Autowired RepositoryService repository;
     @Autowired JourneyCorrelator correlator;
+    @Autowired org.camunda.bpm.engine.RuntimeService runtime;
+    @Autowired com.fasterxml.jackson.databind.ObjectMapper json;
 
     @Test
     void journeyDeployedFromModelerStartsOnItsEvent() {
@@ -114,16 +117,121 @@ class JourneyDeploymentTest extends IntegrationTest {
         assertThat(getJson("/api/journeys/leads/" + lead).has("baton-share-to-lead")).isTrue();
     }
 
-    private ResponseEntity<String> deploy(String file, String bpmn) {
+    @Test
+    void newVersionAppliesToNewInstancesWhileRunningOnesStayOnTheirsAndABrokenOneChangesNothing() {
+        String key = "versions-" + UUID.randomUUID().toString().substring(0, 8);
+        String message = "Versioned Event " + key;
+        assertThat(deploy(key + ".bpmn", waitingJourney(key, message, "ThankYou")).getStatusCode()).isEqualTo(HttpStatus.OK);
+        String early = "early-" + UUID.randomUUID();
+        correlator.correlate(new JourneySignal("v1-" + UUID.randomUUID(), early, List.of(), message, Map.of(), Instant.now()));
+
+        assertThat(deploy(key + ".bpmn", waitingJourney(key, message, "CallBack")).getStatusCode()).isEqualTo(HttpStatus.OK);
+        String late = "late-" + UUID.randomUUID();
+        correlator.correlate(new JourneySignal("v2-" + UUID.randomUUID(), late, List.of(), message, Map.of(), Instant.now()));
+
+        assertThat(versionOf(early)).isEqualTo(1);
+        assertThat(runtime.getActiveActivityIds(instanceOf(early))).containsExactly("ThankYou");
+        assertThat(versionOf(late)).isEqualTo(2);
+        assertThat(runtime.getActiveActivityIds(instanceOf(late))).containsExactly("CallBack");
+
+        String broken = waitingJourney(key, message, "CallBack").replace("targetRef=\"CallBack\"", "targetRef=\"Nowhere\"");
+        ResponseEntity<String> refused = deploy(key + ".bpmn", broken);
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(refused.getBody()).contains("Nowhere");
+        assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(key).latestVersion().singleResult()
+                .getVersion()).isEqualTo(2);
+        String later = "later-" + UUID.randomUUID();
+        correlator.correlate(new JourneySignal("v3-" + UUID.randomUUID(), later, List.of(), message, Map.of(), Instant.now()));
+        assertThat(versionOf(later)).isEqualTo(2);
+        assertThat(runtime.getActiveActivityIds(instanceOf(early))).containsExactly("ThankYou");
+    }
+
+    @Test
+    void journeyDeployedSuspendedAndActivatedThroughTheApiIsInTheAuditLogWithWhoDidIt() throws Exception {
+        String key = "audited-" + UUID.randomUUID().toString().substring(0, 8);
+        String message = "Audited Event " + key;
+        ResponseEntity<String> deployed = deployThroughApi(key + ".bpmn", waitingJourney(key, message, "ThankYou"));
+        assertThat(deployed.getStatusCode()).as(deployed.getBody()).isEqualTo(HttpStatus.OK);
+        assertThat(json.readTree(deployed.getBody()).path("journeys").get(0).path("key").asText()).isEqualTo(key);
+
+        assertThat(admin().postForEntity("/api/journeys/" + key + "/suspend", null, String.class).getStatusCode())
+                .isEqualTo(HttpStatus.OK);
+        var whileSuspended = correlator.correlate(new JourneySignal("s-" + UUID.randomUUID(), "paused-" + UUID.randomUUID(),
+                List.of(), message, Map.of(), Instant.now()));
+        assertThat(whileSuspended.started()).isEmpty();
+        assertThat(admin().postForEntity("/api/journeys/" + key + "/activate", null, String.class).getStatusCode())
+                .isEqualTo(HttpStatus.OK);
+        var afterwards = correlator.correlate(new JourneySignal("a-" + UUID.randomUUID(), "resumed-" + UUID.randomUUID(),
+                List.of(), message, Map.of(), Instant.now()));
+        assertThat(afterwards.started()).containsExactly(key);
+
+        var audit = getJson("/api/journeys/audit?key=" + key);
+        assertThat(audit.findValuesAsText("operation"))
+                .contains("Create", "SuspendProcessDefinition", "ActivateProcessDefinition");
+        assertThat(audit.findValuesAsText("user")).containsOnly("admin");
+        assertThat(admin().postForEntity("/api/journeys/no-such-journey/suspend", null, String.class).getStatusCode())
+                .isEqualTo(HttpStatus.NOT_FOUND);
+    }
+
+    @Test
+    void deploymentThroughTheApiOfABrokenFileIsRefusedNamingFileAndElement() throws Exception {
+        String key = "api-broken-" + UUID.randomUUID().toString().substring(0, 8);
+        String broken = waitingJourney(key, "Whatever", "ThankYou").replace("targetRef=\"ThankYou\"", "targetRef=\"Gone\"");
+
+        ResponseEntity<String> refused = deployThroughApi(key + ".bpmn", broken);
+
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        var problem = json.readTree(refused.getBody());
+        assertThat(problem.path("errors").get(0).path("resource").asText()).isEqualTo(key + ".bpmn");
+        assertThat(problem.path("errors").toString()).contains("Gone");
+        assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(key).count()).isZero();
+    }
+
+    private static String waitingJourney(String key, String message, String task) {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t"
+                    xmlns:camunda="http://camunda.org/schema/1.0/bpmn">
+                  <bpmn:message id="m" name="%s" />
+                  <bpmn:process id="%s" isExecutable="true" camunda:historyTimeToLive="30">
+                    <bpmn:startEvent id="start"><bpmn:messageEventDefinition messageRef="m" /></bpmn:startEvent>
+                    <bpmn:sequenceFlow id="f" sourceRef="start" targetRef="%s" />
+                    <bpmn:userTask id="%s" />
+                  </bpmn:process>
+                </bpmn:definitions>""".formatted(message, key, task, task);
+    }
+
+    private String instanceOf(String lead) {
+        return runtime.createProcessInstanceQuery().processInstanceBusinessKey(lead).singleResult().getId();
+    }
+
+    private int versionOf(String lead) {
+        var instance = runtime.createProcessInstanceQuery().processInstanceBusinessKey(lead).singleResult();
+        return repository.getProcessDefinition(instance.getProcessDefinitionId()).getVersion();
+    }
+
+    private ResponseEntity<String> deployThroughApi(String file, String bpmn) {
         var body = new LinkedMultiValueMap<String, Object>();
-        body.add("deployment-name", file);
-        body.add("deployment-source", "Camunda Modeler");
-        body.add(file, new ByteArrayResource(bpmn.getBytes(StandardCharsets.UTF_8)) {
+        body.add("files", bpmnFile(file, bpmn));
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.MULTIPART_FORM_DATA);
+        return admin().postForEntity("/api/journeys/deployments", new HttpEntity<>(body, headers), String.class);
+    }
+
+    private static ByteArrayResource bpmnFile(String file, String bpmn) {
+        return new ByteArrayResource(bpmn.getBytes(StandardCharsets.UTF_8)) {
             @Override
             public String getFilename() {
                 return file;
             }
-        });
+        };
+    }
+
+    private ResponseEntity<String> deploy(String file, String bpmn) {
+        var body = new LinkedMultiValueMap<String, Object>();
+        body.add("deployment-name", file);
+        body.add("deployment-source", "Camunda Modeler");
+        body.add(file, bpmnFile(file, bpmn));
         HttpHeaders headers = new HttpHeaders();
         headers.setContentType(MediaType.MULTIPART_FORM_DATA);
         return admin().postForEntity("/engine-rest/deployment/create", new HttpEntity<>(body, headers), String.class);

@@ -220,43 +220,4 @@ class ShareToLeadJourneyTest extends IntegrationTest {
         assertThat(mailTo(email)).filteredOn(m -> subject(m).startsWith("Welcome")).hasSize(1);
     }
 
-    private void track(String body) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.setContentType(MediaType.APPLICATION_JSON);
-        headers.setBasicAuth(WRITE_KEY, "");
-        assertThat(http.postForEntity("/v1/track", new HttpEntity<>(body, headers), String.class).getStatusCode())
-                .isEqualTo(HttpStatus.OK);
-    }
-
-    private MimeMessage awaitMail(String to, String subject) {
-        await().atMost(JOURNEY).until(() -> mailTo(to).stream().anyMatch(m -> subject(m).equals(subject)));
-        return mailTo(to).stream().filter(m -> subject(m).equals(subject)).findFirst().orElseThrow();
-    }
-
-    private static List<MimeMessage> mailTo(String to) {
-        return TestServers.receivedMail().stream().filter(m -> {
-            try {
-                var recipients = m.getRecipients(Message.RecipientType.TO);
-                return recipients != null && recipients[0].toString().contains(to);
-            } catch (jakarta.mail.MessagingException e) {
-                return false;
-            }
-        }).toList();
-    }
-
-    private static String subject(MimeMessage message) {
-        try {
-            return String.valueOf(message.getSubject());
-        } catch (jakarta.mail.MessagingException e) {
-            return "";
-        }
-    }
-
-    private String timeline(String lead) throws Exception {
-        StringBuilder events = new StringBuilder();
-        for (JsonNode event : getJson("/api/leads/" + lead + "/events?size=100").path("items")) {
-            events.append(event.path("event").asText()).append('\n');
-        }
-        return events.toString();
-    }
 }

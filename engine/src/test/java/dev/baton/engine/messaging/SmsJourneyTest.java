@@ -155,10 +155,6 @@ class SmsJourneyTest extends IntegrationTest {
         return http.postForEntity(path, new HttpEntity<>(body, headers), String.class);
     }
 
-    private String timeline(String lead) throws Exception {
-        return getJson("/api/leads/" + lead + "/events?size=100").path("items").findValuesAsText("event").toString();
-    }
-
     private String timelineProperty(String lead, String event, String property) throws Exception {
         await().atMost(STEP).until(() -> timeline(lead).contains(event));
         for (JsonNode item : getJson("/api/leads/" + lead + "/events?size=100").path("items")) {

@@ -115,4 +115,52 @@ public abstract class IntegrationTest {
         headers.setBasicAuth(writeKey, "");
         return http.postForEntity(path, new HttpEntity<>(json, headers), String.class);
     }
+
+    /** Tracks one event through {@code /v1/track}, which must accept it. */
+    protected void track(String body) {
+        org.assertj.core.api.Assertions.assertThat(track("/v1/track", body).getStatusCode())
+                .isEqualTo(org.springframework.http.HttpStatus.OK);
+    }
+
+    /** Progress of the journeys consumer (behaviour events into Camunda). */
+    protected KafkaProgress journeyProgress() {
+        return new KafkaProgress(kafkaAdmin.getConfigurationProperties(), topics.journeysTopic(), topics.partitions(),
+                environment.getRequiredProperty("spring.kafka.consumer.group-id") + "-journeys");
+    }
+
+    /** The lead's timeline, one event name per line, newest first. */
+    protected String timeline(String lead) throws Exception {
+        StringBuilder events = new StringBuilder();
+        for (com.fasterxml.jackson.databind.JsonNode event : getJson("/api/leads/" + lead + "/events?size=100").path("items")) {
+            events.append(event.path("event").asText()).append('\n');
+        }
+        return events.toString();
+    }
+
+    /** Waits for an email with this subject to reach the test's SMTP server, and returns it. */
+    protected static jakarta.mail.internet.MimeMessage awaitMail(String to, String subject) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> mailTo(to).stream().anyMatch(m -> subject(m).equals(subject)));
+        return mailTo(to).stream().filter(m -> subject(m).equals(subject)).findFirst().orElseThrow();
+    }
+
+    /** Every email the test's SMTP server received for this address. */
+    protected static java.util.List<jakarta.mail.internet.MimeMessage> mailTo(String to) {
+        return TestServers.receivedMail().stream().filter(m -> {
+            try {
+                var recipients = m.getRecipients(jakarta.mail.Message.RecipientType.TO);
+                return recipients != null && recipients[0].toString().contains(to);
+            } catch (jakarta.mail.MessagingException e) {
+                return false;
+            }
+        }).toList();
+    }
+
+    protected static String subject(jakarta.mail.internet.MimeMessage message) {
+        try {
+            return String.valueOf(message.getSubject());
+        } catch (jakarta.mail.MessagingException e) {
+            return "";
+        }
+    }
 }

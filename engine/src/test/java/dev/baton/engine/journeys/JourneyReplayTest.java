@@ -1,0 +1,113 @@
+package dev.baton.engine.journeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.baton.engine.testing.IntegrationTest;
+import dev.baton.engine.testing.TestServers;
+import dev.baton.engine.tracking.EventTopics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.camunda.bpm.engine.ExternalTaskService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * Kafka delivers at least once: a consumer that restarts, a producer that retries, an operator
+ * who resets offsets all replay events. Replaying every event of a journey, twice, through both
+ * doors (the tracking API with the same message ids, and the journeys topic itself) must send
+ * nothing again and leave every journey where it was.
+ */
+class JourneyReplayTest extends IntegrationTest {
+    private static final Duration JOURNEY = Duration.ofSeconds(60);
+    @Autowired JourneyCorrelator correlator;
+    @Autowired RuntimeService runtime;
+    @Autowired ExternalTaskService externalTasks;
+    @Autowired EventTopics topics;
+    @Autowired KafkaTemplate<String, String> kafka;
+
+    @Test
+    void replayingEveryEventOfAJourneyTwiceSendsNoEmailTwiceAndLeavesTheSameState() throws Exception {
+        String visitor = "visitor-" + UUID.randomUUID();
+        String email = "replay-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        List<String> tracked = List.of(
+                "{\"messageId\":\"%s\",\"anonymousId\":\"%s\",\"event\":\"Share Clicked\"}".formatted(UUID.randomUUID(), visitor),
+                """
+                {"messageId":"%s","anonymousId":"%s","event":"Form Submitted",
+                 "context":{"traits":{"email":"%s","firstName":"Rae"}}}""".formatted(UUID.randomUUID(), visitor, email));
+        tracked.forEach(this::track);
+        awaitMail(email, "Welcome, Rae");
+        awaitMail(email, "How teams like yours do it");
+        Map<String, List<String>> before = settledStateOf(email);
+        int mailBefore = mailTo(email).size();
+        double scoreBefore = awaitLead(email).path("score").asDouble();
+        List<ConsumerRecord<String, String>> signals = journeySignalsOf(java.util.Set.of(visitor, email));
+        assertThat(signals).extracting(ConsumerRecord::value).anyMatch(v -> v.contains("Share Clicked"))
+                .anyMatch(v -> v.contains("Form Submitted"));
+
+        long journeyEventsBefore = journeyProgress().produced();
+        for (int replay = 0; replay < 2; replay++) {
+            tracked.forEach(this::track);
+            for (ConsumerRecord<String, String> signal : signals) {
+                kafka.send(new ProducerRecord<>(topics.journeysTopic(), signal.key(), signal.value())).get();
+            }
+        }
+
+        // Both consumers have been through the replayed events (the tracked ones reach the journeys
+        // topic again only if the pipeline failed to see they were duplicates).
+        await().atMost(JOURNEY).until(() -> kafkaProgress().caughtUp() && journeyProgress().caughtUp()
+                && journeyProgress().produced() >= journeyEventsBefore + 2L * signals.size());
+        assertThat(settledStateOf(email)).isEqualTo(before);
+        assertThat(mailTo(email)).hasSize(mailBefore);
+        assertThat(awaitLead(email).path("score").asDouble()).isEqualTo(scoreBefore);
+    }
+
+    /** Journey key → the activities its instance waits at, once no send is in flight for the lead. */
+    private Map<String, List<String>> settledStateOf(String lead) {
+        await().atMost(JOURNEY).until(() -> journeyProgress().caughtUp() && correlator.activeJourneys(lead).values().stream()
+                .allMatch(id -> externalTasks.createExternalTaskQuery().processInstanceId(id).count() == 0));
+        Map<String, List<String>> state = new TreeMap<>();
+        correlator.activeJourneys(lead).forEach((key, id) -> state.put(key,
+                runtime.getActiveActivityIds(id).stream().sorted().toList()));
+        return state;
+    }
+
+    /** Every record on the journeys topic keyed by one of these ids, read from the beginning. */
+    private List<ConsumerRecord<String, String>> journeySignalsOf(java.util.Set<String> ids) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestServers.endpoints().kafkaBootstrapServers(), ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<ConsumerRecord<String, String>> found = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (int p = 0; p < topics.partitions(); p++) {
+                partitions.add(new TopicPartition(topics.journeysTopic(), p));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (ids.contains(record.key()) && record.offset() < end.get(new TopicPartition(record.topic(),
+                            record.partition()))) {
+                        found.add(record);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+}
