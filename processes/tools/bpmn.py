@@ -8,7 +8,8 @@ from xml.sax.saxutils import escape
 
 OUT = "processes/src/main/resources/dev/baton/processes"
 SIZE = {"start": (36, 36), "end": (36, 36), "catch": (36, 36), "timer": (36, 36), "gateway": (50, 50),
-        "xor": (50, 50), "task": (100, 80), "user": (100, 80), "call": (100, 80)}
+        "xor": (50, 50), "task": (100, 80), "user": (100, 80), "call": (100, 80),
+        "receive": (100, 80)}
 
 
 class Journey:
@@ -60,7 +61,15 @@ class Journey:
             attr = ' isInterrupting="true"' if n["sub"] else ""
             return f'<bpmn:startEvent id="{n["id"]}" name="{name}"{attr}>{io}{inner}</bpmn:startEvent>'
         if k == "end":
-            return f'<bpmn:endEvent id="{n["id"]}" name="{name}">{io}</bpmn:endEvent>'
+            listener = ""
+            if n.get("sets"):
+                var, value = n["sets"]
+                listener = (f'<bpmn:extensionElements><camunda:executionListener event="start" '
+                            f'expression="${{execution.setVariable(\'{var}\', {value})}}" /></bpmn:extensionElements>')
+            return f'<bpmn:endEvent id="{n["id"]}" name="{name}">{listener}{io}</bpmn:endEvent>'
+        if k == "receive":
+            return (f'<bpmn:receiveTask id="{n["id"]}" name="{name}" messageRef="{self.message(n["message"])}">'
+                    f'{io}</bpmn:receiveTask>')
         if k == "catch":
             return (f'<bpmn:intermediateCatchEvent id="{n["id"]}" name="{name}">{io}'
                     f'<bpmn:messageEventDefinition messageRef="{self.message(n["message"])}" /></bpmn:intermediateCatchEvent>')
@@ -284,7 +293,24 @@ def sales_handoff():
     j.write()
 
 
+def wait_for_event():
+    j = Journey("baton-wait-for-event", "Wait for event X up to N days",
+                "Reusable step: call it (element template 'Baton: wait for event') with the variables event (an event "
+                "name, e.g. Email Clicked) and within (an ISO duration, e.g. P3D); it returns eventHappened = true "
+                "when the lead did it in time, false when the time ran out.")
+    j.node("Start", "start", "Wait", 152, 182)
+    j.node("WaitForEvent", "receive", "Wait for the event", 240, 160, message="${event}")
+    j.node("Happened", "end", "It happened", 402, 182, sets=("eventHappened", "true"))
+    j.node("TimedOut", "end", "Time ran out", 402, 302, sets=("eventHappened", "false"))
+    j.boundary_timer("Within", "within", "WaitForEvent", "${within}")
+    j.flow("Start", "WaitForEvent")
+    j.flow("WaitForEvent", "Happened")
+    j.flow("Within", "TimedOut")
+    j.write()
+
+
 if __name__ == "__main__":
+    wait_for_event()
     share_to_lead()
     nurture()
     sales_handoff()

@@ -117,7 +117,7 @@ class JourneyLibraryTest {
 
     @Test
     void everyJourneyDrawsEachOfItsElementsForCamundaModeler() {
-        for (String file : List.of("share-to-lead.bpmn", "nurture.bpmn", "sales-handoff.bpmn")) {
+        for (String file : List.of("share-to-lead.bpmn", "nurture.bpmn", "sales-handoff.bpmn", "wait-for-event.bpmn")) {
             var model = Bpmn.readModelFromStream(getClass().getClassLoader().getResourceAsStream("dev/baton/processes/" + file));
             Bpmn.validateModel(model);
             var drawn = model.getModelElementsByType(BpmnShape.class).stream().map(shape -> shape.getBpmnElement().getId()).toList();
