@@ -3,35 +3,47 @@ package dev.baton.connectors;
 import java.time.Duration;
 
 /**
- * At most {@code perSecond} calls a second to a provider from this node (a smooth token bucket):
- * a caller over the limit waits for its turn rather than provoking the provider's 429s.
+ * At most so many calls a second to a provider: a caller over the limit waits for its turn
+ * rather than provoking the provider's 429s. {@link #local} counts this node's calls; the engine
+ * has one shared by every node (the limit is the provider account's, not a node's).
  */
-public final class RateLimiter {
-    private final long intervalNanos;
-    private long nextFree = System.nanoTime();
-
-    public RateLimiter(double perSecond) {
-        if (perSecond <= 0) {
-            throw new IllegalArgumentException("a rate limit must be positive, got " + perSecond);
-        }
-        this.intervalNanos = (long) (1_000_000_000L / perSecond);
-    }
+public interface RateLimiter {
 
     /** Waits (at most {@code maxWait}) for a slot; false when none came in time. */
-    public boolean acquire(Duration maxWait) throws InterruptedException {
-        long wait;
-        synchronized (this) {
-            long now = System.nanoTime();
-            long slot = Math.max(now, nextFree);
-            wait = slot - now;
-            if (wait > maxWait.toNanos()) {
-                return false;
+    boolean acquire(Duration maxWait) throws InterruptedException;
+
+    /** A smooth token bucket in this JVM. */
+    static RateLimiter local(double perSecond) {
+        return new Local(perSecond);
+    }
+
+    final class Local implements RateLimiter {
+        private final long intervalNanos;
+        private long nextFree = System.nanoTime();
+
+        Local(double perSecond) {
+            if (perSecond <= 0) {
+                throw new IllegalArgumentException("a rate limit must be positive, got " + perSecond);
             }
-            nextFree = slot + intervalNanos;
+            this.intervalNanos = (long) (1_000_000_000L / perSecond);
         }
-        if (wait > 0) {
-            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+
+        @Override
+        public boolean acquire(Duration maxWait) throws InterruptedException {
+            long wait;
+            synchronized (this) {
+                long now = System.nanoTime();
+                long slot = Math.max(now, nextFree);
+                wait = slot - now;
+                if (wait > maxWait.toNanos()) {
+                    return false;
+                }
+                nextFree = slot + intervalNanos;
+            }
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            return true;
         }
-        return true;
     }
 }

@@ -55,7 +55,9 @@ public final class FakeProvider implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
-            byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
+            // "{{unique}}" in a scripted body becomes a new id per answer, as a provider's message ids are.
+            byte[] bytes = response.body().replace("{{unique}}", java.util.UUID.randomUUID().toString().replace("-", ""))
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(response.status(), bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {

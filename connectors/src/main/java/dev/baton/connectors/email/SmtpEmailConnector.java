@@ -22,10 +22,12 @@ import org.springframework.mail.javamail.MimeMessageHelper;
  * Email over SMTP with Spring's mail support: a multipart/alternative message (text and HTML),
  * the composer's headers, and a Message-ID derived from the idempotency key, so that if a send
  * is ever repeated, receiving systems see the same message. SMTP answers are classified: 4xx and
- * connection trouble are retryable, 5xx (unknown mailbox, rejected) permanent.
+ * connection trouble are retryable; a recipient the server refuses for good (550/551/553 to
+ * RCPT TO: no such mailbox) is undeliverable, a bounce; other 5xx (content rejected) permanent.
  */
 public final class SmtpEmailConnector implements Connector {
     private static final Logger log = LoggerFactory.getLogger(SmtpEmailConnector.class);
+    private static final java.util.Set<Integer> BOUNCE_CODES = java.util.Set.of(550, 551, 553);
     private final JavaMailSender mail;
     private final InternetAddress from;
 
@@ -76,6 +78,10 @@ public final class SmtpEmailConnector implements Connector {
             for (Throwable cause = failed; cause != null; cause = cause.getCause()) {
                 int code = cause instanceof SMTPAddressFailedException a ? a.getReturnCode()
                         : cause instanceof SMTPSendFailedException s ? s.getReturnCode() : 0;
+                if (cause instanceof SMTPAddressFailedException && BOUNCE_CODES.contains(code)) {
+                    log.info("SMTP bounced the recipient ({}): {}", code, cause.getMessage());
+                    return SendResult.undeliverable("SMTP " + code + ": " + cause.getMessage().strip());
+                }
                 if (code >= 500) {
                     log.info("SMTP refused the message for good ({}): {}", code, cause.getMessage());
                     return SendResult.permanent("SMTP " + code + ": " + cause.getMessage().strip());

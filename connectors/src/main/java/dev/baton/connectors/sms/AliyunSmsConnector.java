@@ -50,13 +50,13 @@ public final class AliyunSmsConnector implements Connector {
 
     /** @param endpoint https://dysmsapi.aliyuncs.com (a local server in tests) */
     public AliyunSmsConnector(HttpClient http, String endpoint, String accessKeyId, String accessKeySecret,
-                              String signName, double perSecond, Duration timeout) {
+                              String signName, RateLimiter limiter, Duration timeout) {
         this.http = http;
         this.endpoint = endpoint.endsWith("/") ? endpoint : endpoint + "/";
         this.accessKeyId = accessKeyId;
         this.accessKeySecret = accessKeySecret;
         this.signName = signName;
-        this.limiter = new RateLimiter(perSecond);
+        this.limiter = limiter;
         this.timeout = timeout;
     }
 

@@ -44,14 +44,14 @@ public final class TwilioSmsConnector implements Connector {
      * @param statusCallback where Twilio posts delivery receipts, or null
      */
     public TwilioSmsConnector(HttpClient http, String baseUrl, String accountSid, String authToken, String from,
-                              String statusCallback, double perSecond, Duration timeout) {
+                              String statusCallback, RateLimiter limiter, Duration timeout) {
         this.http = http;
         this.messages = URI.create(trim(baseUrl) + "/2010-04-01/Accounts/" + accountSid + "/Messages.json");
         this.authorization = "Basic " + Base64.getEncoder()
                 .encodeToString((accountSid + ":" + authToken).getBytes(StandardCharsets.UTF_8));
         this.from = from;
         this.statusCallback = statusCallback;
-        this.limiter = new RateLimiter(perSecond);
+        this.limiter = limiter;
         this.timeout = timeout;
     }
 
@@ -79,6 +79,9 @@ public final class TwilioSmsConnector implements Connector {
         return ProviderHttp.call(http, request, limiter, timeout, "Twilio", this::classify);
     }
 
+    /** Invalid 'To' number, recipient opted out (replied STOP), not a mobile number: never retry that number. */
+    private static final java.util.Set<Integer> UNREACHABLE = java.util.Set.of(21211, 21610, 21614);
+
     private SendResult classify(int status, String body) {
         JsonNode answer = parse(body);
         if (status == 200 || status == 201) {
@@ -87,7 +90,10 @@ public final class TwilioSmsConnector implements Connector {
         }
         String reason = "Twilio " + status + (answer.has("code") ? " (error " + answer.path("code").asText() + ")" : "")
                 + ": " + answer.path("message").asText(body);
-        return status == 429 || status >= 500 ? SendResult.retryable(reason) : SendResult.permanent(reason);
+        if (status == 429 || status >= 500) {
+            return SendResult.retryable(reason);
+        }
+        return UNREACHABLE.contains(answer.path("code").asInt()) ? SendResult.undeliverable(reason) : SendResult.permanent(reason);
     }
 
     private JsonNode parse(String body) {

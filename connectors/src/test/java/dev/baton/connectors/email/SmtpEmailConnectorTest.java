@@ -114,6 +114,49 @@ class SmtpEmailConnectorTest {
     }
 
     @Test
+    void recipientTheServerRefusesForGoodIsUndeliverableABounce() throws Exception {
+        try (var server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            // An SMTP server that knows no such mailbox: 550 to RCPT TO, as RFC 5321 says.
+            Thread conversation = new Thread(() -> refuseRecipient(server));
+            conversation.start();
+            JavaMailSenderImpl sender = new JavaMailSenderImpl();
+            sender.setHost("127.0.0.1");
+            sender.setPort(server.getLocalPort());
+
+            SendResult result = new SmtpEmailConnector(sender, "news@baton.example")
+                    .send(composer.compose("k-gone", "lead-1", "gone@example.com", WELCOME, Map.of()));
+
+            assertThat(result.status()).isEqualTo(SendResult.Status.UNDELIVERABLE);
+            assertThat(result.reason()).contains("550", "User unknown");
+            conversation.join(5_000);
+        }
+    }
+
+    private static void refuseRecipient(java.net.ServerSocket server) {
+        try (var socket = server.accept();
+             var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                     java.nio.charset.StandardCharsets.US_ASCII));
+             var out = new java.io.PrintWriter(socket.getOutputStream(), true, java.nio.charset.StandardCharsets.US_ASCII)) {
+            out.print("220 mx.example.net ESMTP\r\n");
+            out.flush();
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                String command = line.toUpperCase(java.util.Locale.ROOT);
+                String reply = command.startsWith("EHLO") || command.startsWith("HELO") ? "250 mx.example.net"
+                        : command.startsWith("MAIL") ? "250 2.1.0 Ok"
+                        : command.startsWith("RCPT") ? "550 5.1.1 <gone@example.com>: Recipient address rejected: User unknown"
+                        : command.startsWith("QUIT") ? "221 2.0.0 Bye" : "250 Ok";
+                out.print(reply + "\r\n");
+                out.flush();
+                if (command.startsWith("QUIT")) {
+                    return;
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void smtpServerThatIsDownIsARetryableFailure() {
         JavaMailSenderImpl nowhere = new JavaMailSenderImpl();
         nowhere.setHost("127.0.0.1");

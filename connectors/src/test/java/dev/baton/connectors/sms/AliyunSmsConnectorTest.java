@@ -30,7 +30,7 @@ class AliyunSmsConnectorTest {
     void start() throws Exception {
         aliyun = new FakeProvider();
         connector = new AliyunSmsConnector(HttpClient.newHttpClient(), aliyun.baseUrl(), "LTAIexample", "key-secret",
-                "百统科技", 50, Duration.ofSeconds(2));
+                "百统科技", dev.baton.connectors.RateLimiter.local(50), Duration.ofSeconds(2));
     }
 
     @AfterEach

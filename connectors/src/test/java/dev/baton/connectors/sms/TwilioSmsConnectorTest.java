@@ -28,7 +28,7 @@ class TwilioSmsConnectorTest {
     void start() throws Exception {
         twilio = new FakeProvider();
         connector = new TwilioSmsConnector(HttpClient.newHttpClient(), twilio.baseUrl(), "AC0123", "secret-token",
-                "+15005550006", "https://go.example.com/sms/twilio/status", 50, Duration.ofSeconds(1));
+                "+15005550006", "https://go.example.com/sms/twilio/status", RateLimiter.local(50), Duration.ofSeconds(1));
     }
 
     @AfterEach
@@ -64,13 +64,13 @@ class TwilioSmsConnectorTest {
     }
 
     @Test
-    void invalidNumberErrorFailsPermanentlyWithTwiliosCode() {
+    void invalidNumberErrorMakesTheNumberUndeliverableWithTwiliosCode() {
         twilio.answer(FakeProvider.Response.of(400, "{\"code\":21211,\"message\":\"The 'To' number +4900 is not a valid"
                 + " phone number.\",\"more_info\":\"https://www.twilio.com/docs/errors/21211\",\"status\":400}"));
 
         SendResult result = connector.send(sms("+4915112345678", "a"));
 
-        assertThat(result.status()).isEqualTo(SendResult.Status.PERMANENT);
+        assertThat(result.status()).isEqualTo(SendResult.Status.UNDELIVERABLE);
         assertThat(result.reason()).contains("21211", "not a valid phone number");
     }
 
@@ -92,7 +92,7 @@ class TwilioSmsConnectorTest {
 
     @Test
     void rateLimiterGivesOneSlotPerIntervalAndRefusesWhatCannotWait() throws Exception {
-        RateLimiter onePerSecond = new RateLimiter(1);
+        RateLimiter onePerSecond = RateLimiter.local(1);
 
         assertThat(onePerSecond.acquire(Duration.ZERO)).isTrue();
         assertThat(onePerSecond.acquire(Duration.ZERO)).as("the next slot is a second away").isFalse();

@@ -29,7 +29,7 @@ public final class LocalServers implements AutoCloseable {
      *
      * @param smtp host:port of the SMTP server
      */
-    public record Endpoints(String elasticsearchUri, String kafkaBootstrapServers, String smtp) {
+    public record Endpoints(String elasticsearchUri, String kafkaBootstrapServers, String smtp, int imapPort) {
         public String smtpHost() {
             return smtp.substring(0, smtp.lastIndexOf(':'));
         }
@@ -49,7 +49,7 @@ public final class LocalServers implements AutoCloseable {
         CompletableFuture<String> broker = CompletableFuture.supplyAsync(kafka::start);
         try {
             String mail = smtp.start();
-            endpoints = new Endpoints(es.join(), broker.join(), mail);
+            endpoints = new Endpoints(es.join(), broker.join(), mail, smtp.imapPort());
         } catch (RuntimeException e) {
             // Whichever started is stopped again: a half-started platform must not linger.
             es.handle((r, t) -> null).join();

@@ -42,7 +42,9 @@ public class LocalServersStarter implements ApplicationListener<ApplicationEnvir
                 "spring.elasticsearch.uris", endpoints.elasticsearchUri(),
                 "spring.kafka.bootstrap-servers", endpoints.kafkaBootstrapServers(),
                 "spring.mail.host", endpoints.smtpHost(),
-                "spring.mail.port", endpoints.smtpPort())));
+                "spring.mail.port", endpoints.smtpPort(),
+                "baton.email.bounces.imap-host", endpoints.smtpHost(),
+                "baton.email.bounces.imap-port", endpoints.imapPort())));
         event.getSpringApplication().addInitializers(context -> {
             var stopper = new StopAfterContext();
             var beanFactory = (DefaultListableBeanFactory) context.getBeanFactory();

@@ -39,6 +39,10 @@ final class LocalSmtp implements AutoCloseable {
         return "127.0.0.1:" + smtpPort;
     }
 
+    int imapPort() {
+        return imapPort;
+    }
+
     synchronized List<MimeMessage> received() {
         List<MimeMessage> all = new java.util.ArrayList<>(earlier);
         if (server != null) {

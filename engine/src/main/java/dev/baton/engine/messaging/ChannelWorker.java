@@ -166,6 +166,15 @@ abstract class ChannelWorker {
                 deliveries.release(key);
                 fail(task, result.reason(), true);
             }
+            case UNDELIVERABLE -> {
+                // A bounce is the lead's address, not an operator's problem: mark it, and the journey goes on.
+                log.info("{} {} to lead {} bounced: {}", label(), template, lead.id(), result.reason());
+                deliveries.record(new DeliveryLog.Delivery(key, channel(), lead.id(), to, template, "bounced",
+                        null, result.reason(), now, clock.instant()));
+                guards.markBounced(channel(), to, lead.id(), clock.instant());
+                finish(task, lead.id(), "bounced", label() + " Bounced",
+                        Map.of("template", template, "to", to, "reason", result.reason()));
+            }
             case UNKNOWN -> {
                 if (!resendWhenOutcomeUnknown()) {
                     fail(task, result.reason(), true); // the claim stays: the retry records it unconfirmed, never resends

@@ -56,9 +56,16 @@ public class SendGuards {
         }
     }
 
+    /** The address bounced (no such mailbox, not a mobile number): nothing goes to it again. */
+    public void markBounced(String channel, String address, String leadId, Instant at) {
+        suppressions.suppress(new Suppressions.Suppression(channel, address, leadId, "bounced", at));
+    }
+
     public Verdict check(String channel, LeadProfile lead, String address, String template, Instant now) {
-        if (suppressions.isSuppressed(channel, address)) {
-            return new Verdict("opted out of " + channel, null);
+        var suppressed = suppressions.reasonFor(channel, address);
+        if (suppressed.isPresent()) {
+            return new Verdict(suppressed.get().equals("bounced") ? "the " + channel + " address bounced"
+                    : "opted out of " + channel + " (" + suppressed.get() + ")", null);
         }
         if (sentBefore(channel, lead.id(), template)) {
             return new Verdict("template '" + template + "' was already sent to this lead", null);

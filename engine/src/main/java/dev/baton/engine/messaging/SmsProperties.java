@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code baton.sms.*}: which provider sends SMS ({@code none}, {@code twilio} or {@code aliyun})
  * and its settings. Credentials come from the environment and are never logged.
  *
- * @param rate at most this many messages a second from each node
+ * @param rate at most this many messages a second, from all nodes together (the provider account's limit)
  */
 @ConfigurationProperties("baton.sms")
 public record SmsProperties(String provider, double rate, Duration timeout, Twilio twilio, Aliyun aliyun) {

@@ -45,6 +45,7 @@ public class SmsWorker extends ChannelWorker {
 
     SmsWorker(ExternalTaskService tasks, LeadStore leads, DeliveryLog deliveries, SendGuards guards, EngineEvents events,
               Clock clock, SmsProperties properties, EmailProperties publicUrls, ObjectMapper json,
+              org.springframework.jdbc.core.JdbcTemplate jdbc,
               @Value("${baton.workers.max-retries:5}") int maxRetries,
               @Value("${baton.workers.first-backoff:10s}") Duration firstBackoff,
               @Value("${baton.workers.lock:60s}") Duration lock) throws IOException {
@@ -52,12 +53,14 @@ public class SmsWorker extends ChannelWorker {
         this.properties = properties;
         this.json = json;
         HttpClient http = HttpClient.newBuilder().connectTimeout(properties.timeout()).build();
+        // The provider's limit is per account: every node takes its slots from the same count.
+        dev.baton.connectors.RateLimiter limiter = new SharedRateLimiter(jdbc, "sms-" + properties.provider(), properties.rate());
         this.connector = switch (properties.provider()) {
             case "twilio" -> new TwilioSmsConnector(http, properties.twilio().baseUrl(), properties.twilio().accountSid(),
                     properties.twilio().authToken(), properties.twilio().from(),
-                    publicUrls.publicUrl() + SmsWebhooks.TWILIO_STATUS, properties.rate(), properties.timeout());
+                    publicUrls.publicUrl() + SmsWebhooks.TWILIO_STATUS, limiter, properties.timeout());
             case "aliyun" -> new AliyunSmsConnector(http, properties.aliyun().endpoint(), properties.aliyun().accessKeyId(),
-                    properties.aliyun().accessKeySecret(), properties.aliyun().signName(), properties.rate(),
+                    properties.aliyun().accessKeySecret(), properties.aliyun().signName(), limiter,
                     properties.timeout());
             case "none" -> null;
             default -> throw new IllegalArgumentException("baton.sms.provider must be none, twilio or aliyun, not '"

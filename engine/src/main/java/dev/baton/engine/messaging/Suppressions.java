@@ -26,10 +26,13 @@ public class Suppressions {
     public record Suppression(String channel, String address, String leadId, String reason, Instant at) {
     }
 
-    public boolean isSuppressed(String channel, String address) {
+    /** Why nothing may go to this address on this channel (unsubscribed, bounced, stop), if so. */
+    public java.util.Optional<String> reasonFor(String channel, String address) {
         try {
             indices.ensureInstalled();
-            return client.exists(e -> e.index(indices.suppressions()).id(id(channel, address))).value();
+            var found = client.get(g -> g.index(indices.suppressions()).id(id(channel, address)), Suppression.class);
+            return found.found() ? java.util.Optional.of(found.source() == null || found.source().reason() == null
+                    ? "opted out" : found.source().reason()) : java.util.Optional.empty();
         } catch (IOException e) {
             throw new SearchUnavailableException("checking opt-outs failed: " + e.getMessage(), e);
         }

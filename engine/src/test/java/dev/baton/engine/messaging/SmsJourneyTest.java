@@ -59,6 +59,7 @@ class SmsJourneyTest extends IntegrationTest {
     @Autowired RepositoryService repository;
     @Autowired RuntimeService runtime;
     @Autowired HistoryService history;
+    @Autowired org.camunda.bpm.engine.ExternalTaskService externalTasks;
 
     @BeforeEach
     void deployTheStep() {
@@ -120,6 +121,47 @@ class SmsJourneyTest extends IntegrationTest {
 
         await().atMost(STEP).until(() -> "unconfirmed".equals(status(instance)));
         assertThat(requestsTo(phone)).as("the retry did not call Twilio again").hasSize(1);
+    }
+
+    @Test
+    void twilioOutageDelaysTheSmsRaisesAnIncidentWhenRetriesRunOutAndItGoesOutOnceWhenBack() throws Exception {
+        String phone = "+33612" + (100_000 + (int) (Math.random() * 899_999));
+        String user = "outage-" + UUID.randomUUID();
+        identify(user, phone);
+        String instance;
+        try (AutoCloseable outage = TestServers.twilioOutage()) {
+            instance = runtime.startProcessInstanceByKey("sms-step", user).getId();
+            // Three attempts with growing pauses, then an incident (what Cockpit shows).
+            await().atMost(STEP).until(() -> runtime.createIncidentQuery().processInstanceId(instance).count() == 1);
+            assertThat(runtime.createIncidentQuery().processInstanceId(instance).singleResult().getIncidentMessage())
+                    .contains("Twilio 503");
+            assertThat(requestsTo(phone)).as("the first attempt and three retries").hasSize(4);
+        }
+
+        // Twilio is back; an operator retries in Cockpit.
+        externalTasks.setRetries(runtime.createIncidentQuery().processInstanceId(instance).singleResult().getConfiguration(), 1);
+
+        await().atMost(STEP).until(() -> "sent".equals(status(instance)));
+        assertThat(requestsTo(phone)).as("four refused attempts, then one that went out").hasSize(5);
+        assertThat(runtime.createIncidentQuery().processInstanceId(instance).count()).isZero();
+    }
+
+    @Test
+    void twilioDownForAWhileOnlyDelaysTheSmsWhichGoesOutOnce() throws Exception {
+        String phone = "+33613" + (100_000 + (int) (Math.random() * 899_999));
+        String user = "blip-" + UUID.randomUUID();
+        identify(user, phone);
+        String instance;
+        try (AutoCloseable outage = TestServers.twilioOutage()) {
+            instance = runtime.startProcessInstanceByKey("sms-step", user).getId();
+            await().atMost(STEP).until(() -> requestsTo(phone).size() == 1);
+        }
+
+        await().atMost(STEP).until(() -> "sent".equals(status(instance)));
+        assertThat(requestsTo(phone)).hasSizeBetween(2, 3);
+        assertThat(runtime.createIncidentQuery().processInstanceId(instance).count()).isZero();
+        await().atMost(STEP).until(() -> timeline(user).contains("SMS Sent"));
+        assertThat(timeline(user)).containsOnlyOnce("SMS Sent");
     }
 
     private void identify(String user, String phone) throws Exception {

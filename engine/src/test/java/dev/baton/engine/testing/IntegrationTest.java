@@ -28,6 +28,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "baton.workers.poll-interval=200ms",
         "baton.workers.first-backoff=500ms",
         "baton.workers.max-retries=3",
+        "baton.email.bounces.poll-interval=300ms",
         // No quiet hours (from = until), so tests send at any time of day; SendGuardsTest covers them.
         "baton.guards.quiet-from=00:00",
         "baton.guards.quiet-until=00:00",
@@ -65,6 +66,8 @@ public abstract class IntegrationTest {
         registry.add("baton.sms.twilio.base-url", () -> TestServers.twilio().baseUrl());
         registry.add("baton.crm.hubspot.base-url", () -> TestServers.hubspot().baseUrl());
         registry.add("spring.mail.port", () -> TestServers.endpoints().smtpPort());
+        registry.add("baton.email.bounces.imap-host", () -> TestServers.endpoints().smtpHost());
+        registry.add("baton.email.bounces.imap-port", () -> TestServers.endpoints().imapPort());
         registry.add("baton.elasticsearch.index-prefix", () -> "test-" + RUN);
         registry.add("baton.kafka.events-topic", () -> "test-" + RUN + ".events");
         registry.add("baton.kafka.dead-letter-topic", () -> "test-" + RUN + ".events.dlt");

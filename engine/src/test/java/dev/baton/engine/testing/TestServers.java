@@ -55,11 +55,20 @@ public final class TestServers {
     }
 
     /** The local stand-in for Twilio every test in this JVM shares; by default it accepts every message. */
+    private static final FakeProvider.Response TWILIO_ACCEPTS = FakeProvider.Response.of(201,
+            "{\"sid\":\"SM{{unique}}\",\"status\":\"queued\"}");
+
+    /** Twilio answers 503 to everything until the returned handle is closed. */
+    public static AutoCloseable twilioOutage() {
+        twilio().answerByDefault(FakeProvider.Response.of(503,
+                "{\"code\":20500,\"message\":\"Service Unavailable\",\"status\":503}"));
+        return () -> twilio().answerByDefault(TWILIO_ACCEPTS);
+    }
+
     public static synchronized FakeProvider twilio() {
         if (twilio == null) {
             try {
-                twilio = new FakeProvider().answerByDefault(FakeProvider.Response.of(201,
-                        "{\"sid\":\"SM" + java.util.UUID.randomUUID().toString().replace("-", "") + "\",\"status\":\"queued\"}"));
+                twilio = new FakeProvider().answerByDefault(TWILIO_ACCEPTS);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -115,10 +124,11 @@ public final class TestServers {
         elasticsearch.start();
         kafka.start();
         elasticsearchContainer = elasticsearch;
-        smtpBesideContainers = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        smtpBesideContainers = new GreenMail(new com.icegreen.greenmail.util.ServerSetup[] {
+                ServerSetupTest.SMTP.dynamicPort(), ServerSetupTest.IMAP.dynamicPort()});
         smtpBesideContainers.start();
         return new LocalServers.Endpoints("http://" + elasticsearch.getHttpHostAddress(), kafka.getBootstrapServers(),
-                "127.0.0.1:" + smtpBesideContainers.getSmtp().getPort());
+                "127.0.0.1:" + smtpBesideContainers.getSmtp().getPort(), smtpBesideContainers.getImap().getPort());
     }
 
     private static LocalServers.Endpoints local() {
