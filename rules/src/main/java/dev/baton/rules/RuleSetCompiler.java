@@ -35,6 +35,16 @@ public final class RuleSetCompiler {
      * @throws RuleSetCompilationException when any file has an error
      */
     public CompiledRuleSet compile(String version, Map<String, String> files, ScoreDecay decay) {
+        return new CompiledRuleSet(version, compileKieBase(files), decay);
+    }
+
+    /**
+     * Compiles DRL files and decision tables into a KieBase (for rule sets over other facts, such
+     * as advocacy points).
+     *
+     * @throws RuleSetCompilationException when any file has an error
+     */
+    public KieBase compileKieBase(Map<String, String> files) {
         if (files.isEmpty()) {
             throw new RuleSetCompilationException(List.of(new RuleError("(rule set)", 0, 0, "a rule set needs at least one file")));
         }
@@ -85,7 +95,7 @@ public final class RuleSetCompiler {
         KieBase kieBase = kieServices.newKieContainer(releaseId).getKieBase();
         // The KieBase keeps what it needs; the repository entry would only accumulate per version.
         kieServices.getRepository().removeKieModule(releaseId);
-        return new CompiledRuleSet(version, kieBase, decay);
+        return kieBase;
     }
 
     private static final java.util.regex.Pattern PACKAGE =

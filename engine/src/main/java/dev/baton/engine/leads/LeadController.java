@@ -23,8 +23,11 @@ class LeadController {
     private final LeadQueries queries;
     private final LeadScorer scorer;
     private final Clock clock;
+    private final dev.baton.engine.advocacy.LeadAttribution attribution;
 
-    LeadController(LeadStore leads, LeadQueries queries, LeadScorer scorer, Clock clock) {
+    LeadController(LeadStore leads, LeadQueries queries, LeadScorer scorer, Clock clock,
+                   dev.baton.engine.advocacy.LeadAttribution attribution) {
+        this.attribution = attribution;
         this.leads = leads;
         this.queries = queries;
         this.scorer = scorer;
@@ -39,7 +42,9 @@ class LeadController {
     @GetMapping("/{id}")
     LeadView lead(@PathVariable String id) {
         LeadScorer.Reviewed now = scorer.explain(leads.get(id), clock.instant());
-        return new LeadView(now.lead(), now.why());
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>(now.lead().anonymousIds());
+        ids.add(now.lead().id());
+        return new LeadView(now.lead(), now.why(), attribution.of(ids));
     }
 
     /**
@@ -47,8 +52,11 @@ class LeadController {
      *
      * @param whyThisTier the score, its band, the parts with their reasons and their worth now, and
      *                    when decay alone would move the lead
+     * @param attribution first- and last-touch share and the chain that brought the lead ("brought
+     *                    by Alice via Bob's re-share"); null when no share did
      */
-    record LeadView(@JsonUnwrapped LeadProfile lead, String whyThisTier) {
+    record LeadView(@JsonUnwrapped LeadProfile lead, String whyThisTier,
+                    dev.baton.engine.advocacy.LeadAttribution.View attribution) {
     }
 
     @Operation(summary = "A lead's events, newest first (paged)")

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LocalSmtp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalSmtp.class);
+    static final String BOUNCES = "bounces@baton.local";
     private final int smtpPort;
     private final int imapPort;
     private GreenMail server;
@@ -33,6 +34,8 @@ final class LocalSmtp implements AutoCloseable {
                     new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
                     new ServerSetup(imapPort, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
             server.start();
+            // The default bounce mailbox exists from the start, so Baton can read it before any bounce came.
+            server.setUser(BOUNCES, BOUNCES, BOUNCES);
             log.info("Local SMTP server on 127.0.0.1:{} (catch-all; read it over IMAP on 127.0.0.1:{}, user and"
                     + " password = the recipient's address)", smtpPort, imapPort);
         }

@@ -46,6 +46,7 @@ class BounceMailbox implements SmartLifecycle {
     private final EngineEvents events;
     private final Clock clock;
     private ScheduledExecutorService poller;
+    private volatile boolean failing;
 
     BounceMailbox(@Value("${baton.email.bounces.imap-host:}") String host,
                   @Value("${baton.email.bounces.imap-port:993}") int port,
@@ -84,9 +85,17 @@ class BounceMailbox implements SmartLifecycle {
             } finally {
                 inbox.close(false);
             }
+            if (failing) {
+                log.info("Bounce mailbox {}@{}:{} readable again", user, host, port);
+                failing = false;
+            }
         } catch (MessagingException | IOException | RuntimeException e) {
             // The mailbox or Elasticsearch away: unseen reports stay unseen and are read next time.
-            log.warn("Reading the bounce mailbox {}@{}:{} failed, will try again: {}", user, host, port, e.getMessage());
+            if (!failing) {
+                log.warn("Reading the bounce mailbox {}@{}:{} failed, will keep trying (says so when it works again): {}",
+                        user, host, port, e.getMessage());
+            }
+            failing = true;
         }
         return handled;
     }

@@ -73,6 +73,43 @@ public class Indices {
         return prefix + "-identities";
     }
 
+    public String teams() {
+        return prefix + "-teams";
+    }
+
+    public String employees() {
+        return prefix + "-employees";
+    }
+
+    public String campaigns() {
+        return prefix + "-campaigns";
+    }
+
+    /** Share links by code: who shared what, and the chain above them. */
+    public String shares() {
+        return prefix + "-shares";
+    }
+
+    /** One document per click on a share link, counted or excluded (self, repeat, bot, burst). */
+    public String shareClicks() {
+        return prefix + "-share-clicks";
+    }
+
+    /** First click of a visitor on a share (id share|visitor): what makes a repeat a repeat on every node. */
+    public String shareVisits() {
+        return prefix + "-share-visits";
+    }
+
+    /** First- and last-touch share of each visitor brought by a share, and what it did since. */
+    public String attribution() {
+        return prefix + "-attribution";
+    }
+
+    /** Versions of the advocacy point rules (DRL) and which is active. */
+    public String advocacyRules() {
+        return prefix + "-advocacy-rules";
+    }
+
     /** Installs the events template and the leads index once; cheap after the first success. */
     public void ensureInstalled() {
         if (installed) {
@@ -92,6 +129,14 @@ public class Indices {
             createIfMissing(jobs(), "jobs");
             createIfMissing(deliveries(), "deliveries");
             createIfMissing(suppressions(), "suppressions");
+            createIfMissing(teams(), "teams");
+            createIfMissing(employees(), "employees");
+            createIfMissing(campaigns(), "campaigns");
+            createIfMissing(shares(), "shares");
+            createIfMissing(shareClicks(), "share-clicks");
+            createIfMissing(shareVisits(), "share-visits");
+            createIfMissing(attribution(), "attribution");
+            createIfMissing(advocacyRules(), "advocacy-rules");
             installed = true;
             log.info("Elasticsearch indices ready (prefix '{}')", prefix);
         } catch (IOException | RuntimeException e) {

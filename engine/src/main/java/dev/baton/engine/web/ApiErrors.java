@@ -12,6 +12,8 @@ import dev.baton.engine.search.SearchUnavailableException;
 import dev.baton.engine.tracking.EventPublisher.EventBusUnavailableException;
 import dev.baton.engine.tracking.InvalidEventException;
 import dev.baton.engine.tracking.WrongWriteKeyException;
+import dev.baton.engine.advocacy.AdvocacyNotFoundException;
+import dev.baton.engine.advocacy.InvalidAdvocacyRequestException;
 import dev.baton.engine.journeys.JourneyNotFoundException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -99,6 +101,18 @@ class ApiErrors extends ResponseEntityExceptionHandler {
     @ExceptionHandler(JobNotFoundException.class)
     ProblemDetail jobNotFound(JobNotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, "job-not-found", "Job not found", e.getMessage());
+    }
+
+    @ExceptionHandler(InvalidAdvocacyRequestException.class)
+    ProblemDetail invalidAdvocacyRequest(InvalidAdvocacyRequestException e) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage());
+        problem.setProperty("field", e.field());
+        return problem;
+    }
+
+    @ExceptionHandler(AdvocacyNotFoundException.class)
+    ProblemDetail advocacyNotFound(AdvocacyNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage());
     }
 
     @ExceptionHandler(JourneyNotFoundException.class)

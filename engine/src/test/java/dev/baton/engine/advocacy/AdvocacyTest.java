@@ -1,0 +1,287 @@
+package dev.baton.engine.advocacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.RGBLuminanceSource;
+import com.google.zxing.common.HybridBinarizer;
+import com.google.zxing.qrcode.QRCodeReader;
+import dev.baton.engine.search.Indices;
+import dev.baton.engine.testing.IntegrationTest;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+/**
+ * Employee advocacy over real Kafka and Elasticsearch: share links and re-share chains, who
+ * brought whom, reach and points that the sharer's own clicks and crawlers cannot inflate, and
+ * links nobody can forge.
+ */
+class AdvocacyTest extends IntegrationTest {
+    private static final Duration STEP = Duration.ofSeconds(60);
+    private static final String BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36";
+    private static final String GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+    private final HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private final ObjectMapper json = new ObjectMapper();
+    @Autowired ElasticsearchClient elasticsearch;
+    @Autowired Indices indices;
+    private String run;
+    private String campaign;
+
+    @BeforeEach
+    void teamsEmployeesAndACampaign() {
+        run = UUID.randomUUID().toString().substring(0, 8);
+        campaign = "spring-launch-" + run;
+        put("/api/teams/north-" + run, "{\"name\":\"North\",\"manager\":\"mia-" + run + "\"}");
+        put("/api/teams/south-" + run, "{\"name\":\"South\",\"manager\":\"sam-" + run + "\"}");
+        assertThat(postCsv("/api/employees/import", """
+                id,name,email,team
+                alice-%1$s,Alice Liddell,alice-%1$s@acme.example,north-%1$s
+                dan-%1$s,Dan Brown,dan-%1$s@acme.example,south-%1$s
+                """.formatted(run)).getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(postJson("/api/campaigns", """
+                {"id":"%s","name":"Spring launch","teams":[],
+                 "contents":[{"id":"guide","kind":"landing-page","title":"The guide","url":"https://www.example.com/guide",
+                              "shareTexts":{"linkedin":"Worth a read","wechat":"推荐阅读"}}]}""".formatted(campaign))
+                .getStatusCode()).isEqualTo(HttpStatus.CREATED);
+    }
+
+    @Test
+    void aliceSharesBobReSharesCarolSubmitsAFormAndReachAttributionAndTheTeamLeaderboardFollowTheChain() throws Exception {
+        String alice = shareAs("alice-" + run).path("code").asText();
+        Visitor bob = new Visitor();
+        HttpResponse<String> landed = bob.click(alice, BROWSER);
+        assertThat(landed.statusCode()).isEqualTo(302);
+        assertThat(landed.headers().firstValue("Location").orElseThrow())
+                .startsWith("https://www.example.com/guide?utm_source=baton").contains("utm_campaign=" + campaign, "bt_s=" + alice);
+        String bobsLink = bob.reshare(alice, "Bob");
+        Visitor carol = new Visitor();
+        assertThat(carol.click(bobsLink, BROWSER).statusCode()).isEqualTo(302);
+        String carolEmail = "carol-" + run + "@example.com";
+        track("""
+                {"anonymousId":"%s","event":"Form Submitted","properties":{"form":"guide"},
+                 "context":{"traits":{"email":"%s","firstName":"Carol"}}}""".formatted(carol.id, carolEmail));
+        String dans = shareAs("dan-" + run).path("code").asText();
+        new Visitor().click(dans, BROWSER);
+
+        await().atMost(STEP).untilAsserted(() -> {
+            assertThat(employee("alice-" + run).path("reach").asLong()).as("Alice's reach").isEqualTo(2);
+            assertThat(employee("alice-" + run).path("forms").asLong()).as("forms Alice brought").isEqualTo(1);
+            assertThat(employee("dan-" + run).path("reach").asLong()).as("Dan's reach").isEqualTo(1);
+        });
+        JsonNode aliceFigures = employee("alice-" + run);
+        assertThat(aliceFigures.path("maxDepth").asInt()).isEqualTo(2);
+        assertThat(aliceFigures.path("directReach").asLong()).isEqualTo(1);
+        assertThat(aliceFigures.path("chainReach").asLong()).isEqualTo(1);
+        JsonNode bobsReach = getJson("/api/shares/" + bobsLink + "/reach");
+        assertThat(bobsReach.path("reach").asLong()).isEqualTo(1);
+        assertThat(getJson("/api/shares/" + alice + "/reach").path("reach").asLong()).isEqualTo(2);
+
+        JsonNode carolLead = awaitLead(carolEmail, lead -> lead.path("attribution").has("broughtBy"));
+        assertThat(carolLead.path("attribution").path("broughtBy").asText()).isEqualTo("brought by Alice Liddell via Bob's re-share");
+        assertThat(carolLead.path("attribution").path("firstTouch").path("rootEmployee").asText()).isEqualTo("alice-" + run);
+        assertThat(carolLead.path("attribution").path("chain").findValuesAsText("share")).containsExactly(alice, bobsLink);
+        await().atMost(STEP).untilAsserted(() -> assertThat(employee("alice-" + run).path("leads").asLong())
+                .as("leads Alice brought: %s; lead %s", employee("alice-" + run), getJson("/api/leads/" + carolEmail)).isEqualTo(1));
+
+        JsonNode board = getJson("/api/advocacy/leaderboard?campaign=" + campaign);
+        assertThat(board.get(0).path("employee").asText()).isEqualTo("alice-" + run);
+        assertThat(board.get(0).path("points").asLong()).isGreaterThan(board.get(1).path("points").asLong());
+        JsonNode teams = getJson("/api/advocacy/teams?campaign=" + campaign);
+        JsonNode north = find(teams, "team", "north-" + run);
+        JsonNode south = find(teams, "team", "south-" + run);
+        assertThat(north.path("rank").asInt()).isLessThan(south.path("rank").asInt());
+        assertThat(north.path("leads").asLong()).isEqualTo(1);
+        assertThat(north.path("reach").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void sharersOwnClicksAndACrawlerChangeNeitherReachNorPointsAndShowAsExcluded() throws Exception {
+        Visitor alice = new Visitor();
+        String link = alice.shareAs("alice-" + run);
+        new Visitor().click(link, BROWSER);
+        await().atMost(STEP).until(() -> employee("alice-" + run).path("reach").asLong() == 1);
+        long points = employee("alice-" + run).path("points").asLong();
+
+        for (int i = 0; i < 50; i++) {
+            assertThat(alice.click(link, BROWSER).statusCode()).isEqualTo(302);
+        }
+        Visitor crawler = new Visitor();
+        for (int i = 0; i < 100; i++) {
+            assertThat(crawler.click(link, GOOGLEBOT).statusCode()).isEqualTo(302);
+        }
+
+        await().atMost(STEP).until(() -> employee("alice-" + run).path("excluded").path("self").asLong() == 50
+                && employee("alice-" + run).path("excluded").path("bot").asLong() == 100);
+        JsonNode after = employee("alice-" + run);
+        assertThat(after.path("reach").asLong()).isEqualTo(1);
+        assertThat(after.path("clicks").asLong()).isEqualTo(1);
+        assertThat(after.path("points").asLong()).isEqualTo(points);
+        assertThat(getJson("/api/advocacy/excluded?campaign=" + campaign).path("bot").asLong()).isEqualTo(100);
+    }
+
+    @Test
+    void forgedOrAlteredShareCodeIsNotFoundAndRecordsNothing() throws Exception {
+        String genuine = shareAs("alice-" + run).path("code").asText();
+        String altered = genuine.substring(0, genuine.length() - 1) + (genuine.endsWith("A") ? "B" : "A");
+        String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[15]);
+        Visitor visitor = new Visitor();
+
+        assertThat(visitor.click(altered, BROWSER).statusCode()).isEqualTo(404);
+        assertThat(visitor.click(forged, BROWSER).statusCode()).isEqualTo(404);
+        assertThat(visitor.click("nonsense", BROWSER).statusCode()).isEqualTo(404);
+        assertThat(visitor.click(genuine, BROWSER).statusCode()).isEqualTo(302);
+
+        // The visitor's clicks are processed in order: once the genuine one is counted, nothing else came.
+        await().atMost(STEP).until(() -> clicksBy(visitor.id) == 1);
+        assertThat(getJson("/api/shares/" + genuine + "/reach").path("clicks").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void shareLinkComesWithAQrCodeOfItself() throws Exception {
+        JsonNode link = shareAs("alice-" + run);
+
+        HttpResponse<byte[]> png = browser.send(HttpRequest.newBuilder(URI.create(link.path("qrCode").asText()
+                .replace("http://localhost:8080", http.getRootUri()))).build(), HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(png.statusCode()).isEqualTo(200);
+        var image = ImageIO.read(new ByteArrayInputStream(png.body()));
+        int[] pixels = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+        var decoded = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(
+                new RGBLuminanceSource(image.getWidth(), image.getHeight(), pixels))));
+        assertThat(decoded.getText()).isEqualTo(link.path("url").asText()).endsWith("/s/" + link.path("code").asText());
+        assertThat(link.path("shareTexts").path("wechat").asText()).isEqualTo("推荐阅读");
+    }
+
+    @Test
+    void campaignWithABadContentAddressAndACsvWithAnUnknownTeamAreRefusedSayingWhere() throws Exception {
+        ResponseEntity<String> campaignRefused = postJson("/api/campaigns", """
+                {"name":"Broken","contents":[{"id":"a","url":"https://ok.example.com"},{"id":"b","url":"javascript:alert(1)"}]}""");
+        assertThat(campaignRefused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(json.readTree(campaignRefused.getBody()).path("field").asText()).isEqualTo("contents[1].url");
+
+        ResponseEntity<String> csvRefused = postCsv("/api/employees/import", """
+                id,name,email,team
+                eve-%1$s,Eve,eve@acme.example,north-%1$s
+                zed-%1$s,Zed,zed@acme.example,nowhere-%1$s
+                """.formatted(run));
+        assertThat(csvRefused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(csvRefused.getBody()).contains("line 3", "nowhere-" + run);
+        assertThat(getJson("/api/employees?team=north-" + run).findValuesAsText("id")).doesNotContain("eve-" + run);
+    }
+
+    // --- helpers ------------------------------------------------------------------------------
+
+    /** A browser: keeps its cookies (visitor id, and the sharer cookie when it made a link). */
+    private final class Visitor {
+        final Map<String, String> cookies = new HashMap<>();
+        String id;
+
+        HttpResponse<String> click(String code, String userAgent) throws Exception {
+            HttpResponse<String> response = browser.send(request("/s/" + code).header("User-Agent", userAgent).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            keepCookies(response);
+            return response;
+        }
+
+        String reshare(String code, String name) throws Exception {
+            HttpResponse<String> response = browser.send(request("/s/" + code + "/reshare?name=" + name)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+            keepCookies(response);
+            return json.readTree(response.body()).path("code").asText();
+        }
+
+        /** The employee makes a link in this browser (the console does so with the admin API). */
+        String shareAs(String employee) throws Exception {
+            HttpResponse<String> response = browser.send(request("/api/shares")
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes()))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"campaign\":\"%s\",\"content\":\"guide\",\"employee\":\"%s\"}"
+                            .formatted(campaign, employee))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+            keepCookies(response);
+            return json.readTree(response.body()).path("code").asText();
+        }
+
+        private HttpRequest.Builder request(String path) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(http.getRootUri() + path));
+            if (!cookies.isEmpty()) {
+                request.header("Cookie", String.join("; ", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                        .toList()));
+            }
+            return request;
+        }
+
+        private void keepCookies(HttpResponse<?> response) {
+            for (String cookie : response.headers().allValues("Set-Cookie")) {
+                String pair = cookie.split(";", 2)[0];
+                cookies.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+            }
+            id = cookies.get("baton_aid");
+        }
+    }
+
+    private JsonNode shareAs(String employee) throws Exception {
+        ResponseEntity<String> response = postJson("/api/shares", "{\"campaign\":\"%s\",\"content\":\"guide\",\"employee\":\"%s\"}"
+                .formatted(campaign, employee));
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(HttpStatus.CREATED);
+        return json.readTree(response.getBody());
+    }
+
+    private JsonNode employee(String id) throws Exception {
+        return getJson("/api/advocacy/employees/" + id + "?campaign=" + campaign).path("figures");
+    }
+
+    private long clicksBy(String visitor) throws Exception {
+        return elasticsearch.count(c -> c.index(indices.shareClicks())
+                .query(q -> q.term(t -> t.field("visitor").value(visitor)))).count();
+    }
+
+    private static JsonNode find(JsonNode rows, String field, String value) {
+        for (JsonNode row : rows) {
+            if (value.equals(row.path(field).asText())) {
+                return row;
+            }
+        }
+        throw new AssertionError("no row with " + field + " = " + value + " in " + rows);
+    }
+
+    private void put(String path, String body) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        admin().put(path, new HttpEntity<>(body, headers));
+    }
+
+    private ResponseEntity<String> postJson(String path, String body) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        return admin().postForEntity(path, new HttpEntity<>(body, headers), String.class);
+    }
+
+    private ResponseEntity<String> postCsv(String path, String body) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.parseMediaType("text/csv"));
+        return admin().postForEntity(path, new HttpEntity<>(body, headers), String.class);
+    }
+}
