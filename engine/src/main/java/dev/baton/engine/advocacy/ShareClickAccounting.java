@@ -51,7 +51,8 @@ class ShareClickAccounting {
     }
 
     @KafkaListener(id = "baton-advocacy", topics = "${baton.kafka.events-topic}",
-            groupId = "${spring.kafka.consumer.group-id}-advocacy", batch = "true", containerFactory = "eventsListenerFactory")
+            groupId = "${spring.kafka.consumer.group-id}-advocacy", batch = "true", containerFactory = "eventsListenerFactory",
+            autoStartup = "${baton.consumers.enabled:true}")
     void onEvents(List<ConsumerRecord<String, String>> records) throws IOException {
         List<ShareClick> clicks = new ArrayList<>();
         List<TrackedEvent> forms = new ArrayList<>();

@@ -26,7 +26,8 @@ class JourneyConsumer {
     }
 
     @KafkaListener(id = "baton-journeys", topics = "${baton.kafka.journeys-topic:${baton.kafka.events-topic}.journeys}",
-            groupId = "${spring.kafka.consumer.group-id}-journeys", batch = "true", containerFactory = "eventsListenerFactory")
+            groupId = "${spring.kafka.consumer.group-id}-journeys", batch = "true", containerFactory = "eventsListenerFactory",
+            autoStartup = "${baton.consumers.enabled:true}")
     void onSignals(List<ConsumerRecord<String, String>> records) throws IOException {
         for (ConsumerRecord<String, String> record : records) {
             JourneySignal signal;

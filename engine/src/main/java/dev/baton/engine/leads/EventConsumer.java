@@ -23,7 +23,7 @@ class EventConsumer {
 
     // idIsGroup = false: the group is spring.kafka.consumer.group-id, not the listener id.
     @KafkaListener(id = "baton-lead-events", idIsGroup = false, topics = "${baton.kafka.events-topic}", batch = "true",
-            containerFactory = "eventsListenerFactory")
+            containerFactory = "eventsListenerFactory", autoStartup = "${baton.consumers.enabled:true}")
     void onEvents(List<ConsumerRecord<String, String>> records) throws IOException {
         try {
             pipeline.process(records);

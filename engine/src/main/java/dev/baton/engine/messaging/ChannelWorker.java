@@ -43,6 +43,9 @@ abstract class ChannelWorker {
     private final Clock clock;
     private final Workers settings;
     private final String workerId;
+    /** False on a node that only takes events in ({@code baton.workers.enabled}); other nodes send. */
+    @org.springframework.beans.factory.annotation.Value("${baton.workers.enabled:true}")
+    private boolean enabled = true;
 
     /** Retries, backoff and lock of every worker ({@code baton.workers.*}). */
     record Workers(int maxRetries, Duration firstBackoff, Duration lock) {
@@ -59,6 +62,11 @@ abstract class ChannelWorker {
         this.settings = settings;
         this.workerId = "baton-" + channel() + "@" + ProcessHandle.current().pid() + "-"
                 + Integer.toHexString(System.identityHashCode(this));
+    }
+
+    /** How this worker signs its task locks (Camunda's history shows who did each task). */
+    String workerId() {
+        return workerId;
     }
 
     /** The external-task topic served. */
@@ -96,6 +104,9 @@ abstract class ChannelWorker {
     /** Every worker polls on the same schedule (Spring finds this annotation on each subclass bean). */
     @Scheduled(fixedDelayString = "${baton.workers.poll-interval:500ms}")
     void poll() {
+        if (!enabled) {
+            return;
+        }
         List<LockedExternalTask> locked;
         try {
             locked = tasks.fetchAndLock(10, workerId).topic(topic(), settings.lock().toMillis()).execute();

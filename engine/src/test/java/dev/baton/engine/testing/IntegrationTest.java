@@ -148,7 +148,7 @@ public abstract class IntegrationTest {
     }
 
     /** Every email the test's SMTP server received for this address. */
-    protected static java.util.List<jakarta.mail.internet.MimeMessage> mailTo(String to) {
+    public static java.util.List<jakarta.mail.internet.MimeMessage> mailTo(String to) {
         return TestServers.receivedMail().stream().filter(m -> {
             try {
                 var recipients = m.getRecipients(jakarta.mail.Message.RecipientType.TO);
@@ -159,7 +159,7 @@ public abstract class IntegrationTest {
         }).toList();
     }
 
-    protected static String subject(jakarta.mail.internet.MimeMessage message) {
+    public static String subject(jakarta.mail.internet.MimeMessage message) {
         try {
             return String.valueOf(message.getSubject());
         } catch (jakarta.mail.MessagingException e) {
