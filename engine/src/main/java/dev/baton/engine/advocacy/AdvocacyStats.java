@@ -386,6 +386,9 @@ class AdvocacyStats {
 
     private static Map<String, Long> buckets(Aggregate terms) {
         Map<String, Long> counts = new TreeMap<>();
+        if (terms == null) {
+            return counts; // no index to aggregate yet (e.g. no events stored this month)
+        }
         for (StringTermsBucket b : terms.sterms().buckets().array()) {
             counts.put(b.key().stringValue(), b.docCount());
         }

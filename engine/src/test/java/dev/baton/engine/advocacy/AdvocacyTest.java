@@ -120,7 +120,9 @@ class AdvocacyTest extends IntegrationTest {
         Visitor alice = new Visitor();
         String link = alice.shareAs("alice-" + run);
         new Visitor().click(link, BROWSER);
-        await().atMost(STEP).until(() -> employee("alice-" + run).path("reach").asLong() == 1);
+        // Figures settle once the link and the click are both searchable.
+        await().atMost(STEP).until(() -> employee("alice-" + run).path("reach").asLong() == 1
+                && employee("alice-" + run).path("shares").asLong() == 1);
         long points = employee("alice-" + run).path("points").asLong();
 
         for (int i = 0; i < 50; i++) {
@@ -188,6 +190,34 @@ class AdvocacyTest extends IntegrationTest {
         assertThat(csvRefused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(csvRefused.getBody()).contains("line 3", "nowhere-" + run);
         assertThat(getJson("/api/employees?team=north-" + run).findValuesAsText("id")).doesNotContain("eve-" + run);
+    }
+
+    @Test
+    void opsChangeThePointRulesWhileTheEngineRunsAndABrokenVersionIsRefusedWithItsLine() throws Exception {
+        String link = shareAs("alice-" + run).path("code").asText();
+        new Visitor().click(link, BROWSER);
+        // Figures settle once the link and the click are both searchable.
+        await().atMost(STEP).until(() -> employee("alice-" + run).path("reach").asLong() == 1
+                && employee("alice-" + run).path("shares").asLong() == 1);
+        long before = employee("alice-" + run).path("points").asLong();
+
+        ResponseEntity<String> broken = postJson("/api/advocacy/rules", json.writeValueAsString(java.util.Map.of("files",
+                java.util.Map.of("points.drl", "package dev.baton.rules.advocacy;\nrule \"x\"\nwhen\n  Nonsense( )\nthen\nend\n"))));
+        assertThat(broken.getStatusCode()).isEqualTo(HttpStatus.UNPROCESSABLE_ENTITY);
+        assertThat(json.readTree(broken.getBody()).path("errors").get(0).path("line").asInt()).isEqualTo(4);
+        assertThat(employee("alice-" + run).path("points").asLong()).isEqualTo(before);
+
+        String doubled = getJson("/api/advocacy/rules").path("files").path("points.drl").asText()
+                .replace("5 * $a.directReach()", "50 * $a.directReach()");
+        ResponseEntity<String> uploaded = postJson("/api/advocacy/rules",
+                json.writeValueAsString(java.util.Map.of("files", java.util.Map.of("points.drl", doubled))));
+        try {
+            assertThat(uploaded.getStatusCode()).as(uploaded.getBody()).isEqualTo(HttpStatus.CREATED);
+            assertThat(employee("alice-" + run).path("points").asLong()).isEqualTo(before + 45);
+        } finally {
+            assertThat(postJson("/api/advocacy/rules/0/activate", "").getStatusCode()).isEqualTo(HttpStatus.OK);
+        }
+        assertThat(employee("alice-" + run).path("points").asLong()).isEqualTo(before);
     }
 
     // --- helpers ------------------------------------------------------------------------------
