@@ -45,6 +45,7 @@ class BounceMailbox implements SmartLifecycle {
     private final SendGuards guards;
     private final EngineEvents events;
     private final Clock clock;
+    private static final java.time.Duration WAIT_FOR_DELIVERY = java.time.Duration.ofMinutes(10);
     private ScheduledExecutorService poller;
     private volatile boolean failing;
 
@@ -79,8 +80,10 @@ class BounceMailbox implements SmartLifecycle {
             inbox.open(Folder.READ_WRITE);
             try {
                 for (Message report : inbox.search(new FlagTerm(new Flags(Flags.Flag.SEEN), false))) {
-                    handled += handle(report);
-                    report.setFlag(Flags.Flag.SEEN, true);
+                    int done = handle(report);
+                    // Reading a message marks it seen; one whose lead is not known yet stays unseen for the next poll.
+                    report.setFlag(Flags.Flag.SEEN, done >= 0);
+                    handled += Math.max(done, 0);
                 }
             } finally {
                 inbox.close(false);
@@ -100,12 +103,22 @@ class BounceMailbox implements SmartLifecycle {
         return handled;
     }
 
+    /**
+     * Handles one report; returns the bounces in it, or -1 when a bounced message of ours is not in
+     * the delivery log yet (a bounce can come back before the send is recorded): read again later,
+     * for up to {@link #WAIT_FOR_DELIVERY}.
+     */
     private int handle(Message report) throws MessagingException, IOException {
         List<Bounce> bounces = DeliveryStatusNotifications.bouncesIn(report);
         List<EngineEvents.EngineEvent> bounced = new ArrayList<>();
+        java.util.Date received = report.getReceivedDate();
+        boolean young = received != null && received.toInstant().isAfter(clock.instant().minus(WAIT_FOR_DELIVERY));
         for (Bounce bounce : bounces) {
             DeliveryLog.Delivery delivery = bounce.originalMessageId() == null ? null
                     : deliveries.byProviderId(bounce.originalMessageId());
+            if (delivery == null && bounce.originalMessageId() != null && young) {
+                return -1;
+            }
             String leadId = delivery == null ? null : delivery.leadId();
             guards.markBounced("email", bounce.recipient(), leadId, clock.instant());
             log.info("Email to {} bounced ({}){}", bounce.recipient(), bounce.status(),
