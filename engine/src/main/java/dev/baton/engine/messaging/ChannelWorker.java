@@ -141,7 +141,7 @@ abstract class ChannelWorker {
         String to = addressOf(lead);
         if (to == null) {
             log.info("{} {} to lead {} skipped: no {} address", label(), template, lead.id(), channel());
-            tasks.complete(task.getId(), workerId, Map.of(status(), "skipped", channel() + "Skipped", "no address"));
+            complete(task, Map.of(status(), "skipped", channel() + "Skipped", "no address"));
             return;
         }
         String key = channel() + ":" + task.getId();
@@ -220,7 +220,7 @@ abstract class ChannelWorker {
                 return false;
             }
             case "unconfirmed" -> {
-                tasks.complete(task.getId(), workerId, Map.of(status(), "unconfirmed"));
+                complete(task, Map.of(status(), "unconfirmed"));
                 return false;
             }
             default -> {
@@ -231,7 +231,7 @@ abstract class ChannelWorker {
                 log.warn("{} {} was claimed by an attempt that did not finish; the provider may have it: not sending"
                         + " again (recorded as unconfirmed; a delivery receipt will tell)", label(), key);
                 deliveries.record(earlier.with("unconfirmed", null, "outcome of the first attempt unknown", clock.instant()));
-                tasks.complete(task.getId(), workerId, Map.of(status(), "unconfirmed"));
+                complete(task, Map.of(status(), "unconfirmed"));
                 return false;
             }
         }
@@ -263,7 +263,7 @@ abstract class ChannelWorker {
     private void block(LockedExternalTask task, DeliveryLog.Delivery blocked) {
         log.info("{} {} to lead {} blocked: {}", label(), blocked.template(), blocked.leadId(), blocked.reason());
         deliveries.record(blocked);
-        tasks.complete(task.getId(), workerId, Map.of(status(), "blocked", channel() + "Blocked", blocked.reason()));
+        complete(task, Map.of(status(), "blocked", channel() + "Blocked", blocked.reason()));
     }
 
     /** Quiet hours where the lead lives: the task rests until morning, its retries untouched. */
@@ -279,7 +279,26 @@ abstract class ChannelWorker {
             throws IOException {
         events.publish(List.of(new EngineEvents.EngineEvent(leadId, event, event.toLowerCase().replace(' ', '-') + ":"
                 + task.getId(), clock.instant(), properties)));
-        tasks.complete(task.getId(), workerId, Map.of(status(), status));
+        complete(task, Map.of(status(), status));
+    }
+
+    /**
+     * Completes the task with the lead's tier as it is now. A lead can turn hot while its send is
+     * in flight: the "Tier Changed to hot" signal then finds no journey step waiting yet (the next
+     * step starts only as this task completes), so the journey learns the tier here instead and
+     * branches on it (nurture's "hot already?").
+     */
+    private void complete(LockedExternalTask task, Map<String, ?> variables) {
+        Map<String, Object> withTier = new java.util.HashMap<>(variables);
+        try {
+            String tier = leads.get(task.getBusinessKey()).tier();
+            if (tier != null) {
+                withTier.put("tier", tier);
+            }
+        } catch (RuntimeException e) {
+            log.debug("Tier of {} not read at completion: {}", task.getBusinessKey(), e.getMessage());
+        }
+        tasks.complete(task.getId(), workerId, withTier);
     }
 
     /**
