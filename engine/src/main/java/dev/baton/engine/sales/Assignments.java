@@ -1,0 +1,215 @@
+package dev.baton.engine.sales;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Gives a hot lead to one rep by a chain of strategies (filters, then a pick), safely with any
+ * number of engine nodes: reps, owners, the round-robin cursor and the manager queue live in the
+ * Camunda database every node shares. A lead gets one owner (primary key), a rep never goes over
+ * capacity (a conditional update in the same transaction), and round robin takes turns from one
+ * shared cursor, so it is fair across nodes and restarts. A lead already owned goes back to its
+ * owner; a lead no rep can take goes to the team's manager queue, never nowhere.
+ */
+public class Assignments {
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    public Assignments(JdbcTemplate jdbc, TransactionTemplate transactions, Clock clock) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.clock = clock;
+        jdbc.execute("CREATE TABLE IF NOT EXISTS baton_sales_rep (id VARCHAR(100) PRIMARY KEY, name VARCHAR(255),"
+                + " email VARCHAR(255), team VARCHAR(100) NOT NULL, territories VARCHAR(1000), industries VARCHAR(1000),"
+                + " languages VARCHAR(255), capacity INTEGER NOT NULL, open_leads INTEGER NOT NULL,"
+                + " out_of_office BOOLEAN NOT NULL)");
+        jdbc.execute("CREATE TABLE IF NOT EXISTS baton_sales_owner (lead_id VARCHAR(255) PRIMARY KEY,"
+                + " rep_id VARCHAR(100) NOT NULL, journey_instance VARCHAR(64), assigned_at TIMESTAMP NOT NULL)");
+        jdbc.execute("CREATE TABLE IF NOT EXISTS baton_sales_queue (lead_id VARCHAR(255) PRIMARY KEY,"
+                + " team VARCHAR(100) NOT NULL, reason VARCHAR(1000), queued_at TIMESTAMP NOT NULL)");
+        jdbc.execute("CREATE TABLE IF NOT EXISTS baton_sales_cursor (pool VARCHAR(64) PRIMARY KEY, position BIGINT NOT NULL)");
+    }
+
+    /**
+     * @param rep   the owner, or null when the lead went to {@code queue}
+     * @param queue the team whose managers got the lead, when no rep could
+     * @param fresh false when the lead already had this owner (assignment is idempotent per lead)
+     */
+    public record Assignment(String leadId, String rep, String queue, String reason, boolean fresh) {
+    }
+
+    public void putRep(Rep rep) {
+        int updated = jdbc.update("UPDATE baton_sales_rep SET name = ?, email = ?, team = ?, territories = ?, industries = ?,"
+                        + " languages = ?, capacity = ?, out_of_office = ? WHERE id = ?", rep.name(), rep.email(), rep.team(),
+                list(rep.territories()), list(rep.industries()), list(rep.languages()), rep.capacity(), rep.outOfOffice(), rep.id());
+        if (updated == 0) {
+            jdbc.update("INSERT INTO baton_sales_rep (id, name, email, team, territories, industries, languages, capacity,"
+                            + " open_leads, out_of_office) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)", rep.id(), rep.name(), rep.email(),
+                    rep.team(), list(rep.territories()), list(rep.industries()), list(rep.languages()), rep.capacity(),
+                    rep.outOfOffice());
+        }
+    }
+
+    public List<Rep> reps() {
+        return jdbc.query("SELECT * FROM baton_sales_rep ORDER BY id", (rs, n) -> rep(rs));
+    }
+
+    public String ownerOf(String leadId) {
+        List<String> owners = jdbc.queryForList("SELECT rep_id FROM baton_sales_owner WHERE lead_id = ?", String.class, leadId);
+        return owners.isEmpty() ? null : owners.get(0);
+    }
+
+    /** The lead's owner: its existing one, or one chosen now by the chain, or the manager queue. */
+    public Assignment assign(Lead lead, List<Strategy> chain, String journeyInstance) {
+        String owner = ownerOf(lead.id());
+        if (owner != null) {
+            return new Assignment(lead.id(), owner, null, "already owned", false);
+        }
+        List<Rep> eligible = reps().stream().filter(r -> !r.outOfOffice() && r.openLeads() < r.capacity()).toList();
+        String why = eligible.isEmpty() ? "every rep is out of office or at capacity" : null;
+        Strategy pick = Strategy.LEAST_OPEN;
+        for (Strategy step : chain) {
+            if (step.isPick()) {
+                pick = step;
+                continue;
+            }
+            List<Rep> narrowed = eligible.stream().filter(r -> matches(step, r, lead)).toList();
+            if (narrowed.isEmpty() && why == null) {
+                why = "no available rep matches " + step.name().toLowerCase(Locale.ROOT).replace('_', '-');
+            }
+            eligible = narrowed;
+        }
+        List<Rep> byId = eligible.stream().sorted(Comparator.comparing(Rep::id)).toList();
+        if (pick == Strategy.ROUND_ROBIN && !byId.isEmpty()) {
+            Assignment claimed = claimInTurn(lead, byId, journeyInstance);
+            if (claimed != null) {
+                return claimed;
+            }
+        } else {
+            for (Rep candidate : byId.stream().sorted(Comparator.comparingInt(Rep::openLeads)).toList()) {
+                Assignment claimed = claim(lead, List.of(candidate), journeyInstance, null);
+                if (claimed != null) {
+                    return claimed;
+                }
+            }
+        }
+        return queue(lead, why != null ? why : "every matching rep filled up meanwhile");
+    }
+
+    /** The lead's owner gave it back (rejected, converted, reassigned): the rep's load drops. */
+    public void release(String leadId) {
+        transactions.executeWithoutResult(status -> {
+            String owner = ownerOf(leadId);
+            if (owner != null) {
+                jdbc.update("DELETE FROM baton_sales_owner WHERE lead_id = ?", leadId);
+                jdbc.update("UPDATE baton_sales_rep SET open_leads = open_leads - 1 WHERE id = ? AND open_leads > 0", owner);
+            }
+        });
+    }
+
+    private static boolean matches(Strategy step, Rep rep, Lead lead) {
+        return switch (step) {
+            case TERRITORY -> covers(rep.territories(), lead.country());
+            case INDUSTRY -> covers(rep.industries(), lead.industry());
+            case LANGUAGE -> covers(rep.languages(), lead.language());
+            case SHARER_TEAM -> lead.sharerTeam() != null && lead.sharerTeam().equals(rep.team());
+            default -> true;
+        };
+    }
+
+    /** An empty list covers everything; a lead value covers when listed (a region also by its country: CN-SH ⊃ CN). */
+    private static boolean covers(List<String> values, String wanted) {
+        if (values.isEmpty()) {
+            return true;
+        }
+        if (wanted == null || wanted.isBlank()) {
+            return false;
+        }
+        String w = wanted.strip().toLowerCase(Locale.ROOT);
+        return values.stream().map(v -> v.toLowerCase(Locale.ROOT)).anyMatch(v -> v.equals(w) || w.startsWith(v + "-"));
+    }
+
+    /**
+     * Round robin: the pool's shared cursor turns in the same transaction as the claim, so a turn
+     * is used only by an assignment that happens (a lead claimed twice at once, or a rep that
+     * filled up, costs no one their turn), and every node takes turns from the same cursor.
+     */
+    private Assignment claimInTurn(Lead lead, List<Rep> pool, String journeyInstance) {
+        String cursor = Integer.toHexString(String.join(",", pool.stream().map(Rep::id).toList()).hashCode());
+        if (jdbc.queryForObject("SELECT COUNT(*) FROM baton_sales_cursor WHERE pool = ?", Integer.class, cursor) == 0) {
+            try {
+                jdbc.update("INSERT INTO baton_sales_cursor (pool, position) VALUES (?, 0)", cursor);
+            } catch (DuplicateKeyException anotherNodeFirst) {
+                // the cursor exists now, which is all that was needed
+            }
+        }
+        return claim(lead, pool, journeyInstance, cursor);
+    }
+
+    /**
+     * Makes the first candidate with room (from the cursor's turn, when round robin) the owner,
+     * if the lead has none; null when none had room.
+     */
+    private Assignment claim(Lead lead, List<Rep> candidates, String journeyInstance, String cursor) {
+        try {
+            return transactions.execute(status -> {
+                long turn = 0;
+                if (cursor != null) {
+                    jdbc.update("UPDATE baton_sales_cursor SET position = position + 1 WHERE pool = ?", cursor);
+                    turn = jdbc.queryForObject("SELECT position FROM baton_sales_cursor WHERE pool = ?", Long.class, cursor) - 1;
+                }
+                for (int i = 0; i < candidates.size(); i++) {
+                    Rep rep = candidates.get((int) ((turn + i) % candidates.size()));
+                    if (jdbc.update("UPDATE baton_sales_rep SET open_leads = open_leads + 1 WHERE id = ?"
+                            + " AND open_leads < capacity AND out_of_office = FALSE", rep.id()) == 1) {
+                        jdbc.update("INSERT INTO baton_sales_owner (lead_id, rep_id, journey_instance, assigned_at)"
+                                + " VALUES (?, ?, ?, ?)", lead.id(), rep.id(), journeyInstance, Timestamp.from(clock.instant()));
+                        jdbc.update("DELETE FROM baton_sales_queue WHERE lead_id = ?", lead.id());
+                        return new Assignment(lead.id(), rep.id(), null, "assigned", true);
+                    }
+                }
+                status.setRollbackOnly();
+                return null;
+            });
+        } catch (DuplicateKeyException ownedMeanwhile) {
+            // Another node assigned it first; everything this attempt did is rolled back.
+            return new Assignment(lead.id(), ownerOf(lead.id()), null, "already owned", false);
+        }
+    }
+
+    private Assignment queue(Lead lead, String reason) {
+        String team = lead.sharerTeam() != null ? lead.sharerTeam() : "sales";
+        try {
+            jdbc.update("INSERT INTO baton_sales_queue (lead_id, team, reason, queued_at) VALUES (?, ?, ?, ?)", lead.id(), team,
+                    reason, Timestamp.from(clock.instant()));
+        } catch (DuplicateKeyException alreadyQueued) {
+            // queued before: it stays in the queue once
+        }
+        return new Assignment(lead.id(), null, team, reason, true);
+    }
+
+    private static Rep rep(ResultSet rs) throws SQLException {
+        return new Rep(rs.getString("id"), rs.getString("name"), rs.getString("email"), rs.getString("team"),
+                split(rs.getString("territories")), split(rs.getString("industries")), split(rs.getString("languages")),
+                rs.getInt("capacity"), rs.getInt("open_leads"), rs.getBoolean("out_of_office"));
+    }
+
+    private static String list(List<String> values) {
+        return values == null ? "" : String.join(",", values);
+    }
+
+    private static List<String> split(String values) {
+        return values == null || values.isBlank() ? List.of() : Arrays.stream(values.split(",")).map(String::strip).toList();
+    }
+}
