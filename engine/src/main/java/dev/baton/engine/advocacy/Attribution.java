@@ -4,10 +4,11 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Which share brought a visitor first and last, and what the visitor did since ({@code activity}:
- * its events). A lead's attribution is that of the visitors it was.
+ * Which share brought a visitor first and last, and whether the visitor then submitted a form. A
+ * lead's attribution is that of the visitors it was. (How engaged a visitor is comes from its
+ * events, counted when asked; nothing here keeps a copy.)
  */
-public record Attribution(String visitor, Touch firstTouch, Touch lastTouch, long activity, boolean formSubmitted,
+public record Attribution(String visitor, Touch firstTouch, Touch lastTouch, boolean formSubmitted,
                           Instant formAt) {
 
     /** One share that brought the visitor. */

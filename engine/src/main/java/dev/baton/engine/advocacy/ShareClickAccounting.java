@@ -93,7 +93,7 @@ class ShareClickAccounting {
         }
         Set<String> seen = existing(indices.shareClicks(), clicks.stream().map(ShareClick::messageId).toList()).keySet();
         List<ShareClick> fresh = clicks.stream().filter(c -> !seen.contains(c.messageId())).toList();
-        Map<String, Long> burstBase = new HashMap<>();
+        Map<String, Long> burstBase = recentCounted(fresh);
         Map<String, Long> burstInBatch = new HashMap<>();
         List<ShareClick> decided = new ArrayList<>();
         Map<String, ShareClick> firstVisits = new LinkedHashMap<>();
@@ -103,7 +103,7 @@ class ShareClickAccounting {
                 continue;
             }
             String address = click.code() + "|" + click.ip();
-            long recent = burstBase.computeIfAbsent(address, a -> recentCounted(click));
+            long recent = burstBase.getOrDefault(address, 0L);
             long inBatch = burstInBatch.merge(address, 1L, Long::sum);
             if (recent + inBatch > burstLimit) {
                 decided.add(click.decided(false, "burst"));
@@ -125,17 +125,39 @@ class ShareClickAccounting {
         return result;
     }
 
-    /** Counted clicks on this link from this address in the last minute (Elasticsearch is the shared count). */
-    private long recentCounted(ShareClick click) {
-        try {
-            return client.count(c -> c.index(indices.shareClicks()).query(q -> q.bool(b -> b
-                    .filter(f -> f.term(t -> t.field("code").value(click.code())))
-                    .filter(f -> f.term(t -> t.field("ip").value(click.ip() == null ? "" : click.ip())))
-                    .filter(f -> f.term(t -> t.field("counted").value(true)))
-                    .filter(f -> f.range(r -> r.date(d -> d.field("at").gte(click.at().minusSeconds(60).toString()))))))).count();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+    /**
+     * Counted clicks in the minute before the batch, per link and address, for every pair in the
+     * batch at once (one aggregation; Elasticsearch is the count every node shares).
+     */
+    private Map<String, Long> recentCounted(List<ShareClick> clicks) throws IOException {
+        List<ShareClick> candidates = clicks.stream().filter(c -> c.excluded() == null && c.ip() != null).toList();
+        Map<String, Long> counts = new HashMap<>();
+        if (candidates.isEmpty()) {
+            return counts;
         }
+        List<co.elastic.clients.elasticsearch._types.FieldValue> codes = candidates.stream().map(ShareClick::code).distinct()
+                .map(co.elastic.clients.elasticsearch._types.FieldValue::of).toList();
+        List<co.elastic.clients.elasticsearch._types.FieldValue> ips = candidates.stream().map(ShareClick::ip).distinct()
+                .map(co.elastic.clients.elasticsearch._types.FieldValue::of).toList();
+        String since = candidates.stream().map(ShareClick::at).min(java.util.Comparator.naturalOrder()).orElseThrow()
+                .minusSeconds(60).toString();
+        var response = client.search(s -> s.index(indices.shareClicks()).size(0)
+                .query(q -> q.bool(b -> b
+                        .filter(f -> f.terms(t -> t.field("code").terms(v -> v.value(codes))))
+                        .filter(f -> f.terms(t -> t.field("ip").terms(v -> v.value(ips))))
+                        .filter(f -> f.term(t -> t.field("counted").value(true)))
+                        .filter(f -> f.range(r -> r.date(d -> d.field("at").gte(since))))))
+                .aggregations("code", a -> a.terms(t -> t.field("code").size(codes.size()))
+                        .aggregations("ip", i -> i.terms(t -> t.field("ip").size(ips.size())))), JsonNode.class);
+        var byCode = response.aggregations().get("code");
+        if (byCode != null) {
+            for (var code : byCode.sterms().buckets().array()) {
+                for (var ip : code.aggregations().get("ip").sterms().buckets().array()) {
+                    counts.put(code.key().stringValue() + "|" + ip.key().stringValue(), ip.docCount());
+                }
+            }
+        }
+        return counts;
     }
 
     /**
@@ -179,7 +201,7 @@ class ShareClickAccounting {
                         click.rootEmployee(), click.rootTeam(), click.chain(), click.chainSharers(), click.depth(), click.at());
                 // No scripts (not every Elasticsearch has Painless): a new visitor's document is the
                 // upsert with both touches; an existing one only gets its last touch replaced.
-                Attribution first = new Attribution(click.visitor(), touch, touch, 0, false, null);
+                Attribution first = new Attribution(click.visitor(), touch, touch, false, null);
                 bulk.operations(o -> o.update(u -> u.index(indices.attribution()).id(click.visitor())
                         .action(a -> a.doc(Map.of("lastTouch", touch)).upsert(first))));
                 operations++;

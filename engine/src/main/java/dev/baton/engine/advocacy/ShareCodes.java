@@ -44,8 +44,8 @@ final class ShareCodes {
                 code.substring(ID_CHARS).getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** 48 bits of HMAC over the text, URL-safe. */
-    String signature(String idPart) {
+    /** 48 bits of HMAC over the code's random part, URL-safe (short: it is in every link). */
+    private String signature(String idPart) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));

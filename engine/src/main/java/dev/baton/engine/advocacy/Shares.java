@@ -14,13 +14,16 @@ import org.springframework.stereotype.Component;
 class Shares {
     private final AdvocacyStore store;
     private final ShareCodes codes;
+    private final dev.baton.connectors.LinkSigner sharerCookies;
     private final String publicUrl;
     private final Clock clock;
 
     Shares(AdvocacyStore store, Credentials credentials, EmailProperties urls, Clock clock,
            @Value("${baton.advocacy.link-secret:}") String secret) {
         this.store = store;
-        this.codes = new ShareCodes(secret == null || secret.isBlank() ? credentials.derivedSecret("share-links") : secret);
+        String key = secret == null || secret.isBlank() ? credentials.derivedSecret("share-links") : secret;
+        this.codes = new ShareCodes(key);
+        this.sharerCookies = new dev.baton.connectors.LinkSigner(key + ":sharer");
         this.publicUrl = urls.publicUrl().replaceAll("/+$", "");
         this.clock = clock;
     }
@@ -87,16 +90,12 @@ class Shares {
 
     /** Signs the sharer's id for a cookie, so the sharer's own clicks are recognised as such. */
     String sharerToken(String sharer) {
-        return sharer + "." + codes.signature(sharer);
+        return sharerCookies.sign(sharer);
     }
 
     /** The sharer a cookie names, if it is signed by us. */
     String sharerOf(String token) {
-        if (token == null || !token.contains(".")) {
-            return null;
-        }
-        String sharer = token.substring(0, token.lastIndexOf('.'));
-        return codes.signature(sharer).equals(token.substring(token.lastIndexOf('.') + 1)) ? sharer : null;
+        return sharerCookies.verify(token).orElse(null);
     }
 
     private Campaign shareable(String campaignId, String contentId) {

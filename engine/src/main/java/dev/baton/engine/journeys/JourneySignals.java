@@ -33,8 +33,13 @@ public class JourneySignals {
         this.relevant = Set.copyOf(relevant);
     }
 
-    public boolean isRelevant(String event) {
-        return event != null && relevant.contains(event);
+    /**
+     * Whether journeys should see the event: its name is one they use, and it is not marked
+     * {@code excluded} (a bot's or the sharer's own click on a share link starts no journey).
+     */
+    public boolean isRelevant(dev.baton.engine.tracking.TrackedEvent event) {
+        return event.event() != null && relevant.contains(event.event())
+                && !event.message().path("properties").hasNonNull("excluded");
     }
 
     /** Sends the signals and waits until Kafka has them; throws (the caller's batch is retried) when it does not. */

@@ -172,8 +172,8 @@ class EventPipeline {
                                                Map<String, LeadProfile> profiles) {
         List<JourneySignal> signals = new ArrayList<>();
         for (Incoming in : fresh) {
-            if (!journeys.isRelevant(in.event().event()) || in.event().message().path("properties").hasNonNull("excluded")) {
-                continue; // a bot's or the sharer's own click on a share link starts no journey
+            if (!journeys.isRelevant(in.event())) {
+                continue;
             }
             String leadId = docs.get(in.event().messageId()).path("leadId").asText();
             LeadProfile lead = profiles.get(leadId);
