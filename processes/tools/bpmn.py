@@ -35,8 +35,10 @@ class Journey:
         self.subs.append(dict(id=sid, name=name, x=x, y=y, w=w, h=h))
         return sid
 
-    def boundary_timer(self, bid, name, attached, duration, interrupting=True):
-        self.boundaries.append(dict(id=bid, name=name, attached=attached, duration=duration, interrupting=interrupting))
+    def boundary_timer(self, bid, name, attached, duration=None, interrupting=True, date=None):
+        """A timer on a task: after an ISO duration, or at a date (an expression such as ${slaDue})."""
+        self.boundaries.append(dict(id=bid, name=name, attached=attached, duration=duration, date=date,
+                                    interrupting=interrupting))
         return bid
 
     # --- XML -------------------------------------------------------------------------------
@@ -90,8 +92,10 @@ class Journey:
                     f'{ext}{io}</bpmn:serviceTask>')
         if k == "user":
             due = f' camunda:dueDate="{n["due"]}"' if n.get("due") else ""
-            return (f'<bpmn:userTask id="{n["id"]}" name="{name}" camunda:candidateGroups="{n["groups"]}"{due}>'
-                    f'{io}</bpmn:userTask>')
+            assignee = f' camunda:assignee="{n["assignee"]}"' if n.get("assignee") else ""
+            doc = f'<bpmn:documentation>{escape(n["doc"])}</bpmn:documentation>' if n.get("doc") else ""
+            return (f'<bpmn:userTask id="{n["id"]}" name="{name}"{assignee} camunda:candidateGroups="{n["groups"]}"{due}>'
+                    f'{doc}{io}</bpmn:userTask>')
         if k == "call":
             return (f'<bpmn:callActivity id="{n["id"]}" name="{name}" calledElement="{n["called"]}">'
                     f'<bpmn:extensionElements><camunda:in businessKey="#{{execution.processBusinessKey}}" />'
@@ -108,9 +112,10 @@ class Journey:
     def _boundary_xml(self, b):
         out = "".join(f'<bpmn:outgoing>{f["id"]}</bpmn:outgoing>' for f in self.flows if f["source"] == b["id"])
         cancel = "" if b["interrupting"] else ' cancelActivity="false"'
+        kind, value = ("timeDate", b["date"]) if b.get("date") else ("timeDuration", b["duration"])
         return (f'<bpmn:boundaryEvent id="{b["id"]}" name="{escape(b["name"])}" attachedToRef="{b["attached"]}"{cancel}>{out}'
-                f'<bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">{b["duration"]}'
-                f'</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>')
+                f'<bpmn:timerEventDefinition><bpmn:{kind} xsi:type="bpmn:tFormalExpression">{value}'
+                f'</bpmn:{kind}></bpmn:timerEventDefinition></bpmn:boundaryEvent>')
 
     def _center(self, nid):
         for n in self.nodes:
@@ -235,8 +240,14 @@ def nurture():
                 "unsubscribes, or has seen the whole sequence. Started by other journeys (call activity).")
     j.node("Start", "start", "Enter nurture", 152, 182)
     j.node("AlreadyHot", "xor", "Hot already?", 215, 175, default="Flow_AlreadyHot_SendCaseStudy")
+    # Back from sales (rejected): not straight back to sales; a new "turned hot" will.
+    hot = "${execution.getVariable('tier') == 'hot' && execution.getVariable('salesOutcome') != 'rejected'}"
+    rejected = "${execution.getVariable('salesOutcome') == 'rejected'}"
     j.node("HandoffNow", "call", "Sales handoff", 190, 40, called="baton-sales-handoff")
-    j.node("HandedOffAtOnce", "end", "Handed to sales", 342, 62)
+    j.node("RejectedAtOnce", "xor", "Rejected by sales?", 345, 55, default="Flow_RejectedAtOnce_HandedOffAtOnce")
+    j.node("HandedOffAtOnce", "end", "Handed to sales", 452, 62)
+    j.node("RenurtureAtOnce", "call", "Nurture again", 430, -60, called="baton-nurture")
+    j.node("RenurturedAtOnce", "end", "Back in nurture", 582, -38)
     j.node("SendCaseStudy", "task", "Send email: case-study", 300, 160, topic="send-email", inputs={"template": "case-study"})
     j.node("Reaction", "gateway", "Clicked within 3 days?", 455, 175)
     j.node("Clicked", "catch", "Email clicked", 562, 182, message="Email Clicked")
@@ -249,8 +260,11 @@ def nurture():
     j.node("Finished", "end", "Sequence finished", 1062, 182)
     j.flow("Start", "AlreadyHot")
     j.flow("AlreadyHot", "SendCaseStudy")
-    j.flow("AlreadyHot", "HandoffNow", name="hot", condition="${execution.getVariable('tier') == 'hot'}")
-    j.flow("HandoffNow", "HandedOffAtOnce")
+    j.flow("AlreadyHot", "HandoffNow", name="hot", condition=hot)
+    j.flow("HandoffNow", "RejectedAtOnce")
+    j.flow("RejectedAtOnce", "HandedOffAtOnce")
+    j.flow("RejectedAtOnce", "RenurtureAtOnce", name="rejected", condition=rejected)
+    j.flow("RenurtureAtOnce", "RenurturedAtOnce")
     j.flow("SendCaseStudy", "Reaction")
     j.flow("Reaction", "Clicked")
     j.flow("Reaction", "NoClick")
@@ -260,36 +274,84 @@ def nurture():
     j.flow("SendSms", "Settle")
     j.flow("SendReminder", "Settle")
     j.flow("Settle", "Finished")
-    j.subprocess("TurnedHot", "Lead turned hot", 160, 400, 420, 140)
+    j.subprocess("TurnedHot", "Lead turned hot", 160, 400, 560, 260)
     j.node("HotStart", "start", "Tier changed to hot", 192, 452, sub="TurnedHot", message="Tier Changed to hot")
-    j.node("Handoff", "call", "Sales handoff", 290, 430, sub="TurnedHot", called="baton-sales-handoff")
-    j.node("HandedOff", "end", "Handed to sales", 462, 452, sub="TurnedHot")
+    j.node("Handoff", "call", "Sales handoff", 270, 430, sub="TurnedHot", called="baton-sales-handoff")
+    j.node("Rejected", "xor", "Rejected by sales?", 420, 445, sub="TurnedHot", default="Flow_Rejected_HandedOff")
+    j.node("HandedOff", "end", "Handed to sales", 542, 452, sub="TurnedHot")
+    j.node("Renurture", "call", "Nurture again", 510, 540, sub="TurnedHot", called="baton-nurture")
+    j.node("Renurtured", "end", "Back in nurture", 652, 562, sub="TurnedHot")
     j.flow("HotStart", "Handoff", sub="TurnedHot")
-    j.flow("Handoff", "HandedOff", sub="TurnedHot")
-    j.subprocess("Unsubscribed", "Lead unsubscribed", 620, 400, 260, 140)
-    j.node("UnsubscribedStart", "start", "Unsubscribed", 662, 452, sub="Unsubscribed", message="Unsubscribed")
-    j.node("Stopped", "end", "Stopped", 802, 452, sub="Unsubscribed")
+    j.flow("Handoff", "Rejected", sub="TurnedHot")
+    j.flow("Rejected", "HandedOff", sub="TurnedHot")
+    j.flow("Rejected", "Renurture", name="rejected", condition=rejected, sub="TurnedHot")
+    j.flow("Renurture", "Renurtured", sub="TurnedHot")
+    j.subprocess("Unsubscribed", "Lead unsubscribed", 760, 400, 260, 140)
+    j.node("UnsubscribedStart", "start", "Unsubscribed", 802, 452, sub="Unsubscribed", message="Unsubscribed")
+    j.node("Stopped", "end", "Stopped", 942, 452, sub="Unsubscribed")
     j.flow("UnsubscribedStart", "Stopped", sub="Unsubscribed")
     j.write()
 
 
 def sales_handoff():
     j = Journey("baton-sales-handoff", "Sales handoff",
-                "A hot lead goes to sales with a deadline: the rep contacts it within the SLA, or the team's managers "
-                "get it. Called by any journey.")
+                "A hot lead goes to the right rep at once (assignment chain), with a CRM task, a Tasklist task and a "
+                "notification; the rep accepts, converts or rejects within the SLA (working time per tier), or the lead "
+                "goes to the next rep and the manager hears of it; no rep: the manager queue. Called by any journey; "
+                "returns salesOutcome (accepted, converted, rejected).")
     j.node("Start", "start", "Hot lead", 152, 182)
-    j.node("CreateTask", "task", "Create the sales task in the CRM", 240, 160, topic="create-sales-task",
+    j.node("Assign", "task", "Assign a rep", 230, 160, topic="assign-sales-rep")
+    j.node("RepFound", "xor", "Rep found?", 385, 175, default="Flow_RepFound_QueueTask")
+    j.node("CreateTask", "task", "Create the sales task in the CRM", 480, 160, topic="create-sales-task",
            inputs={"template": "hot-lead"})
-    j.node("Contact", "user", "Contact the hot lead", 400, 160, groups="sales", due="${dateTime().plusHours(1).toDate()}")
-    j.node("Accepted", "end", "Contacted", 562, 182)
-    j.node("Escalate", "user", "SLA missed: assign the lead", 400, 300, groups="sales-managers")
-    j.node("Escalated", "end", "Escalated", 562, 322)
-    j.boundary_timer("SlaMissed", "1 hour", "Contact", "PT1H")
-    j.flow("Start", "CreateTask")
-    j.flow("CreateTask", "Contact")
-    j.flow("Contact", "Accepted")
-    j.flow("SlaMissed", "Escalate")
-    j.flow("Escalate", "Escalated")
+    j.node("NotifyRep", "task", "Notify the rep", 630, 160, topic="notify-sales",
+           inputs={"template": "lead-assigned", "to": "rep"})
+    j.node("Accept", "user", "Accept the hot lead", 780, 160, groups="sales", assignee="${rep}", due="${slaDue}",
+           doc="Complete with outcome = accepted, converted or rejected (and reason); or answer through "
+               "POST /api/sales/leads/{lead}/outcome or the CRM webhook.")
+    j.boundary_timer("SlaPassed", "SLA passed", "Accept", date="${slaDue}")
+    j.node("Reassign", "task", "Reassign to the next rep", 780, 300, topic="assign-sales-rep",
+           inputs={"reassign": "true"})
+    j.node("NotifyManager", "task", "Tell the manager", 630, 300, topic="notify-sales",
+           inputs={"template": "sla-missed", "to": "manager"})
+    j.node("RecordOutcome", "task", "Record the outcome", 930, 160, topic="sales-outcome")
+    j.node("OutcomeIs", "xor", "Outcome?", 1085, 175, default="Flow_OutcomeIs_AwaitResult")
+    j.node("AwaitResult", "gateway", "Converted or rejected?", 1185, 175)
+    j.node("ConvertedLater", "catch", "Sales converted", 1292, 182, message="Sales Converted")
+    j.node("RejectedLater", "catch", "Sales rejected", 1292, 292, message="Sales Rejected")
+    j.node("NoNews", "timer", "90 days", 1292, 72, duration="P90D")
+    j.node("Converted", "end", "Converted", 1402, 182, sets=("salesOutcome", "'converted'"))
+    j.node("RejectedEnd", "end", "Rejected: back to nurture", 1402, 292, sets=("salesOutcome", "'rejected'"))
+    j.node("StillOpen", "end", "Still open", 1402, 72, sets=("salesOutcome", "'accepted'"))
+    j.node("QueueTask", "task", "Create the sales task for the managers", 480, 440, topic="create-sales-task",
+           inputs={"template": "hot-lead"})
+    j.node("NotifyQueue", "task", "Tell the managers", 630, 440, topic="notify-sales",
+           inputs={"template": "lead-queued", "to": "manager"})
+    j.node("ManagerAssigns", "user", "Assign the queued lead", 780, 440, groups="sales-managers",
+           doc="Complete with chosenRep = a rep id, or assign through POST /api/sales/queue/{lead}/assign.")
+    j.flow("Start", "Assign")
+    j.flow("Assign", "RepFound")
+    j.flow("RepFound", "CreateTask", name="rep", condition="${execution.getVariable('rep') != null}")
+    j.flow("RepFound", "QueueTask")
+    j.flow("CreateTask", "NotifyRep")
+    j.flow("NotifyRep", "Accept")
+    j.flow("SlaPassed", "Reassign")
+    j.flow("Reassign", "NotifyManager")
+    j.flow("NotifyManager", "RepFound")
+    j.flow("Accept", "RecordOutcome")
+    j.flow("RecordOutcome", "OutcomeIs")
+    j.flow("OutcomeIs", "Converted", name="converted", condition="${salesOutcome == 'converted'}")
+    j.flow("OutcomeIs", "RejectedEnd", name="rejected", condition="${salesOutcome == 'rejected'}")
+    j.flow("OutcomeIs", "AwaitResult")
+    j.flow("AwaitResult", "ConvertedLater")
+    j.flow("AwaitResult", "RejectedLater")
+    j.flow("AwaitResult", "NoNews")
+    j.flow("ConvertedLater", "Converted")
+    j.flow("RejectedLater", "RejectedEnd")
+    j.flow("NoNews", "StillOpen")
+    j.flow("QueueTask", "NotifyQueue")
+    j.flow("NotifyQueue", "ManagerAssigns")
+    j.flow("ManagerAssigns", "Assign")
     j.write()
 
 

@@ -5,6 +5,8 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.calledP
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.execute;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.job;
 
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.ProcessEngine;
@@ -65,19 +67,21 @@ class JourneyLibraryTest {
     }
 
     @Test
-    void turningHotAnywhereInNurtureHandsTheLeadToSalesWithAOneHourSla() {
+    void turningHotAnywhereInNurtureAssignsARepWhoGetsTheCrmTaskANotificationAndATasklistTaskDueAtTheSla() {
         ProcessInstance nurture = startNurture("lead-hot");
         assertThat(sendEmail("lead-hot")).isEqualTo("case-study");
 
         correlate("Tier Changed to hot", "lead-hot");
 
         ProcessInstance handoff = calledProcessInstance("baton-sales-handoff", nurture);
+        Date due = Date.from(Instant.now().plusSeconds(3600));
+        assign("lead-hot", "anna", due);
         assertThat(send("create-sales-task", "lead-hot")).isEqualTo("hot-lead");
+        assertThat(send("notify-sales", "lead-hot")).isEqualTo("lead-assigned");
         var task = engine.getTaskService().createTaskQuery().processInstanceId(handoff.getId()).singleResult();
-        assertThat(task.getTaskDefinitionKey()).isEqualTo("Contact");
-        assertThat(engine.getTaskService().getIdentityLinksForTask(task.getId()))
-                .anyMatch(link -> "sales".equals(link.getGroupId()));
-        assertThat(task.getDueDate()).isNotNull();
+        assertThat(task.getTaskDefinitionKey()).isEqualTo("Accept");
+        assertThat(task.getAssignee()).isEqualTo("anna");
+        assertThat(task.getDueDate()).isEqualTo(due);
         assertThat(engine.getExternalTaskService().createExternalTaskQuery().processInstanceId(nurture.getId()).count())
                 .as("no email is pending any more").isZero();
     }
@@ -94,16 +98,71 @@ class JourneyLibraryTest {
     }
 
     @Test
-    void missedSlaGivesTheLeadToTheSalesManagers() {
+    void slaPassingReassignsToTheNextRepAndTellsTheManager() {
         ProcessInstance handoff = engine.getRuntimeService().startProcessInstanceByKey("baton-sales-handoff", "lead-sla");
+        assign("lead-sla", "anna", Date.from(Instant.now().plusSeconds(3600)));
         send("create-sales-task", "lead-sla");
+        send("notify-sales", "lead-sla");
 
-        execute(job(handoff)); // the hour passes
+        execute(job(handoff)); // the SLA passes
 
+        LockedExternalTask reassign = lock("assign-sales-rep", "lead-sla");
+        assertThat(reassign.getVariables()).containsEntry("reassign", "true").containsEntry("rep", "anna");
+        engine.getExternalTaskService().complete(reassign.getId(), "test",
+                Map.of("rep", "bert", "slaDue", Date.from(Instant.now().plusSeconds(3600))));
+        assertThat(send("notify-sales", "lead-sla")).isEqualTo("sla-missed");
+        assertThat(send("create-sales-task", "lead-sla")).as("a CRM task for the new rep").isEqualTo("hot-lead");
+        send("notify-sales", "lead-sla");
         var task = engine.getTaskService().createTaskQuery().processInstanceBusinessKey("lead-sla").singleResult();
-        assertThat(task.getTaskDefinitionKey()).isEqualTo("Escalate");
-        assertThat(engine.getTaskService().getIdentityLinksForTask(task.getId()))
+        assertThat(task.getAssignee()).isEqualTo("bert");
+    }
+
+    @Test
+    void noRepGoesToTheManagerQueueAndTheManagersChoiceIsAssigned() {
+        engine.getRuntimeService().startProcessInstanceByKey("baton-sales-handoff", "lead-queued");
+        LockedExternalTask assign = lock("assign-sales-rep", "lead-queued");
+        engine.getExternalTaskService().complete(assign.getId(), "test", Map.of("queue", "emea"));
+        send("create-sales-task", "lead-queued");
+        assertThat(send("notify-sales", "lead-queued")).isEqualTo("lead-queued");
+        var managers = engine.getTaskService().createTaskQuery().processInstanceBusinessKey("lead-queued").singleResult();
+        assertThat(managers.getTaskDefinitionKey()).isEqualTo("ManagerAssigns");
+        assertThat(engine.getTaskService().getIdentityLinksForTask(managers.getId()))
                 .anyMatch(link -> "sales-managers".equals(link.getGroupId()));
+
+        engine.getTaskService().complete(managers.getId(), Map.of("chosenRep", "chen"));
+
+        assertThat(lock("assign-sales-rep", "lead-queued").getVariables()).containsEntry("chosenRep", "chen");
+    }
+
+    @Test
+    void rejectedBySalesTheLeadReturnsToNurtureAndAConversionEndsTheHandoff() {
+        ProcessInstance nurture = engine.getRuntimeService().startProcessInstanceByKey("baton-nurture", "lead-back",
+                Map.of("tier", "hot"));
+        assign("lead-back", "anna", Date.from(Instant.now().plusSeconds(3600)));
+        send("create-sales-task", "lead-back");
+        send("notify-sales", "lead-back");
+        var accept = engine.getTaskService().createTaskQuery().processInstanceBusinessKey("lead-back").singleResult();
+        engine.getTaskService().complete(accept.getId(), Map.of("outcome", "rejected"));
+        LockedExternalTask outcome = lock("sales-outcome", "lead-back");
+        engine.getExternalTaskService().complete(outcome.getId(), "test", Map.of("salesOutcome", "rejected"));
+
+        ProcessInstance again = engine.getRuntimeService().createProcessInstanceQuery().processDefinitionKey("baton-nurture")
+                .superProcessInstanceId(nurture.getId()).singleResult();
+        assertThat(again).as("nurture again, called by the first").isNotNull();
+        assertThat(sendEmail("lead-back")).as("nurture starts over, not straight back to sales").isEqualTo("case-study");
+
+        ProcessInstance handoff = engine.getRuntimeService().startProcessInstanceByKey("baton-sales-handoff", "lead-won");
+        assign("lead-won", "anna", Date.from(Instant.now().plusSeconds(3600)));
+        send("create-sales-task", "lead-won");
+        send("notify-sales", "lead-won");
+        var won = engine.getTaskService().createTaskQuery().processInstanceBusinessKey("lead-won").singleResult();
+        engine.getTaskService().complete(won.getId());
+        engine.getExternalTaskService().complete(lock("sales-outcome", "lead-won").getId(), "test",
+                Map.of("salesOutcome", "accepted"));
+        correlate("Sales Converted", "lead-won");
+        assertThat(engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(handoff.getId())
+                .variableName("salesOutcome").singleResult().getValue()).isEqualTo("converted");
+        BpmnAwareTests.assertThat(handoff).isEnded();
     }
 
     @Test
@@ -139,6 +198,19 @@ class JourneyLibraryTest {
         waiting.forEach(execution -> engine.getRuntimeService().messageEventReceived(message, execution.getId()));
     }
 
+    /** Does the assign step as Baton's worker would: this rep, due then. */
+    private void assign(String lead, String rep, Date due) {
+        engine.getExternalTaskService().complete(lock("assign-sales-rep", lead).getId(), "test",
+                Map.of("rep", rep, "slaDue", due));
+    }
+
+    private LockedExternalTask lock(String topic, String lead) {
+        List<LockedExternalTask> tasks = engine.getExternalTaskService().fetchAndLock(10, "test")
+                .topic(topic, 60_000).businessKey(lead).execute();
+        assertThat(tasks).as("one " + topic + " task for " + lead).hasSize(1);
+        return tasks.get(0);
+    }
+
     /** Takes the lead's pending send-email task, as the worker would, and completes it; returns its template. */
     private String sendEmail(String lead) {
         return send("send-email", lead);
@@ -146,10 +218,7 @@ class JourneyLibraryTest {
 
     /** Takes the lead's pending task of a send topic, as the worker would, and completes it; returns its template. */
     private String send(String topic, String lead) {
-        List<LockedExternalTask> tasks = engine.getExternalTaskService().fetchAndLock(10, "test")
-                .topic(topic, 60_000).businessKey(lead).execute();
-        assertThat(tasks).as("one " + topic + " task for " + lead).hasSize(1);
-        LockedExternalTask task = tasks.get(0);
+        LockedExternalTask task = lock(topic, lead);
         engine.getExternalTaskService().complete(task.getId(), "test", Map.of("status", "sent"));
         return String.valueOf(task.getVariables().get("template"));
     }

@@ -134,6 +134,22 @@ class DefaultRulesTest {
     }
 
     @Test
+    void rejectionBySalesTakesFortyPointsSoAHotLeadCoolsToWarmAndIsTagged() {
+        Lead lead = new Lead("lead-1", 70, "hot", Set.of(), Map.of());
+
+        ScoreCard card = rules.score(lead, event("Sales Rejected", Map.of("reason", "no budget")));
+
+        assertThat(card.points()).isEqualTo(-40);
+        assertThat(tierSet(card)).isEqualTo("warm");
+        assertThat(tagsAdded(card)).contains("sales:rejected");
+    }
+
+    @Test
+    void conversionBySalesMakesTheLeadACustomer() {
+        assertThat(tagsAdded(rules.score(newLead(), event("Sales Converted", Map.of())))).contains("customer");
+    }
+
+    @Test
     void unknownEventScoresNothing() {
         assertThat(rules.score(newLead(), event("Something Else", Map.of())).points()).isZero();
     }

@@ -2,16 +2,12 @@ package dev.baton.connectors.tasks;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.connectors.SendResult;
+import dev.baton.connectors.StandardWebhooks;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A sales task handed to any system over a webhook signed the Standard Webhooks way:
@@ -23,14 +19,14 @@ import javax.crypto.spec.SecretKeySpec;
 public final class WebhookTaskConnector implements SalesTaskConnector {
     private final HttpClient http;
     private final URI url;
-    private final byte[] key;
+    private final StandardWebhooks signer;
     private final Duration timeout;
     private final Clock clock;
 
     public WebhookTaskConnector(HttpClient http, String url, String secret, Duration timeout, Clock clock) {
         this.http = http;
         this.url = URI.create(url);
-        this.key = Base64.getDecoder().decode(secret.startsWith("whsec_") ? secret.substring(6) : secret);
+        this.signer = new StandardWebhooks(secret);
         this.timeout = timeout;
         this.clock = clock;
     }
@@ -62,19 +58,10 @@ public final class WebhookTaskConnector implements SalesTaskConnector {
             data.put("crmRecordId", task.crmRecordId());
         }
         String payload = body.toString();
-        String timestamp = Long.toString(clock.instant().getEpochSecond());
-        String signature = "v1," + sign(task.idempotencyKey() + "." + timestamp + "." + payload);
+        long seconds = clock.instant().getEpochSecond();
+        String timestamp = Long.toString(seconds);
+        String signature = signer.signature(task.idempotencyKey(), seconds, payload);
         return JsonHttp.post(http, url, Map.of("webhook-id", task.idempotencyKey(), "webhook-timestamp", timestamp,
                 "webhook-signature", signature), payload, timeout, "webhook", answer -> task.idempotencyKey());
-    }
-
-    private String sign(String content) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(content.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
-        }
     }
 }

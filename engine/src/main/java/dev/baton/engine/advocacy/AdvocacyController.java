@@ -79,14 +79,14 @@ class AdvocacyController {
 
     @Operation(summary = "The active advocacy point rules (DRL over AdvocacyActivity)")
     @GetMapping("/rules")
-    AdvocacyRuleSets.Version activeRules() {
+    dev.baton.engine.search.RuleVersions.Version activeRules() {
         return rules.version(rules.activeVersion());
     }
 
     @Operation(summary = "Upload new advocacy point rules; compiled first (422 with file and line on errors), then activated")
     @PostMapping("/rules")
     @ResponseStatus(HttpStatus.CREATED)
-    AdvocacyRuleSets.Version uploadRules(@RequestBody RulesUpload upload, Principal user) {
+    dev.baton.engine.search.RuleVersions.Version uploadRules(@RequestBody RulesUpload upload, Principal user) {
         if (upload.files() == null || upload.files().isEmpty()) {
             throw new InvalidAdvocacyRequestException("files", "give the rule files: {\"files\": {\"points.drl\": \"...\"}}");
         }
@@ -95,7 +95,7 @@ class AdvocacyController {
 
     @Operation(summary = "Activate an earlier version of the advocacy point rules (0 = the default)")
     @PostMapping("/rules/{version}/activate")
-    AdvocacyRuleSets.Version activate(@PathVariable int version) {
+    dev.baton.engine.search.RuleVersions.Version activate(@PathVariable int version) {
         rules.activate(version);
         return rules.version(version);
     }

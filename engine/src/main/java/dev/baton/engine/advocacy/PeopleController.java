@@ -4,7 +4,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,7 +70,7 @@ class PeopleController {
     @PostMapping(path = "/teams/import", consumes = "text/csv")
     Imported importTeams(@RequestBody String csv) {
         List<Team> teams = new ArrayList<>();
-        for (Map.Entry<Integer, Map<String, String>> row : rows(csv, List.of("id", "name", "manager")).entrySet()) {
+        for (Map.Entry<Integer, Map<String, String>> row : dev.baton.engine.web.CsvRows.parse(csv, List.of("id", "name")).entrySet()) {
             Map<String, String> r = row.getValue();
             teams.add(team(r.get("id"), r.get("name"), r.get("manager"), "line " + row.getKey() + ": "));
         }
@@ -84,7 +83,7 @@ class PeopleController {
     Imported importEmployees(@RequestBody String csv) {
         Set<String> known = new HashSet<>(store.teams().stream().map(Team::id).toList());
         List<Employee> employees = new ArrayList<>();
-        for (Map.Entry<Integer, Map<String, String>> row : rows(csv, List.of("id", "name", "email", "team")).entrySet()) {
+        for (Map.Entry<Integer, Map<String, String>> row : dev.baton.engine.web.CsvRows.parse(csv, List.of("id", "name")).entrySet()) {
             Map<String, String> r = row.getValue();
             String where = "line " + row.getKey() + ": ";
             Employee employee = employee(r.get("id"), r.get("name"), r.get("email"), r.get("team"), where);
@@ -122,36 +121,5 @@ class PeopleController {
             throw new InvalidAdvocacyRequestException(field, where + field + " '" + id
                     + "' must be 1-100 letters, digits, '.', '_', '@' or '-'");
         }
-    }
-
-    /** CSV rows by line number (header first; simple CSV: no quoted commas), checked for the columns needed. */
-    static Map<Integer, Map<String, String>> rows(String csv, List<String> columns) {
-        String[] lines = csv == null ? new String[0] : csv.strip().split("\r?\n");
-        if (lines.length == 0 || lines[0].isBlank()) {
-            throw new InvalidAdvocacyRequestException("csv", "empty CSV; the first line names the columns: " + String.join(",", columns));
-        }
-        List<String> header = List.of(lines[0].strip().toLowerCase().split("\\s*,\\s*"));
-        for (String column : columns.subList(0, 2)) {
-            if (!header.contains(column)) {
-                throw new InvalidAdvocacyRequestException("csv", "line 1: missing column '" + column + "'; expected " + columns);
-            }
-        }
-        Map<Integer, Map<String, String>> rows = new LinkedHashMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            if (lines[i].isBlank()) {
-                continue;
-            }
-            String[] cells = lines[i].split(",", -1);
-            if (cells.length != header.size()) {
-                throw new InvalidAdvocacyRequestException("csv", "line " + (i + 1) + ": " + cells.length + " cells, the header has "
-                        + header.size());
-            }
-            Map<String, String> row = new LinkedHashMap<>();
-            for (int c = 0; c < cells.length; c++) {
-                row.put(header.get(c), cells[c].strip());
-            }
-            rows.put(i + 1, row);
-        }
-        return rows;
     }
 }

@@ -42,9 +42,7 @@ class LeadController {
     @GetMapping("/{id}")
     LeadView lead(@PathVariable String id) {
         LeadScorer.Reviewed now = scorer.explain(leads.get(id), clock.instant());
-        java.util.Set<String> ids = new java.util.LinkedHashSet<>(now.lead().anonymousIds());
-        ids.add(now.lead().id());
-        return new LeadView(now.lead(), now.why(), attribution.of(ids));
+        return new LeadView(now.lead(), now.why(), attribution.of(now.lead()));
     }
 
     /**

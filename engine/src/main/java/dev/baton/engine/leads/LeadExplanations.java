@@ -17,4 +17,11 @@ public class LeadExplanations {
     public String whyThisTier(LeadProfile lead) {
         return scorer.explain(lead, clock.instant()).why();
     }
+
+    /** What the lead did lately, newest first, one "- time name (category)" line each. */
+    public static String lastActivity(LeadProfile lead, int lines) {
+        return lead.recent().stream().sorted((a, b) -> b.at().compareTo(a.at())).limit(lines)
+                .map(a -> "- " + a.at() + " " + a.name() + (a.category().isEmpty() ? "" : " (" + a.category() + ")"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
 }

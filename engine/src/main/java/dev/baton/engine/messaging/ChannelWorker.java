@@ -19,7 +19,6 @@ import org.camunda.bpm.engine.ExternalTaskService;
 import org.camunda.bpm.engine.externaltask.LockedExternalTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
 
 /**
  * A Camunda external-task worker for one channel's "send template T" step. Every node runs one
@@ -33,44 +32,23 @@ import org.springframework.scheduling.annotation.Scheduled;
  * (no address) | blocked (a guard, reason in {@code <channel>Blocked}) | unconfirmed | failed.
  * Feedback events on the lead: {@code <Label> Sent}, {@code <Label> Failed}.
  */
-abstract class ChannelWorker {
+abstract class ChannelWorker extends TopicWorker {
     private static final Logger log = LoggerFactory.getLogger(ChannelWorker.class);
-    private final ExternalTaskService tasks;
     private final LeadStore leads;
     private final DeliveryLog deliveries;
     private final SendGuards guards;
     private final EngineEvents events;
     private final Clock clock;
-    private final Workers settings;
-    private final String workerId;
-    /** False on a node that only takes events in ({@code baton.workers.enabled}); other nodes send. */
-    @org.springframework.beans.factory.annotation.Value("${baton.workers.enabled:true}")
-    private boolean enabled = true;
-
-    /** Retries, backoff and lock of every worker ({@code baton.workers.*}). */
-    record Workers(int maxRetries, Duration firstBackoff, Duration lock) {
-    }
 
     ChannelWorker(ExternalTaskService tasks, LeadStore leads, DeliveryLog deliveries, SendGuards guards,
                   EngineEvents events, Clock clock, Workers settings) {
-        this.tasks = tasks;
+        super(tasks, settings);
         this.leads = leads;
         this.deliveries = deliveries;
         this.guards = guards;
         this.events = events;
         this.clock = clock;
-        this.settings = settings;
-        this.workerId = "baton-" + channel() + "@" + ProcessHandle.current().pid() + "-"
-                + Integer.toHexString(System.identityHashCode(this));
     }
-
-    /** How this worker signs its task locks (Camunda's history shows who did each task). */
-    String workerId() {
-        return workerId;
-    }
-
-    /** The external-task topic served. */
-    abstract String topic();
 
     /** "email", "sms": the suppression and delivery-log channel. */
     abstract String channel();
@@ -89,6 +67,19 @@ abstract class ChannelWorker {
     /** The provider, or null when none is configured (sends are then blocked, with that reason). */
     abstract Connector connector();
 
+    /** The address for this task; most channels send to the lead, some to whom the task names. */
+    String addressOf(LeadProfile lead, LockedExternalTask task) {
+        return addressOf(lead);
+    }
+
+    OutboundMessage compose(String key, LeadProfile lead, String address, String template, LockedExternalTask task) {
+        return compose(key, lead, address, template);
+    }
+
+    Connector connector(LockedExternalTask task) {
+        return connector();
+    }
+
     /**
      * Whether to send again when an earlier attempt claimed the key and never finished (it may
      * or may not have reached the provider): true for SMTP (same Message-ID), false for APIs
@@ -101,30 +92,8 @@ abstract class ChannelWorker {
         return true;
     }
 
-    /** Every worker polls on the same schedule (Spring finds this annotation on each subclass bean). */
-    @Scheduled(fixedDelayString = "${baton.workers.poll-interval:500ms}")
-    void poll() {
-        if (!enabled) {
-            return;
-        }
-        List<LockedExternalTask> locked;
-        try {
-            locked = tasks.fetchAndLock(10, workerId).topic(topic(), settings.lock().toMillis()).execute();
-        } catch (RuntimeException e) {
-            log.warn("Fetching {} tasks failed, will try again: {}", topic(), e.getMessage());
-            return;
-        }
-        for (LockedExternalTask task : locked) {
-            try {
-                handle(task);
-            } catch (RuntimeException | IOException e) {
-                // Elasticsearch or Kafka away: retry like a provider failure (the claim tells a retry what happened).
-                fail(task, "could not finish: " + e.getMessage(), true);
-            }
-        }
-    }
-
-    private void handle(LockedExternalTask task) throws IOException {
+    @Override
+    protected void handle(LockedExternalTask task) throws IOException {
         String template = String.valueOf(task.getVariables().get("template"));
         String problem = templateProblem(template);
         if (problem != null) {
@@ -138,7 +107,7 @@ abstract class ChannelWorker {
             fail(task, "the journey's business key '" + task.getBusinessKey() + "' is no lead Baton knows", false);
             return;
         }
-        String to = addressOf(lead);
+        String to = addressOf(lead, task);
         if (to == null) {
             log.info("{} {} to lead {} skipped: no {} address", label(), template, lead.id(), channel());
             complete(task, Map.of(status(), "skipped", channel() + "Skipped", "no address"));
@@ -148,7 +117,7 @@ abstract class ChannelWorker {
         Instant now = clock.instant();
         DeliveryLog.Delivery earlier = deliveries.get(key);
         if (earlier == null) {
-            String refusal = connector() == null ? "no " + channel() + " provider is configured" : null;
+            String refusal = connector(task) == null ? "no " + channel() + " provider is configured" : null;
             SendGuards.Verdict verdict = refusal != null ? new SendGuards.Verdict(refusal, null)
                     : guarded() ? guards.check(channel(), lead, to, template, now) : new SendGuards.Verdict(null, null);
             if (verdict.blockedBecause() != null) {
@@ -166,7 +135,7 @@ abstract class ChannelWorker {
         if (claimed.isPresent() && !resumeAfter(claimed.get(), task, key)) {
             return;
         }
-        SendResult result = connector().send(compose(key, lead, to, template));
+        SendResult result = connector(task).send(compose(key, lead, to, template, task));
         switch (result.status()) {
             case SENT -> {
                 deliveries.record(new DeliveryLog.Delivery(key, channel(), lead.id(), to, template, "sent",
@@ -271,8 +240,7 @@ abstract class ChannelWorker {
         long wait = Math.max(1, Duration.between(now, notBefore).toMillis());
         log.info("{} task {} of lead {} waits for the end of quiet hours ({})", label(), task.getId(),
                 task.getBusinessKey(), notBefore);
-        int retries = task.getRetries() == null ? settings.maxRetries() : task.getRetries();
-        tasks.handleFailure(task.getId(), workerId, "quiet hours until " + notBefore, null, retries, wait);
+        postpone(task, "quiet hours until " + notBefore, wait);
     }
 
     private void finish(LockedExternalTask task, String leadId, String status, String event, Map<String, ?> properties)
@@ -288,7 +256,8 @@ abstract class ChannelWorker {
      * step starts only as this task completes), so the journey learns the tier here instead and
      * branches on it (nurture's "hot already?").
      */
-    private void complete(LockedExternalTask task, Map<String, ?> variables) {
+    @Override
+    protected void complete(LockedExternalTask task, Map<String, ?> variables) {
         Map<String, Object> withTier = new java.util.HashMap<>(variables);
         try {
             String tier = leads.get(task.getBusinessKey()).tier();
@@ -298,31 +267,6 @@ abstract class ChannelWorker {
         } catch (RuntimeException e) {
             log.debug("Tier of {} not read at completion: {}", task.getBusinessKey(), e.getMessage());
         }
-        tasks.complete(task.getId(), workerId, withTier);
-    }
-
-    /**
-     * A failed attempt: retried with exponential backoff while retries last (Camunda shows the
-     * count), an incident in Cockpit when they run out or the failure is permanent.
-     */
-    private void fail(LockedExternalTask task, String reason, boolean retryable) {
-        int maxRetries = settings.maxRetries();
-        int retriesLeft = retryable ? (task.getRetries() == null ? maxRetries : task.getRetries() - 1) : 0;
-        int attempt = maxRetries - retriesLeft;
-        long backoff = retriesLeft <= 0 ? 0 : settings.firstBackoff().toMillis() << Math.min(Math.max(attempt - 1, 0), 10);
-        log.warn("{} task {} of {} failed ({}), {}: {}", topic(), task.getId(), task.getBusinessKey(),
-                retryable ? "retryable" : "permanent",
-                retriesLeft > 0 ? retriesLeft + " retries left, next in " + backoff + " ms" : "incident raised", reason);
-        try {
-            tasks.handleFailure(task.getId(), workerId, truncate(reason), reason, Math.max(retriesLeft, 0), backoff);
-        } catch (RuntimeException e) {
-            log.warn("Could not report the failure of task {} (its lock will expire and it runs again): {}",
-                    task.getId(), e.getMessage());
-        }
-    }
-
-    private static String truncate(String reason) {
-        String text = reason == null ? "unknown failure" : reason;
-        return text.length() > 600 ? text.substring(0, 600) : text;
+        super.complete(task, withTier);
     }
 }

@@ -8,9 +8,7 @@ import dev.baton.engine.leads.EngineEvents;
 import dev.baton.engine.leads.LeadProfile;
 import dev.baton.engine.leads.LeadStore;
 import java.time.Clock;
-import java.time.Duration;
 import org.camunda.bpm.engine.ExternalTaskService;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,18 +24,15 @@ public class EmailWorker extends ChannelWorker {
     private final SmtpEmailConnector smtp;
 
     EmailWorker(ExternalTaskService tasks, LeadStore leads, EmailTemplates templates, EmailComposer composer,
-                SmtpEmailConnector smtp, DeliveryLog deliveries, SendGuards guards, EngineEvents events, Clock clock,
-                @Value("${baton.workers.max-retries:5}") int maxRetries,
-                @Value("${baton.workers.first-backoff:10s}") Duration firstBackoff,
-                @Value("${baton.workers.lock:60s}") Duration lock) {
-        super(tasks, leads, deliveries, guards, events, clock, new Workers(maxRetries, firstBackoff, lock));
+                SmtpEmailConnector smtp, DeliveryLog deliveries, SendGuards guards, EngineEvents events, Clock clock, Workers workers) {
+        super(tasks, leads, deliveries, guards, events, clock, workers);
         this.templates = templates;
         this.composer = composer;
         this.smtp = smtp;
     }
 
     @Override
-    String topic() {
+    protected String topic() {
         return "send-email";
     }
 

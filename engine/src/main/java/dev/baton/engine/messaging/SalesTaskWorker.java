@@ -12,17 +12,12 @@ import dev.baton.engine.leads.EngineEvents;
 import dev.baton.engine.leads.LeadExplanations;
 import dev.baton.engine.leads.LeadProfile;
 import dev.baton.engine.leads.LeadStore;
-import dev.baton.rules.Activity;
 import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.camunda.bpm.engine.ExternalTaskService;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
@@ -42,11 +37,8 @@ public class SalesTaskWorker extends ChannelWorker {
     private final Clock clock;
 
     SalesTaskWorker(ExternalTaskService tasks, LeadStore leads, DeliveryLog deliveries, SendGuards guards,
-                    EngineEvents events, Clock clock, CrmProperties crm, LeadExplanations explanations,
-                    @Value("${baton.workers.max-retries:5}") int maxRetries,
-                    @Value("${baton.workers.first-backoff:10s}") Duration firstBackoff,
-                    @Value("${baton.workers.lock:60s}") Duration lock) {
-        super(tasks, leads, deliveries, guards, events, clock, new Workers(maxRetries, firstBackoff, lock));
+                    EngineEvents events, Clock clock, CrmProperties crm, LeadExplanations explanations, Workers workers) {
+        super(tasks, leads, deliveries, guards, events, clock, workers);
         this.crm = crm;
         this.explanations = explanations;
         this.clock = clock;
@@ -63,7 +55,7 @@ public class SalesTaskWorker extends ChannelWorker {
     }
 
     @Override
-    String topic() {
+    protected String topic() {
         return "create-sales-task";
     }
 
@@ -101,26 +93,35 @@ public class SalesTaskWorker extends ChannelWorker {
 
     @Override
     OutboundMessage compose(String key, LeadProfile lead, String address, String template) {
+        return compose(key, lead, address, template, null);
+    }
+
+    /**
+     * The task for the rep the handoff assigned (their CRM id as owner, due at their SLA), or, for
+     * a queued lead or a journey without assignment, for the default owner.
+     */
+    @Override
+    OutboundMessage compose(String key, LeadProfile lead, String address, String template,
+                            org.camunda.bpm.engine.externaltask.LockedExternalTask task) {
+        Map<String, Object> assigned = task == null ? Map.of() : task.getVariables();
         String who = String.valueOf(lead.traits().getOrDefault("name",
                 lead.emails().isEmpty() ? lead.id() : lead.emails().iterator().next()));
-        String activity = lead.recent().stream().sorted((a, b) -> b.at().compareTo(a.at())).limit(5)
-                .map(SalesTaskWorker::line).collect(Collectors.joining("\n"));
-        String body = explanations.whyThisTier(lead) + (activity.isEmpty() ? "" : "\n\nLast activity:\n" + activity)
-                + "\n\nLead in Baton: " + lead.id();
+        String activity = LeadExplanations.lastActivity(lead, 5);
+        Object chain = assigned.get("shareChain");
+        String body = explanations.whyThisTier(lead) + (chain == null ? "" : "\nBrought by " + chain)
+                + (activity.isEmpty() ? "" : "\n\nLast activity:\n" + activity) + "\n\nLead in Baton: " + lead.id();
         Map<String, String> fields = new HashMap<>();
-        fields.put("due", clock.instant().plus(crm.due()).toString());
+        Instant due = assigned.get("slaDue") instanceof java.util.Date d ? d.toInstant() : clock.instant().plus(crm.due());
+        fields.put("due", due.toString());
         if (!address.equals(lead.id())) {
             fields.put("crmRecordId", address);
         }
-        if (crm.defaultOwner() != null) {
-            fields.put("ownerId", crm.defaultOwner());
+        Object owner = assigned.get("crmOwner") != null ? assigned.get("crmOwner") : crm.defaultOwner();
+        if (owner != null && !owner.toString().isBlank()) {
+            fields.put("ownerId", owner.toString());
         }
         String subject = ("hot".equals(lead.tier()) ? "Hot lead: " : "Lead: ") + who;
         return new OutboundMessage(key, lead.id(), address, subject, null, body, fields);
-    }
-
-    private static String line(Activity activity) {
-        return "- " + activity.at() + " " + activity.name() + (activity.category().isEmpty() ? "" : " (" + activity.category() + ")");
     }
 
     @Override

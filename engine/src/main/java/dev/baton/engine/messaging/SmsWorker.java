@@ -15,13 +15,11 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import org.camunda.bpm.engine.ExternalTaskService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
@@ -45,11 +43,8 @@ public class SmsWorker extends ChannelWorker {
 
     SmsWorker(ExternalTaskService tasks, LeadStore leads, DeliveryLog deliveries, SendGuards guards, EngineEvents events,
               Clock clock, SmsProperties properties, EmailProperties publicUrls, ObjectMapper json,
-              org.springframework.jdbc.core.JdbcTemplate jdbc,
-              @Value("${baton.workers.max-retries:5}") int maxRetries,
-              @Value("${baton.workers.first-backoff:10s}") Duration firstBackoff,
-              @Value("${baton.workers.lock:60s}") Duration lock) throws IOException {
-        super(tasks, leads, deliveries, guards, events, clock, new Workers(maxRetries, firstBackoff, lock));
+              org.springframework.jdbc.core.JdbcTemplate jdbc, Workers workers) throws IOException {
+        super(tasks, leads, deliveries, guards, events, clock, workers);
         this.properties = properties;
         this.json = json;
         HttpClient http = HttpClient.newBuilder().connectTimeout(properties.timeout()).build();
@@ -75,7 +70,7 @@ public class SmsWorker extends ChannelWorker {
     }
 
     @Override
-    String topic() {
+    protected String topic() {
         return "send-sms";
     }
 

@@ -1,14 +1,18 @@
 package dev.baton.engine.sales;
 
+import dev.baton.rules.sales.AssignmentRules;
+import dev.baton.rules.sales.Candidate;
+import dev.baton.rules.sales.SalesLead;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -25,19 +29,29 @@ public class Assignments {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final Supplier<AssignmentRules> rules;
 
     public Assignments(JdbcTemplate jdbc, TransactionTemplate transactions, Clock clock) {
+        this(jdbc, transactions, clock, defaultRules());
+    }
+
+    /** @param rules the active assignment rules (the {@code rules} step), looked up per assignment */
+    public Assignments(JdbcTemplate jdbc, TransactionTemplate transactions, Clock clock, Supplier<AssignmentRules> rules) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.clock = clock;
+        this.rules = rules;
         jdbc.execute("CREATE TABLE IF NOT EXISTS baton_sales_rep (id VARCHAR(100) PRIMARY KEY, name VARCHAR(255),"
-                + " email VARCHAR(255), team VARCHAR(100) NOT NULL, territories VARCHAR(1000), industries VARCHAR(1000),"
-                + " languages VARCHAR(255), capacity INTEGER NOT NULL, open_leads INTEGER NOT NULL,"
-                + " out_of_office BOOLEAN NOT NULL)");
+                + " email VARCHAR(255), phone VARCHAR(32), team VARCHAR(100) NOT NULL, territories VARCHAR(1000),"
+                + " industries VARCHAR(1000), languages VARCHAR(255), working_hours VARCHAR(100), time_zone VARCHAR(64),"
+                + " capacity INTEGER NOT NULL, out_of_office BOOLEAN NOT NULL, crm_id VARCHAR(100), notify_by VARCHAR(16),"
+                + " open_leads INTEGER NOT NULL, sla_hits INTEGER NOT NULL, sla_misses INTEGER NOT NULL)");
         jdbc.execute("CREATE TABLE IF NOT EXISTS baton_sales_owner (lead_id VARCHAR(255) PRIMARY KEY,"
                 + " rep_id VARCHAR(100) NOT NULL, journey_instance VARCHAR(64), assigned_at TIMESTAMP NOT NULL)");
         jdbc.execute("CREATE TABLE IF NOT EXISTS baton_sales_queue (lead_id VARCHAR(255) PRIMARY KEY,"
                 + " team VARCHAR(100) NOT NULL, reason VARCHAR(1000), queued_at TIMESTAMP NOT NULL)");
+        jdbc.execute("CREATE TABLE IF NOT EXISTS baton_sales_sla (answer_key VARCHAR(100) PRIMARY KEY,"
+                + " rep_id VARCHAR(100) NOT NULL, hit BOOLEAN NOT NULL, answered_at TIMESTAMP NOT NULL)");
         jdbc.execute("CREATE TABLE IF NOT EXISTS baton_sales_cursor (pool VARCHAR(64) PRIMARY KEY, position BIGINT NOT NULL)");
     }
 
@@ -49,34 +63,111 @@ public class Assignments {
     public record Assignment(String leadId, String rep, String queue, String reason, boolean fresh) {
     }
 
+    /** A lead's owner and since when. */
+    public record Owner(String leadId, String rep, String journeyInstance, java.time.Instant assignedAt) {
+    }
+
+    /** A lead no rep could take, waiting for a manager. */
+    public record Queued(String leadId, String team, String reason, java.time.Instant queuedAt) {
+    }
+
+    private static Supplier<AssignmentRules> defaultRules() {
+        AssignmentRules compiled = AssignmentRules.compile("default", AssignmentRules.defaultFiles());
+        return () -> compiled;
+    }
+
+    /** Adds or changes a rep (their open load and SLA figures stay as they are). */
     public void putRep(Rep rep) {
-        int updated = jdbc.update("UPDATE baton_sales_rep SET name = ?, email = ?, team = ?, territories = ?, industries = ?,"
-                        + " languages = ?, capacity = ?, out_of_office = ? WHERE id = ?", rep.name(), rep.email(), rep.team(),
-                list(rep.territories()), list(rep.industries()), list(rep.languages()), rep.capacity(), rep.outOfOffice(), rep.id());
-        if (updated == 0) {
-            jdbc.update("INSERT INTO baton_sales_rep (id, name, email, team, territories, industries, languages, capacity,"
-                            + " open_leads, out_of_office) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)", rep.id(), rep.name(), rep.email(),
-                    rep.team(), list(rep.territories()), list(rep.industries()), list(rep.languages()), rep.capacity(),
-                    rep.outOfOffice());
-        }
+        transactions.executeWithoutResult(status -> {
+            int updated = jdbc.update("UPDATE baton_sales_rep SET name = ?, email = ?, phone = ?, team = ?, territories = ?,"
+                            + " industries = ?, languages = ?, working_hours = ?, time_zone = ?, capacity = ?, out_of_office = ?,"
+                            + " crm_id = ?, notify_by = ? WHERE id = ?", rep.name(), rep.email(), rep.phone(), rep.team(),
+                    list(rep.territories()), list(rep.industries()), list(rep.languages()), rep.workingHours(), rep.timeZone(),
+                    rep.capacity(), rep.outOfOffice(), rep.crmId(), rep.notifyBy(), rep.id());
+            if (updated == 0) {
+                jdbc.update("INSERT INTO baton_sales_rep (id, name, email, phone, team, territories, industries, languages,"
+                                + " working_hours, time_zone, capacity, out_of_office, crm_id, notify_by, open_leads, sla_hits,"
+                                + " sla_misses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0)", rep.id(), rep.name(),
+                        rep.email(), rep.phone(), rep.team(), list(rep.territories()), list(rep.industries()),
+                        list(rep.languages()), rep.workingHours(), rep.timeZone(), rep.capacity(), rep.outOfOffice(),
+                        rep.crmId(), rep.notifyBy());
+            }
+        });
+    }
+
+    /** Adds or changes several reps at once: all of them, or none when one fails. */
+    public void putReps(List<Rep> reps) {
+        transactions.executeWithoutResult(status -> reps.forEach(this::putRep));
     }
 
     public List<Rep> reps() {
         return jdbc.query("SELECT * FROM baton_sales_rep ORDER BY id", (rs, n) -> rep(rs));
     }
 
+    public Rep rep(String id) {
+        List<Rep> found = jdbc.query("SELECT * FROM baton_sales_rep WHERE id = ?", (rs, n) -> rep(rs), id);
+        if (found.isEmpty()) {
+            throw new SalesNotFoundException("no sales rep '" + id + "'");
+        }
+        return found.get(0);
+    }
+
     public String ownerOf(String leadId) {
-        List<String> owners = jdbc.queryForList("SELECT rep_id FROM baton_sales_owner WHERE lead_id = ?", String.class, leadId);
+        Owner owner = owner(leadId);
+        return owner == null ? null : owner.rep();
+    }
+
+    public Owner owner(String leadId) {
+        List<Owner> owners = jdbc.query("SELECT * FROM baton_sales_owner WHERE lead_id = ?", (rs, n) -> new Owner(
+                rs.getString("lead_id"), rs.getString("rep_id"), rs.getString("journey_instance"),
+                rs.getTimestamp("assigned_at").toInstant()), leadId);
         return owners.isEmpty() ? null : owners.get(0);
+    }
+
+    /** The manager queue, oldest first; {@code team} null for every team. */
+    public List<Queued> queue(String team) {
+        String sql = "SELECT * FROM baton_sales_queue" + (team == null ? "" : " WHERE team = ?") + " ORDER BY queued_at";
+        Object[] args = team == null ? new Object[0] : new Object[] {team};
+        return jdbc.query(sql, (rs, n) -> new Queued(rs.getString("lead_id"), rs.getString("team"), rs.getString("reason"),
+                rs.getTimestamp("queued_at").toInstant()), args);
+    }
+
+    /**
+     * Counts an SLA outcome for the rep: answered in time (hit) or taken away when it passed
+     * (miss), once per {@code key} (the journey step), however often a retry reports it.
+     *
+     * @return false when this key was counted before
+     */
+    public boolean recordSla(String repId, boolean hit, String key) {
+        try {
+            return Boolean.TRUE.equals(transactions.execute(status -> {
+                jdbc.update("INSERT INTO baton_sales_sla (answer_key, rep_id, hit, answered_at) VALUES (?, ?, ?, ?)", key,
+                        repId, hit, Timestamp.from(clock.instant()));
+                jdbc.update("UPDATE baton_sales_rep SET " + (hit ? "sla_hits = sla_hits + 1" : "sla_misses = sla_misses + 1")
+                        + " WHERE id = ?", repId);
+                return true;
+            }));
+        } catch (DuplicateKeyException countedBefore) {
+            return false;
+        }
     }
 
     /** The lead's owner: its existing one, or one chosen now by the chain, or the manager queue. */
     public Assignment assign(Lead lead, List<Strategy> chain, String journeyInstance) {
+        return assign(lead, chain, journeyInstance, Set.of());
+    }
+
+    /**
+     * As {@link #assign(Lead, List, String)}, never to the reps in {@code excluded} (those who let
+     * the SLA pass on this lead).
+     */
+    public Assignment assign(Lead lead, List<Strategy> chain, String journeyInstance, Set<String> excluded) {
         String owner = ownerOf(lead.id());
         if (owner != null) {
             return new Assignment(lead.id(), owner, null, "already owned", false);
         }
-        List<Rep> eligible = reps().stream().filter(r -> !r.outOfOffice() && r.openLeads() < r.capacity()).toList();
+        List<Rep> eligible = reps().stream()
+                .filter(r -> !r.outOfOffice() && r.openLeads() < r.capacity() && !excluded.contains(r.id())).toList();
         String why = eligible.isEmpty() ? "every rep is out of office or at capacity" : null;
         Strategy pick = Strategy.LEAST_OPEN;
         for (Strategy step : chain) {
@@ -84,7 +175,8 @@ public class Assignments {
                 pick = step;
                 continue;
             }
-            List<Rep> narrowed = eligible.stream().filter(r -> matches(step, r, lead)).toList();
+            List<Rep> narrowed = step == Strategy.RULES ? byRules(lead, eligible)
+                    : eligible.stream().filter(r -> matches(step, r, lead)).toList();
             if (narrowed.isEmpty() && why == null) {
                 why = "no available rep matches " + step.name().toLowerCase(Locale.ROOT).replace('_', '-');
             }
@@ -107,15 +199,62 @@ public class Assignments {
         return queue(lead, why != null ? why : "every matching rep filled up meanwhile");
     }
 
-    /** The lead's owner gave it back (rejected, converted, reassigned): the rep's load drops. */
-    public void release(String leadId) {
-        transactions.executeWithoutResult(status -> {
-            String owner = ownerOf(leadId);
-            if (owner != null) {
-                jdbc.update("DELETE FROM baton_sales_owner WHERE lead_id = ?", leadId);
-                jdbc.update("UPDATE baton_sales_rep SET open_leads = open_leads - 1 WHERE id = ? AND open_leads > 0", owner);
+    /**
+     * A manager gives a lead (queued or not) to a rep of their choice. The rep's capacity still
+     * holds; out of office does not stop a manager.
+     *
+     * @throws SalesConflictException when the lead has another owner or the rep is at capacity
+     */
+    public Assignment assignTo(Lead lead, String repId, String journeyInstance) {
+        Rep rep = rep(repId);
+        String owner = ownerOf(lead.id());
+        if (owner != null) {
+            if (owner.equals(repId)) {
+                return new Assignment(lead.id(), owner, null, "already owned", false);
             }
+            throw new SalesConflictException("lead " + lead.id() + " is owned by " + owner + "; release it first");
+        }
+        try {
+            Assignment claimed = transactions.execute(status -> {
+                if (jdbc.update("UPDATE baton_sales_rep SET open_leads = open_leads + 1 WHERE id = ? AND open_leads < capacity",
+                        repId) != 1) {
+                    return null;
+                }
+                jdbc.update("INSERT INTO baton_sales_owner (lead_id, rep_id, journey_instance, assigned_at) VALUES (?, ?, ?, ?)",
+                        lead.id(), repId, journeyInstance, Timestamp.from(clock.instant()));
+                jdbc.update("DELETE FROM baton_sales_queue WHERE lead_id = ?", lead.id());
+                return new Assignment(lead.id(), repId, null, "chosen by a manager", true);
+            });
+            if (claimed == null) {
+                throw new SalesConflictException(rep.id() + " is at capacity (" + rep.capacity() + " open leads)");
+            }
+            return claimed;
+        } catch (DuplicateKeyException ownedMeanwhile) {
+            throw new SalesConflictException("lead " + lead.id() + " was assigned meanwhile to " + ownerOf(lead.id()));
+        }
+    }
+
+    /** The lead's owner gave it back (rejected, converted, reassigned): the rep's load drops. Returns that owner. */
+    public String release(String leadId) {
+        return transactions.execute(status -> {
+            String owner = ownerOf(leadId);
+            if (owner != null && jdbc.update("DELETE FROM baton_sales_owner WHERE lead_id = ?", leadId) == 1) {
+                jdbc.update("UPDATE baton_sales_rep SET open_leads = open_leads - 1 WHERE id = ? AND open_leads > 0", owner);
+                return owner;
+            }
+            return null;
         });
+    }
+
+    /** The {@code rules} step: the Drools rule set excludes or prefers reps. */
+    private List<Rep> byRules(Lead lead, List<Rep> reps) {
+        List<Candidate> candidates = reps.stream().map(r -> new Candidate(r.id(), r.team(), r.capacity(), r.openLeads(),
+                r.territories(), r.industries(), r.languages())).toList();
+        SalesLead fact = new SalesLead(lead.id(), lead.tier(), lead.score(), lead.grade(), lead.country(), lead.industry(),
+                lead.language(), lead.sharerTeam(), lead.tags(), lead.traits());
+        Set<String> chosen = new java.util.HashSet<>();
+        rules.get().choose(fact, candidates).forEach(c -> chosen.add(c.getRep()));
+        return reps.stream().filter(r -> chosen.contains(r.id())).toList();
     }
 
     private static boolean matches(Strategy step, Rep rep, Lead lead) {
@@ -188,7 +327,8 @@ public class Assignments {
         }
     }
 
-    private Assignment queue(Lead lead, String reason) {
+    /** Puts the lead in its team's manager queue (once), with why. */
+    public Assignment queue(Lead lead, String reason) {
         String team = lead.sharerTeam() != null ? lead.sharerTeam() : "sales";
         try {
             jdbc.update("INSERT INTO baton_sales_queue (lead_id, team, reason, queued_at) VALUES (?, ?, ?, ?)", lead.id(), team,
@@ -200,9 +340,11 @@ public class Assignments {
     }
 
     private static Rep rep(ResultSet rs) throws SQLException {
-        return new Rep(rs.getString("id"), rs.getString("name"), rs.getString("email"), rs.getString("team"),
-                split(rs.getString("territories")), split(rs.getString("industries")), split(rs.getString("languages")),
-                rs.getInt("capacity"), rs.getInt("open_leads"), rs.getBoolean("out_of_office"));
+        return new Rep(rs.getString("id"), rs.getString("name"), rs.getString("email"), rs.getString("phone"),
+                rs.getString("team"), split(rs.getString("territories")), split(rs.getString("industries")),
+                split(rs.getString("languages")), rs.getString("working_hours"), rs.getString("time_zone"),
+                rs.getInt("capacity"), rs.getBoolean("out_of_office"), rs.getString("crm_id"), rs.getString("notify_by"),
+                rs.getInt("open_leads"), rs.getInt("sla_hits"), rs.getInt("sla_misses"));
     }
 
     private static String list(List<String> values) {

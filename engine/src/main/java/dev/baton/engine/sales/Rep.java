@@ -3,14 +3,51 @@ package dev.baton.engine.sales;
 import java.util.List;
 
 /**
- * A sales rep as assignment sees them.
+ * A sales rep. Written through {@code PUT /api/sales/reps/{id}} or the CSV import; the figures at
+ * the end are Baton's (ignored when written).
  *
- * @param territories countries or regions they cover (ISO codes, e.g. DE, CN-SH); empty: anywhere
- * @param industries  industries or products they sell; empty: any
- * @param languages   languages they speak (en, zh, de); empty: any
- * @param capacity    at most this many open leads at once
- * @param openLeads   open leads now (kept by assignment, in the same transaction)
+ * @param territories  countries or regions they cover (ISO codes, e.g. DE, CN-SH); empty: anywhere
+ * @param industries   industries or products they sell; empty: any
+ * @param languages    languages they speak (en, zh, de); empty: any
+ * @param workingHours when the SLA clock runs, in {@code timeZone}: e.g. {@code MON-FRI 09:00-17:00}
+ * @param timeZone     an IANA zone, e.g. Europe/Berlin
+ * @param capacity     at most this many open leads at once
+ * @param outOfOffice  true: gets no new leads
+ * @param crmId        the rep in the CRM (Salesforce user id, HubSpot owner id): the CRM task's owner
+ * @param notifyBy     email or sms: how the rep hears of a new lead
+ * @param openLeads    open leads now (kept by assignment, in the same transaction)
+ * @param slaHits      leads accepted within the SLA
+ * @param slaMisses    leads taken away because the SLA passed
  */
-public record Rep(String id, String name, String email, String team, List<String> territories, List<String> industries,
-                  List<String> languages, int capacity, int openLeads, boolean outOfOffice) {
+public record Rep(String id, String name, String email, String phone, String team, List<String> territories,
+                  List<String> industries, List<String> languages, String workingHours, String timeZone, int capacity,
+                  boolean outOfOffice, String crmId, String notifyBy, int openLeads, int slaHits, int slaMisses) {
+    public static final String ALWAYS = "MON-SUN 00:00-24:00";
+
+    public Rep {
+        territories = territories == null ? List.of() : List.copyOf(territories);
+        industries = industries == null ? List.of() : List.copyOf(industries);
+        languages = languages == null ? List.of() : List.copyOf(languages);
+        workingHours = workingHours == null || workingHours.isBlank() ? "MON-FRI 09:00-17:00" : workingHours.strip();
+        timeZone = timeZone == null || timeZone.isBlank() ? "UTC" : timeZone.strip();
+        notifyBy = notifyBy == null || notifyBy.isBlank() ? "email" : notifyBy.strip().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** A rep as assignment needs it at least: the rest defaulted (weekday office hours in UTC, email). */
+    public static Rep of(String id, String team, List<String> territories, List<String> industries, List<String> languages,
+                         int capacity, boolean outOfOffice) {
+        return new Rep(id, id, id + "@example.com", null, team, territories, industries, languages, null, null, capacity,
+                outOfOffice, null, null, 0, 0, 0);
+    }
+
+    /** The SLA clock of this rep. */
+    public WorkingHours hours() {
+        return WorkingHours.parse(workingHours, timeZone);
+    }
+
+    /** Share of leads accepted in time, or null before the first outcome. */
+    public Double slaHitRate() {
+        int decided = slaHits + slaMisses;
+        return decided == 0 ? null : (double) slaHits / decided;
+    }
 }

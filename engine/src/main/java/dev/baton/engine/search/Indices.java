@@ -110,6 +110,11 @@ public class Indices {
         return prefix + "-advocacy-rules";
     }
 
+    /** Versions of the sales assignment rules (DRL) and which is active. */
+    public String salesRules() {
+        return prefix + "-sales-rules";
+    }
+
     /** Installs the events template and the leads index once; cheap after the first success. */
     public void ensureInstalled() {
         if (installed) {
@@ -136,7 +141,8 @@ public class Indices {
             createIfMissing(shareClicks(), "share-clicks");
             createIfMissing(shareVisits(), "share-visits");
             createIfMissing(attribution(), "attribution");
-            createIfMissing(advocacyRules(), "advocacy-rules");
+            createIfMissing(advocacyRules(), "rule-versions");
+            createIfMissing(salesRules(), "rule-versions");
             installed = true;
             log.info("Elasticsearch indices ready (prefix '{}')", prefix);
         } catch (IOException | RuntimeException e) {

@@ -110,9 +110,30 @@ class ApiErrors extends ResponseEntityExceptionHandler {
         return problem;
     }
 
-    @ExceptionHandler(AdvocacyNotFoundException.class)
-    ProblemDetail advocacyNotFound(AdvocacyNotFoundException e) {
+    @ExceptionHandler({AdvocacyNotFoundException.class, dev.baton.engine.search.RuleVersionNotFoundException.class,
+            dev.baton.engine.sales.SalesNotFoundException.class})
+    ProblemDetail notFound(RuntimeException e) {
         return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage());
+    }
+
+    @ExceptionHandler(dev.baton.engine.sales.InvalidSalesRequestException.class)
+    ProblemDetail invalidSalesRequest(dev.baton.engine.sales.InvalidSalesRequestException e) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage());
+        problem.setProperty("field", e.field());
+        return problem;
+    }
+
+    @ExceptionHandler(CsvRows.InvalidCsvException.class)
+    ProblemDetail invalidCsv(CsvRows.InvalidCsvException e) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage());
+        problem.setProperty("field", "csv");
+        return problem;
+    }
+
+    /** The request is valid but the state does not allow it now (a rep at capacity, a lead not in the queue). */
+    @ExceptionHandler(dev.baton.engine.sales.SalesConflictException.class)
+    ProblemDetail salesConflict(dev.baton.engine.sales.SalesConflictException e) {
+        return problem(HttpStatus.CONFLICT, "conflict", "Conflict", e.getMessage());
     }
 
     @ExceptionHandler(JourneyNotFoundException.class)

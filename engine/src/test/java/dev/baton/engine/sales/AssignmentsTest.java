@@ -1,6 +1,7 @@
 package dev.baton.engine.sales;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ class AssignmentsTest {
     void fullAndOutOfOfficeRepsAreSkippedAndNoEligibleRepMeansTheManagerQueue() {
         Assignments sales = node(database());
         sales.putRep(rep("anna", "emea", List.of("DE"), 1));
-        sales.putRep(new Rep("bert", "Bert", null, "emea", List.of("DE"), List.of(), List.of(), 5, 0, true));
+        sales.putRep(Rep.of("bert", "emea", List.of("DE"), List.of(), List.of(), 5, true));
         assertThat(sales.assign(lead("l1", "DE", null), TERRITORY_THEN_LEAST_OPEN, null).rep()).isEqualTo("anna");
 
         var overflow = sales.assign(lead("l2", "DE", "emea"), TERRITORY_THEN_LEAST_OPEN, null);
@@ -79,8 +80,8 @@ class AssignmentsTest {
     @Test
     void languageAndIndustryFilterTheRepsAndNoMatchSaysWhichFilterFoundNobody() {
         Assignments sales = node(database());
-        sales.putRep(new Rep("li", "Li", null, "apac", List.of(), List.of("software"), List.of("zh", "en"), 5, 0, false));
-        sales.putRep(new Rep("ole", "Ole", null, "emea", List.of(), List.of("retail"), List.of("de", "en"), 5, 0, false));
+        sales.putRep(Rep.of("li", "apac", List.of(), List.of("software"), List.of("zh", "en"), 5, false));
+        sales.putRep(Rep.of("ole", "emea", List.of(), List.of("retail"), List.of("de", "en"), 5, false));
         List<Strategy> chain = List.of(Strategy.INDUSTRY, Strategy.LANGUAGE, Strategy.LEAST_OPEN);
 
         assertThat(sales.assign(new Lead("l1", "CN", "software", "zh", null), chain, null).rep()).isEqualTo("li");
@@ -90,8 +91,56 @@ class AssignmentsTest {
     }
 
     @Test
+    void rulesStepKeepsALastFreeSlotForHotLeadsAndPrefersRepsWithRoomForGradeA() {
+        Assignments sales = node(database());
+        sales.putRep(rep("anna", "emea", List.of(), 1));
+        sales.putRep(rep("bert", "emea", List.of(), 5));
+        List<Strategy> chain = List.of(Strategy.RULES, Strategy.ROUND_ROBIN);
+
+        var warm = sales.assign(new Lead("w1", "DE", null, null, null, "warm", 40, null, java.util.Set.of(), Map.of()), chain, null);
+        var gradeA = sales.assign(new Lead("a1", "DE", null, null, null, "hot", 90, "A", java.util.Set.of(), Map.of()), chain, null);
+
+        assertThat(warm.rep()).as("anna's only slot is kept for a hot lead").isEqualTo("bert");
+        assertThat(gradeA.rep()).as("bert has room to spare").isEqualTo("bert");
+    }
+
+    @Test
+    void repsWhoLetTheSlaPassAreNotAskedAgainAndAManagerCanChooseAnyRepWithRoom() {
+        Assignments sales = node(database());
+        sales.putRep(rep("anna", "emea", List.of(), 5));
+        sales.putRep(rep("bert", "emea", List.of(), 1));
+        sales.putRep(rep("chen", "emea", List.of(), 5));
+        assertThat(sales.assign(lead("l1", "DE", null), List.of(Strategy.LEAST_OPEN), "p1").rep()).isEqualTo("anna");
+
+        assertThat(sales.release("l1")).isEqualTo("anna");
+        assertThat(sales.recordSla("anna", false, "miss:task-1")).isTrue();
+        assertThat(sales.recordSla("anna", false, "miss:task-1")).as("a retry counts once").isFalse();
+        var next = sales.assign(lead("l1", "DE", null), List.of(Strategy.LEAST_OPEN), "p1", java.util.Set.of("anna"));
+        sales.assign(lead("l2", "DE", null), List.of(Strategy.ROUND_ROBIN), "p2", java.util.Set.of("anna", "chen"));
+
+        assertThat(next.rep()).isEqualTo("bert");
+        assertThat(sales.rep("anna").slaMisses()).isEqualTo(1);
+        var queued = sales.queue(null);
+        assertThat(queued).extracting(Assignments.Queued::leadId).containsExactly("l2");
+        assertThatThrownBy(() -> sales.assignTo(lead("l2", "DE", null), "bert", "p2"))
+                .isInstanceOf(SalesConflictException.class).hasMessageContaining("bert is at capacity");
+        assertThat(sales.assignTo(lead("l2", "DE", null), "chen", "p2").rep()).isEqualTo("chen");
+        assertThat(sales.queue(null)).as("the manager's choice empties the queue").isEmpty();
+    }
+
+    @Test
     void thousandHotLeadsFromTwoNodesAtOnceGetOneOwnerEachNoRepOverCapacityAndAnEvenRoundRobin() throws Exception {
-        String url = database();
+        thousandLeadsFromTwoNodes(database());
+    }
+
+    /** The same on PostgreSQL, the database production nodes share (its locking differs from H2's). */
+    @Test
+    void thousandHotLeadsFromTwoNodesSharingPostgreSqlGetOneOwnerEachNoRepOverCapacityAndAnEvenRoundRobin()
+            throws Exception {
+        thousandLeadsFromTwoNodes(TestPostgres.freshSchema("sales"));
+    }
+
+    private void thousandLeadsFromTwoNodes(String url) throws Exception {
         Assignments setup = node(url);
         for (int r = 0; r < 10; r++) {
             setup.putRep(rep("rep-" + r, "emea", List.of(), 150));
@@ -134,13 +183,16 @@ class AssignmentsTest {
     }
 
     private static Assignments node(String url) {
-        var pool = new org.springframework.jdbc.datasource.DriverManagerDataSource(url, "sa", "");
+        var pool = new com.zaxxer.hikari.HikariDataSource();
+        pool.setJdbcUrl(url);
+        pool.setUsername(url.startsWith("jdbc:postgresql") ? TestPostgres.user() : "sa");
+        pool.setMaximumPoolSize(4);
         return new Assignments(new JdbcTemplate(pool), new TransactionTemplate(new DataSourceTransactionManager(pool)),
                 Clock.systemUTC());
     }
 
     private static Rep rep(String id, String team, List<String> territories, int capacity) {
-        return new Rep(id, id, id + "@acme.example", team, territories, List.of(), List.of(), capacity, 0, false);
+        return Rep.of(id, team, territories, List.of(), List.of(), capacity, false);
     }
 
     private static Lead lead(String id, String country, String sharerTeam) {

@@ -39,12 +39,15 @@ import org.springframework.test.context.DynamicPropertySource;
         "baton.sms.timeout=1s",
         "baton.crm.provider=hubspot",
         "baton.crm.hubspot.token=test-hubspot-token",
-        "baton.crm.default-owner=77"
+        "baton.crm.default-owner=77",
+        "baton.crm.webhook.secret=" + IntegrationTest.CRM_WEBHOOK_SECRET
 })
 public abstract class IntegrationTest {
     public static final String ADMIN_PASSWORD = "test-admin-password";
     public static final String WRITE_KEY = "test-write-key";
     public static final String TWILIO_TOKEN = "test-twilio-token";
+    /** Standard Webhooks secret the CRM signs outcomes with (and Baton its webhook tasks). */
+    public static final String CRM_WEBHOOK_SECRET = "whsec_dGVzdC1jcm0td2ViaG9vay1zZWNyZXQtMzItYnl0ZXM=";
     /** Unique per test JVM, so runs sharing servers (e.g. Testcontainers reuse) never see each other's data. */
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     public static final String RUN = UUID.randomUUID().toString().substring(0, 8);

@@ -1,10 +1,7 @@
 package dev.baton.rules.advocacy;
 
+import dev.baton.rules.RuleFiles;
 import dev.baton.rules.RuleSetCompiler;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,11 +34,7 @@ public final class AdvocacyRules {
     }
 
     public static Map<String, String> defaultFiles() {
-        try (InputStream in = AdvocacyRules.class.getResourceAsStream("/dev/baton/rules/advocacy/" + DEFAULT_FILE)) {
-            return Map.of(DEFAULT_FILE, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return RuleFiles.bundled("advocacy", DEFAULT_FILE);
     }
 
     public String version() {

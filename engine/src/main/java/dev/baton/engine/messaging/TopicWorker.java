@@ -1,0 +1,114 @@
+package dev.baton.engine.messaging;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.ExternalTaskService;
+import org.camunda.bpm.engine.externaltask.LockedExternalTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.scheduling.annotation.Scheduled;
+
+/**
+ * A Camunda external-task worker for one topic. Every node runs one per topic (fetch-and-lock
+ * shares the tasks out). A failed attempt is retried with doubling backoff while retries last
+ * (Cockpit shows the count), then it becomes an incident; a failure that no retry can fix is an
+ * incident at once. Elasticsearch or Kafka being away is retried like any other failure.
+ */
+public abstract class TopicWorker {
+    private static final Logger log = LoggerFactory.getLogger(TopicWorker.class);
+    private final ExternalTaskService tasks;
+    private final Workers settings;
+    private volatile String workerId;
+    /** False on a node that only takes events in ({@code baton.workers.enabled}); other nodes do the work. */
+    @Value("${baton.workers.enabled:true}")
+    private boolean enabled = true;
+
+    /** Retries, backoff and lock of every worker ({@code baton.workers.*}). */
+    public record Workers(int maxRetries, Duration firstBackoff, Duration lock) {
+    }
+
+    protected TopicWorker(ExternalTaskService tasks, Workers settings) {
+        this.tasks = tasks;
+        this.settings = settings;
+    }
+
+    /** How this worker signs its task locks (Camunda's history shows who did each task). */
+    protected String workerId() {
+        if (workerId == null) {
+            workerId = "baton-" + topic() + "@" + ProcessHandle.current().pid() + "-"
+                    + Integer.toHexString(System.identityHashCode(this));
+        }
+        return workerId;
+    }
+
+    protected Workers settings() {
+        return settings;
+    }
+
+    /** The external-task topic served. */
+    protected abstract String topic();
+
+    /** Does one task: completes it, or reports its failure ({@link #fail}). */
+    protected abstract void handle(LockedExternalTask task) throws IOException;
+
+    /** Every worker polls on the same schedule (Spring finds this annotation on each subclass bean). */
+    @Scheduled(fixedDelayString = "${baton.workers.poll-interval:500ms}")
+    void poll() {
+        if (!enabled) {
+            return;
+        }
+        List<LockedExternalTask> locked;
+        try {
+            locked = tasks.fetchAndLock(10, workerId()).topic(topic(), settings.lock().toMillis()).execute();
+        } catch (RuntimeException e) {
+            log.warn("Fetching {} tasks failed, will try again: {}", topic(), e.getMessage());
+            return;
+        }
+        for (LockedExternalTask task : locked) {
+            try {
+                handle(task);
+            } catch (RuntimeException | IOException e) {
+                // Elasticsearch, Kafka or the database away: retry like a provider failure.
+                fail(task, "could not finish: " + e.getMessage(), true);
+            }
+        }
+    }
+
+    protected void complete(LockedExternalTask task, Map<String, ?> variables) {
+        tasks.complete(task.getId(), workerId(), new java.util.HashMap<>(variables)); // values may be null
+    }
+
+    /** Leaves the task for later without using up a retry (e.g. quiet hours). */
+    protected void postpone(LockedExternalTask task, String why, long millis) {
+        int retries = task.getRetries() == null ? settings.maxRetries() : task.getRetries();
+        tasks.handleFailure(task.getId(), workerId(), why, null, retries, Math.max(1, millis));
+    }
+
+    /**
+     * A failed attempt: retried with exponential backoff while retries last (Camunda shows the
+     * count), an incident in Cockpit when they run out or the failure is permanent.
+     */
+    protected void fail(LockedExternalTask task, String reason, boolean retryable) {
+        int maxRetries = settings.maxRetries();
+        int retriesLeft = retryable ? (task.getRetries() == null ? maxRetries : task.getRetries() - 1) : 0;
+        int attempt = maxRetries - retriesLeft;
+        long backoff = retriesLeft <= 0 ? 0 : settings.firstBackoff().toMillis() << Math.min(Math.max(attempt - 1, 0), 10);
+        log.warn("{} task {} of {} failed ({}), {}: {}", topic(), task.getId(), task.getBusinessKey(),
+                retryable ? "retryable" : "permanent",
+                retriesLeft > 0 ? retriesLeft + " retries left, next in " + backoff + " ms" : "incident raised", reason);
+        try {
+            tasks.handleFailure(task.getId(), workerId(), truncate(reason), reason, Math.max(retriesLeft, 0), backoff);
+        } catch (RuntimeException e) {
+            log.warn("Could not report the failure of task {} (its lock will expire and it runs again): {}",
+                    task.getId(), e.getMessage());
+        }
+    }
+
+    private static String truncate(String reason) {
+        String text = reason == null ? "unknown failure" : reason;
+        return text.length() > 600 ? text.substring(0, 600) : text;
+    }
+}
