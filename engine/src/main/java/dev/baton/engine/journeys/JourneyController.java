@@ -25,9 +25,11 @@ class JourneyController {
     private final RuntimeService runtime;
     private final ManagementService management;
     private final JourneyCorrelator correlator;
+    private final org.camunda.bpm.engine.HistoryService history;
 
     JourneyController(RepositoryService repository, RuntimeService runtime, ManagementService management,
-                      JourneyCorrelator correlator) {
+                      JourneyCorrelator correlator, org.camunda.bpm.engine.HistoryService history) {
+        this.history = history;
         this.repository = repository;
         this.runtime = runtime;
         this.management = management;
@@ -39,9 +41,11 @@ class JourneyController {
      * @param waitingAt       activity id → leads waiting there (latest version)
      * @param incidents       activity id → open incidents there (failed sends waiting for an operator)
      * @param startsOn        message names that start it
+     * @param exits           end event id → leads that left the journey there (every version; the end's name says why)
      */
     record Journey(String key, String name, int version, String deploymentId, boolean suspended, String reentry,
-                   long activeInstances, Map<String, Long> waitingAt, Map<String, Long> incidents, List<String> startsOn) {
+                   long activeInstances, Map<String, Long> waitingAt, Map<String, Long> incidents, List<String> startsOn,
+                   Map<String, Long> exits) {
     }
 
     @Operation(summary = "Deployed journeys (latest versions) with leads waiting at each activity and open incidents")
@@ -53,6 +57,46 @@ class JourneyController {
             journeys.add(describe(definition));
         }
         return journeys;
+    }
+
+    @Operation(summary = "One journey (latest version) with its live counts and exits")
+    @GetMapping("/{key}")
+    Journey journey(@PathVariable String key) {
+        return describe(latest(key));
+    }
+
+    @Operation(summary = "The journey's BPMN (latest version), for drawing it")
+    @GetMapping(path = "/{key}/bpmn", produces = "application/xml")
+    String bpmn(@PathVariable String key) throws java.io.IOException {
+        try (var in = repository.getProcessModel(latest(key).getId())) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Leads that left the journey at each end event, over every version (ends keep their ids across versions). */
+    private Map<String, Long> exits(ProcessDefinition latest) {
+        java.util.Set<String> ends = repository.getBpmnModelInstance(latest.getId())
+                .getModelElementsByType(org.camunda.bpm.model.bpmn.instance.EndEvent.class).stream()
+                .map(org.camunda.bpm.model.bpmn.instance.EndEvent::getId).collect(java.util.stream.Collectors.toSet());
+        Map<String, Long> exits = new TreeMap<>();
+        ends.forEach(end -> exits.put(end, 0L));
+        for (ProcessDefinition version : repository.createProcessDefinitionQuery().processDefinitionKey(latest.getKey()).list()) {
+            for (var statistics : history.createHistoricActivityStatisticsQuery(version.getId()).includeFinished().list()) {
+                if (ends.contains(statistics.getId())) {
+                    exits.merge(statistics.getId(), statistics.getFinished(), Long::sum);
+                }
+            }
+        }
+        return exits;
+    }
+
+    private ProcessDefinition latest(String key) {
+        ProcessDefinition definition = repository.createProcessDefinitionQuery().processDefinitionKey(key).latestVersion()
+                .singleResult();
+        if (definition == null) {
+            throw new JourneyNotFoundException(key);
+        }
+        return definition;
     }
 
     @Operation(summary = "The journeys a lead is in now (process key → instance id)")
@@ -82,6 +126,6 @@ class JourneyController {
         return new Journey(definition.getKey(), definition.getName(), definition.getVersion(), definition.getDeploymentId(),
                 definition.isSuspended(), correlator.reentryOf(definition.getId()),
                 runtime.createProcessInstanceQuery().processDefinitionKey(definition.getKey()).count(), waiting, incidents,
-                startsOn);
+                startsOn, exits(definition));
     }
 }

@@ -80,9 +80,13 @@ class RuleSetController {
         return new Listing(scoring.activeVersionNumber(), store.versions().stream().map(RuleSetController::summary).toList());
     }
 
-    @Operation(summary = "One stored version with its files")
+    @Operation(summary = "One stored version with its files (0: the default rule set Baton ships with)")
     @GetMapping("/{version}")
     RuleSetVersion version(@PathVariable int version) {
+        if (version == 0) {
+            return new RuleSetVersion(0, dev.baton.rules.DefaultRuleSet.files(), "Baton", "the default rule set", null, null,
+                    List.of(), List.of());
+        }
         return store.version(version).orElseThrow(() -> new RuleSetNotFoundException(version));
     }
 

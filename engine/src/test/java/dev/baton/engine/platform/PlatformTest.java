@@ -56,8 +56,14 @@ class PlatformTest extends IntegrationTest {
     }
 
     @Test
-    void consoleNeedsTheAdminLogin() {
-        assertThat(http.getForEntity("/console/index.html", String.class).getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
-        assertThat(admin().getForEntity("/console/index.html", String.class).getBody()).contains("Baton");
+    void consoleOpensForAnyoneButItsFiguresNeedTheAdminLogin() {
+        assertThat(http.getForEntity("/console/", String.class).getBody()).contains("Baton", "app.js");
+        var headers = new org.springframework.http.HttpHeaders();
+        headers.set("X-Requested-With", "XMLHttpRequest"); // as the console's fetch calls
+        var figures = http.exchange("/api/funnel", org.springframework.http.HttpMethod.GET,
+                new org.springframework.http.HttpEntity<>(headers), String.class);
+        assertThat(figures.getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+        assertThat(figures.getHeaders().containsKey("WWW-Authenticate")).as("no browser login box: the console asks").isFalse();
+        assertThat(admin().getForEntity("/api/funnel", String.class).getStatusCode()).isEqualTo(HttpStatus.OK);
     }
 }

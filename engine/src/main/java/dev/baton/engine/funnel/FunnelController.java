@@ -1,0 +1,52 @@
+package dev.baton.engine.funnel;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The funnel the console draws, as JSON. */
+@RestController
+@RequestMapping("/api/funnel")
+@Tag(name = "Funnel", description = "Share to conversion, per campaign and period (admin login)")
+class FunnelController {
+    private final Funnel funnel;
+
+    FunnelController(Funnel funnel) {
+        this.funnel = funnel;
+    }
+
+    @Operation(summary = "The funnel: share, click, visit, form, MQL (warm), SQL (hot), accepted, converted",
+            description = "Shares: share links made; clicks: counted share clicks; later steps: distinct people with that"
+                    + " event in the period. fromPrevious is the conversion rate from the step before. A campaign narrows"
+                    + " the people to those its shares brought first (up to 10,000 visitors).")
+    @GetMapping
+    Funnel.Report funnel(@RequestParam(required = false) String campaign,
+                         @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+                         @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to) {
+        return funnel.report(blank(campaign), from, to);
+    }
+
+    @Operation(summary = "The leads at a step (visit or later), most recent first: the drill-down of a funnel figure")
+    @GetMapping("/leads")
+    List<String> leads(@RequestParam String step, @RequestParam(required = false) String campaign,
+                       @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+                       @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+                       @RequestParam(defaultValue = "50") int size) {
+        try {
+            return funnel.leadsAt(Funnel.Step.of(step), blank(campaign), from, to, Math.min(Math.max(size, 1), 500));
+        } catch (IllegalArgumentException e) {
+            throw new org.springframework.web.server.ResponseStatusException(org.springframework.http.HttpStatus.BAD_REQUEST,
+                    e.getMessage());
+        }
+    }
+
+    private static String blank(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

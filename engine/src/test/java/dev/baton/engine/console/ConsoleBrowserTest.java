@@ -1,0 +1,295 @@
+package dev.baton.engine.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.engine.testing.IntegrationTest;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+
+/**
+ * The console in a real browser (Debian's headless Chromium, driven by Selenium through its
+ * chromedriver) against the running engine with seeded data: it logs in, loads each page, and
+ * every figure it shows equals what the API answers; a rule with an error is marked at its line,
+ * fixed, simulated and activated; the pages switch to Chinese. A screenshot of each page is kept
+ * in {@code target/console-screenshots}.
+ */
+class ConsoleBrowserTest extends IntegrationTest {
+    private static final Duration PIPELINE = Duration.ofSeconds(60);
+    private static final Path SCREENSHOTS = Path.of("target/console-screenshots");
+    private static ChromeDriver browser;
+    private static String lead;
+    private static String employee;
+    private static String rep;
+    @Autowired ObjectMapper json;
+
+    @BeforeAll
+    static void startBrowser() throws Exception {
+        File chromium = new File(System.getenv().getOrDefault("BATON_TEST_CHROMIUM", "/usr/bin/chromium"));
+        File driver = new File(System.getenv().getOrDefault("BATON_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"));
+        if (!chromium.canExecute() || !driver.canExecute()) {
+            throw new IllegalStateException("The console's browser tests need Chromium and its driver (" + chromium + ", "
+                    + driver + "): apt-get install chromium chromium-driver (.ci/run does), or set BATON_TEST_CHROMIUM and"
+                    + " BATON_TEST_CHROMEDRIVER");
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1400,1000", "--lang=en-US",
+                "--user-data-dir=" + Files.createTempDirectory("baton-chromium").toAbsolutePath());
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(driver).usingAnyFreePort().build(),
+                options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @BeforeEach
+    void seedOnce() throws Exception {
+        if (lead != null) {
+            return;
+        }
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        // A rep for Malta, and a Maltese lead that turns hot: assigned to the rep.
+        rep = "console-rep-" + run;
+        put("/api/sales/reps/" + rep, Map.of("name", "Rita", "email", rep + "@example.com", "team", "console-" + run,
+                "territories", List.of("MT"), "workingHours", "MON-SUN 00:00-24:00", "capacity", 5));
+        // An employee shares; a visitor clicks the link and becomes that lead.
+        String team = "console-team-" + run;
+        employee = "console-emp-" + run;
+        put("/api/teams/" + team, Map.of("name", "Console team", "manager", employee));
+        put("/api/employees/" + employee, Map.of("name", "Emma", "email", employee + "@example.com", "team", team));
+        String campaign = "console-" + run;
+        post("/api/campaigns", Map.of("id", campaign, "name", "Console campaign", "contents",
+                List.of(Map.of("id", "guide", "kind", "landing-page", "url", "https://www.example.com/guide"))));
+        String code = json.readTree(post("/api/shares", Map.of("campaign", campaign, "content", "guide", "employee", employee)))
+                .path("code").asText();
+        HttpResponse<Void> click = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(http.getRootUri() + "/s/" + code))
+                .header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/120").build(), HttpResponse.BodyHandlers.discarding());
+        String visitor = click.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("baton_aid="))
+                .map(c -> c.substring("baton_aid=".length(), c.indexOf(';'))).findFirst().orElseThrow();
+        lead = "marta-" + run + "@example.com";
+        track("""
+                {"anonymousId":"%s","event":"Form Submitted","properties":{"form":"guide"},
+                 "context":{"traits":{"email":"%s","name":"Marta","country":"MT"}}}""".formatted(visitor, lead));
+        for (int visit = 0; visit < 3; visit++) {
+            track("{\"anonymousId\":\"%s\",\"event\":\"Page Viewed\",\"properties\":{\"category\":\"pricing\"}}".formatted(visitor));
+        }
+        awaitLead(lead, l -> "hot".equals(l.path("tier").asText()));
+        await().atMost(PIPELINE).until(() -> rep.equals(getJson("/api/sales/leads/" + lead).path("owner").asText()));
+        await().atMost(PIPELINE).until(() -> getJson("/api/advocacy/leaderboard").toString().contains(employee));
+    }
+
+    @Test
+    void loginThenFunnelShowsTheApisCountsAndSwitchesToChinese() throws Exception {
+        open("#/funnel");
+        await().atMost(PIPELINE).untilAsserted(() -> {
+            open("#/funnel");
+            for (JsonNode step : getJson("/api/funnel").path("steps")) {
+                assertThat(figure("funnel." + step.path("step").asText())).as(step.toString()).isEqualTo(step.path("count").asText());
+            }
+        });
+        assertThat(browser.findElements(By.cssSelector("#funnel-chart canvas"))).as("ECharts drew the funnel").isNotEmpty();
+        screenshot("funnel");
+
+        browser.findElement(By.id("lang")).click();
+        waitReady();
+        assertThat(browser.findElement(By.cssSelector("a[href='#/funnel']")).getText()).isEqualTo("漏斗");
+        assertThat(browser.findElement(By.cssSelector("#funnel-table th")).getText()).isEqualTo("阶段");
+        screenshot("funnel-zh");
+        browser.findElement(By.id("lang")).click();
+        waitReady();
+        assertThat(browser.findElement(By.cssSelector("a[href='#/funnel']")).getText()).isEqualTo("Funnel");
+    }
+
+    @Test
+    void journeysAreDrawnFromTheirBpmnWithLiveCounts() throws Exception {
+        await().atMost(PIPELINE).untilAsserted(() -> {
+            open("#/journeys?key=baton-nurture");
+            for (JsonNode journey : getJson("/api/journeys")) {
+                String key = journey.path("key").asText();
+                assertThat(figure("journeys." + key + ".active")).as(key).isEqualTo(journey.path("activeInstances").asText());
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.cssSelector("#diagram .djs-element")).isEmpty());
+        JsonNode nurture = getJson("/api/journeys/baton-nurture");
+        nurture.path("waitingAt").fields().forEachRemaining(waiting -> {
+            if (waiting.getValue().asLong() > 0) {
+                assertThat(browser.findElements(By.cssSelector("[data-figure='journey.waiting." + waiting.getKey() + "']")))
+                        .as("badge at " + waiting.getKey()).isNotEmpty();
+            }
+        });
+        assertThat(browser.findElements(By.cssSelector("#diagram [data-element-id='HandoffNow']"))).as("nurture's own BPMN")
+                .isNotEmpty();
+        screenshot("journeys");
+    }
+
+    @Test
+    void ruleWithAnErrorIsMarkedAtItsLineThenFixedSimulatedAndActivated() throws Exception {
+        int activeBefore = getJson("/api/rulesets").path("active").asInt();
+        open("#/rules?file=tags.drl");
+        assertThat(figure("rules.active")).isEqualTo(String.valueOf(activeBefore));
+        WebElement source = browser.findElement(By.id("source"));
+        String original = source.getAttribute("value");
+        int brokenLine = original.split("\n", -1).length + 1;
+        setText(source, original + "\nrule \"broken\" when Nope( then end\n");
+
+        browser.findElement(By.id("save")).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.id("compile-errors")).isEmpty());
+        assertThat(browser.findElement(By.id("compile-errors")).getText()).contains("tags.drl:" + brokenLine);
+        assertThat(browser.findElements(By.cssSelector("[data-error-line='" + brokenLine + "']"))).as("line marked").isNotEmpty();
+        assertThat(getJson("/api/rulesets").path("active").asInt()).as("nothing changed").isEqualTo(activeBefore);
+        screenshot("rules-error");
+
+        setText(browser.findElement(By.id("source")), original + "\n// checked in the console\n");
+        browser.findElement(By.id("save")).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.cssSelector("[data-figure='rules.saved']")).isEmpty());
+        String saved = figure("rules.saved").replaceAll("\\D+", "");
+        browser.findElement(By.id("simulate")).click();
+        await().atMost(Duration.ofSeconds(60)).until(() -> !browser.findElements(By.cssSelector("[data-figure='simulation.leads']")).isEmpty());
+        assertThat(Long.parseLong(figure("simulation.leads"))).isPositive();
+        assertThat(browser.findElements(By.cssSelector("#distribution canvas"))).isNotEmpty();
+        screenshot("rules-simulation");
+
+        browser.findElement(By.id("activate")).click();
+        browser.switchTo().alert().accept();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.id("activated")).isEmpty());
+        assertThat(getJson("/api/rulesets").path("active").asText()).isEqualTo(saved);
+        assertThat(figure("rules.active")).isEqualTo(saved);
+        admin().postForEntity("/api/rulesets/" + activeBefore + "/activate", null, String.class); // as before, for other tests
+    }
+
+    @Test
+    void leadPageShowsScoreTierOwnerAndTheShareThatBroughtTheLead() throws Exception {
+        open("#/leads?q=" + lead);
+        assertThat(figure("leads.total")).isEqualTo(getJson("/api/leads?query=" + lead).path("total").asText());
+        browser.findElement(By.cssSelector("tr[data-lead='" + lead + "']")).click();
+        waitReady();
+        JsonNode api = getJson("/api/leads/" + lead);
+        assertThat(figure("lead.tier")).isEqualTo(api.path("tier").asText());
+        assertThat(figure("lead.owner")).isEqualTo(rep);
+        assertThat(figure("lead.broughtBy")).isEqualTo(api.path("attribution").path("broughtBy").asText()).contains("Emma");
+        screenshot("lead");
+    }
+
+    @Test
+    void advocacyAndSalesPagesShowTheApisFigures() throws Exception {
+        await().atMost(PIPELINE).untilAsserted(() -> {
+            open("#/advocacy");
+            for (JsonNode row : getJson("/api/advocacy/leaderboard")) {
+                String id = row.path("employee").asText();
+                assertThat(figure("advocacy." + id + ".reach")).as(id).isEqualTo(row.path("reach").asText());
+                assertThat(figure("advocacy." + id + ".points")).as(id).isEqualTo(row.path("points").asText());
+            }
+            getJson("/api/advocacy/excluded").fields().forEachRemaining(reason ->
+                    assertThat(figure("advocacy.excluded." + reason.getKey())).isEqualTo(reason.getValue().asText()));
+        });
+        assertThat(figure("advocacy." + employee + ".reach")).isEqualTo("1");
+        screenshot("advocacy");
+
+        await().atMost(PIPELINE).untilAsserted(() -> {
+            open("#/sales");
+            for (JsonNode status : getJson("/api/sales/reps")) {
+                String id = status.path("rep").path("id").asText();
+                assertThat(figure("sales." + id + ".open")).as(id).isEqualTo(status.path("rep").path("openLeads").asText());
+                assertThat(figure("sales." + id + ".misses")).as(id).isEqualTo(status.path("rep").path("slaMisses").asText());
+            }
+            assertThat(figure("sales.queue")).isEqualTo(String.valueOf(getJson("/api/sales/queue").size()));
+        });
+        assertThat(figure("sales." + rep + ".open")).isEqualTo("1");
+        screenshot("sales");
+    }
+
+    // --- browser helpers -------------------------------------------------------------------
+
+    /** Opens a console route, logging in through the console's form when the browser has no login yet. */
+    private void open(String route) {
+        browser.get(http.getRootUri() + "/console/" + route);
+        waitReady();
+        if (browser.findElement(By.id("login")).isDisplayed()) {
+            browser.findElement(By.name("user")).clear();
+            browser.findElement(By.name("user")).sendKeys("admin");
+            browser.findElement(By.name("password")).sendKeys(ADMIN_PASSWORD);
+            browser.findElement(By.cssSelector("#login button[type=submit]")).click();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(browser.findElement(By.id("login")).isDisplayed())
+                    .as("logged in; login says '%s', page says '%s', browser log %s", browser.findElement(By.id("login-error")).getText(),
+                            browser.findElement(By.id("page")).getText(), browser.manage().logs().get("browser").getAll())
+                    .isFalse());
+            waitReady();
+        }
+    }
+
+    private void waitReady() {
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                "true".equals(browser.findElement(By.id("page")).getAttribute("data-ready")));
+    }
+
+    private static String figure(String name) {
+        List<WebElement> found = browser.findElements(By.cssSelector("[data-figure='" + name + "']"));
+        assertThat(found).as("the page shows " + name).isNotEmpty();
+        return found.get(0).getText().strip();
+    }
+
+    private static void setText(WebElement textarea, String text) {
+        ((JavascriptExecutor) browser).executeScript(
+                "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));", textarea, text);
+    }
+
+    private static void screenshot(String name) throws Exception {
+        File shot = browser.getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    // --- API helpers -----------------------------------------------------------------------
+
+    private void put(String path, Map<String, ?> body) throws Exception {
+        var response = admin().exchange(path, HttpMethod.PUT, entity(body), String.class);
+        assertThat(response.getStatusCode().is2xxSuccessful()).as(path + " " + response.getBody()).isTrue();
+    }
+
+    private String post(String path, Map<String, ?> body) throws Exception {
+        var response = admin().postForEntity(path, entity(body), String.class);
+        assertThat(response.getStatusCode().is2xxSuccessful()).as(path + " " + response.getBody()).isTrue();
+        return response.getBody();
+    }
+
+    private HttpEntity<String> entity(Map<String, ?> body) throws Exception {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        return new HttpEntity<>(json.writeValueAsString(body), headers);
+    }
+}
