@@ -40,7 +40,7 @@ const query = params => Object.entries(params).filter(([, v]) => v !== undefined
 
 function chart(element, option) {
   const instance = echarts.init(element);
-  instance.setOption(option);
+  instance.setOption({ animation: false, ...option }); // figures at once, not after a fly-in
   return instance;
 }
 
@@ -85,9 +85,10 @@ async function funnelPage(state) {
   page.innerHTML = `<h1>${t("funnel.title")}</h1>${await campaignFilter(state)}
     <section class="card"><div class="chart" id="funnel-chart"></div></section>
     <section class="card"><table id="funnel-table"><thead><tr><th>${t("funnel.step")}</th><th class="num">${t("funnel.count")}</th>
-      <th class="num">${t("funnel.rate")}</th></tr></thead><tbody>
+      <th class="num">${t("funnel.rate")}</th><th class="num">${t("funnel.time")}</th></tr></thead><tbody>
       ${report.steps.map(s => `<tr class="clickable" data-step="${s.step}"><td>${t("step." + s.step)}</td>${num(s.count, "funnel." + s.step)}
-        <td class="num" data-figure="funnel.${s.step}.rate">${pct(s.fromPrevious)}</td></tr>`).join("")}
+        <td class="num" data-figure="funnel.${s.step}.rate">${pct(s.fromPrevious)}</td>
+        <td class="num" data-figure="funnel.${s.step}.hours">${s.medianHours == null ? "–" : s.medianHours.toFixed(1) + " h"}</td></tr>`).join("")}
     </tbody></table><p class="hint">${t("funnel.drill")}</p></section>
     <section class="card" id="drill" hidden><h2>${t("funnel.leadsAt")}: <span id="drill-step"></span></h2><ul id="drill-leads"></ul></section>`;
   chart(page.querySelector("#funnel-chart"), {

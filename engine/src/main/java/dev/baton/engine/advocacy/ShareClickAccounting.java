@@ -18,7 +18,6 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
@@ -40,14 +39,13 @@ class ShareClickAccounting {
     private final ElasticsearchClient client;
     private final Indices indices;
     private final TrackingMessages messages;
-    private final int burstLimit;
+    private final BurstWindows bursts;
 
-    ShareClickAccounting(ElasticsearchClient client, Indices indices, TrackingMessages messages,
-                         @Value("${baton.advocacy.burst-limit:30}") int burstLimit) {
+    ShareClickAccounting(ElasticsearchClient client, Indices indices, TrackingMessages messages, BurstWindows bursts) {
         this.client = client;
         this.indices = indices;
         this.messages = messages;
-        this.burstLimit = burstLimit;
+        this.bursts = bursts;
     }
 
     @KafkaListener(id = "baton-advocacy", topics = "${baton.kafka.events-topic}",
@@ -93,8 +91,7 @@ class ShareClickAccounting {
         }
         Set<String> seen = existing(indices.shareClicks(), clicks.stream().map(ShareClick::messageId).toList()).keySet();
         List<ShareClick> fresh = clicks.stream().filter(c -> !seen.contains(c.messageId())).toList();
-        Map<String, Long> burstBase = recentCounted(fresh);
-        Map<String, Long> burstInBatch = new HashMap<>();
+        Set<String> withinLimit = bursts.admit(fresh.stream().filter(c -> c.excluded() == null).toList());
         List<ShareClick> decided = new ArrayList<>();
         Map<String, ShareClick> firstVisits = new LinkedHashMap<>();
         for (ShareClick click : fresh) {
@@ -102,10 +99,7 @@ class ShareClickAccounting {
                 decided.add(click.decided(false, click.excluded()));
                 continue;
             }
-            String address = click.code() + "|" + click.ip();
-            long recent = burstBase.getOrDefault(address, 0L);
-            long inBatch = burstInBatch.merge(address, 1L, Long::sum);
-            if (recent + inBatch > burstLimit) {
+            if (!withinLimit.contains(click.messageId())) {
                 decided.add(click.decided(false, "burst"));
                 continue;
             }
@@ -123,41 +117,6 @@ class ShareClickAccounting {
             }
         }
         return result;
-    }
-
-    /**
-     * Counted clicks in the minute before the batch, per link and address, for every pair in the
-     * batch at once (one aggregation; Elasticsearch is the count every node shares).
-     */
-    private Map<String, Long> recentCounted(List<ShareClick> clicks) throws IOException {
-        List<ShareClick> candidates = clicks.stream().filter(c -> c.excluded() == null && c.ip() != null).toList();
-        Map<String, Long> counts = new HashMap<>();
-        if (candidates.isEmpty()) {
-            return counts;
-        }
-        List<co.elastic.clients.elasticsearch._types.FieldValue> codes = candidates.stream().map(ShareClick::code).distinct()
-                .map(co.elastic.clients.elasticsearch._types.FieldValue::of).toList();
-        List<co.elastic.clients.elasticsearch._types.FieldValue> ips = candidates.stream().map(ShareClick::ip).distinct()
-                .map(co.elastic.clients.elasticsearch._types.FieldValue::of).toList();
-        String since = candidates.stream().map(ShareClick::at).min(java.util.Comparator.naturalOrder()).orElseThrow()
-                .minusSeconds(60).toString();
-        var response = client.search(s -> s.index(indices.shareClicks()).size(0)
-                .query(q -> q.bool(b -> b
-                        .filter(f -> f.terms(t -> t.field("code").terms(v -> v.value(codes))))
-                        .filter(f -> f.terms(t -> t.field("ip").terms(v -> v.value(ips))))
-                        .filter(f -> f.term(t -> t.field("counted").value(true)))
-                        .filter(f -> f.range(r -> r.date(d -> d.field("at").gte(since))))))
-                .aggregations("code", a -> a.terms(t -> t.field("code").size(codes.size()))
-                        .aggregations("ip", i -> i.terms(t -> t.field("ip").size(ips.size())))), JsonNode.class);
-        var byCode = response.aggregations().get("code");
-        if (byCode != null) {
-            for (var code : byCode.sterms().buckets().array()) {
-                for (var ip : code.aggregations().get("ip").sterms().buckets().array()) {
-                    counts.put(code.key().stringValue() + "|" + ip.key().stringValue(), ip.docCount());
-                }
-            }
-        }
-        return counts;
     }
 
     /**

@@ -84,11 +84,15 @@ public class Funnel {
     }
 
     /**
-     * @param count          shares, clicks, or people at the step
-     * @param fromPrevious   count / the previous step's count, null for the first or after an empty step
+     * @param count        shares, clicks, or people at the step
+     * @param fromPrevious count / the previous step's count, null for the first or after an empty step
+     * @param medianHours  how long people took from the previous step to this one (median over the
+     *                     {@value #TIMING_SAMPLE} most recent people at this step who did both), null when unknown
      */
-    public record StepCount(String step, long count, Double fromPrevious) {
+    public record StepCount(String step, long count, Double fromPrevious, Double medianHours) {
     }
+
+    static final int TIMING_SAMPLE = 1_000;
 
     public record Report(String campaign, Instant from, Instant to, List<StepCount> steps) {
     }
@@ -127,10 +131,14 @@ public class Funnel {
             }
             List<StepCount> steps = new ArrayList<>();
             Long previous = null;
+            Step before = null;
             for (var entry : counts.entrySet()) {
                 Double rate = previous == null || previous == 0 ? null : (double) entry.getValue() / previous;
-                steps.add(new StepCount(entry.getKey().id(), entry.getValue(), rate));
+                Double hours = before != null && before.ordinal() >= Step.VISIT.ordinal() && entry.getValue() > 0
+                        ? medianHours(before, entry.getKey(), people, from, to) : null;
+                steps.add(new StepCount(entry.getKey().id(), entry.getValue(), rate, hours));
                 previous = entry.getValue();
+                before = entry.getKey();
             }
             return new Report(campaign, from, to, steps);
         } catch (IOException | RuntimeException e) {
@@ -139,6 +147,47 @@ public class Funnel {
             }
             throw new SearchUnavailableException("computing the funnel failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Median hours from each person's first event of {@code earlier} to their first of {@code later}. */
+    private Double medianHours(Step earlier, Step later, Set<String> people, Instant from, Instant to) throws IOException {
+        var response = client.search(s -> s.index(indices.allEvents()).size(0)
+                .query(scoped("timestamp", from, to, Query.of(q -> q.bool(b -> {
+                    b.filter(f -> f.bool(o -> o.should(earlier.people()).should(later.people()).minimumShouldMatch("1")));
+                    Query in = inPeople(people);
+                    if (in != null) {
+                        b.filter(in);
+                    }
+                    return b;
+                }))))
+                .aggregations("people", a -> a.terms(t -> t.field("leadId").size(TIMING_SAMPLE)
+                                .order(List.of(co.elastic.clients.util.NamedValue.of("latest",
+                                        co.elastic.clients.elasticsearch._types.SortOrder.Desc))))
+                        .aggregations("latest", m -> m.max(x -> x.field("timestamp")))
+                        .aggregations("earlier", f -> f.filter(earlier.people())
+                                .aggregations("at", m -> m.min(x -> x.field("timestamp"))))
+                        .aggregations("later", f -> f.filter(later.people())
+                                .aggregations("at", m -> m.min(x -> x.field("timestamp"))))), JsonNode.class);
+        Aggregate sample = response.aggregations() == null ? null : response.aggregations().get("people");
+        if (sample == null) {
+            return null;
+        }
+        List<Double> hours = new ArrayList<>();
+        for (var person : sample.sterms().buckets().array()) {
+            var first = person.aggregations().get("earlier").filter();
+            var second = person.aggregations().get("later").filter();
+            if (first.docCount() > 0 && second.docCount() > 0) {
+                double gap = second.aggregations().get("at").min().value() - first.aggregations().get("at").min().value();
+                if (gap >= 0) {
+                    hours.add(gap / 3_600_000.0);
+                }
+            }
+        }
+        if (hours.isEmpty()) {
+            return null;
+        }
+        hours.sort(Double::compare);
+        return hours.get(hours.size() / 2);
     }
 
     /** The leads at a step (most recent first), for drilling down from a figure. */

@@ -100,6 +100,11 @@ public class Indices {
         return prefix + "-share-visits";
     }
 
+    /** Recent clicks per share link and address (a sliding minute), for the burst rule on every node. */
+    public String shareBursts() {
+        return prefix + "-share-bursts";
+    }
+
     /** First- and last-touch share of each visitor brought by a share, and what it did since. */
     public String attribution() {
         return prefix + "-attribution";
@@ -140,6 +145,7 @@ public class Indices {
             createIfMissing(shares(), "shares");
             createIfMissing(shareClicks(), "share-clicks");
             createIfMissing(shareVisits(), "share-visits");
+            createIfMissing(shareBursts(), "share-bursts");
             createIfMissing(attribution(), "attribution");
             createIfMissing(advocacyRules(), "rule-versions");
             createIfMissing(salesRules(), "rule-versions");

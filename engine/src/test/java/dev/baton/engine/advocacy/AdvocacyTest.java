@@ -143,6 +143,21 @@ class AdvocacyTest extends IntegrationTest {
     }
 
     @Test
+    void aBurstFromOneAddressIsCutExactlyAtTheLimitThoughItsVisitorsAreCountedOnDifferentPartitions() throws Exception {
+        String link = new Visitor().shareAs("dan-" + run);
+        // 35 new visitors within a minute, all from this test's address (the limit is 30 a minute per link and address).
+        for (int i = 0; i < 35; i++) {
+            assertThat(new Visitor().click(link, BROWSER).statusCode()).isEqualTo(302);
+        }
+
+        await().atMost(STEP).untilAsserted(() -> {
+            JsonNode dan = employee("dan-" + run);
+            assertThat(dan.path("excluded").path("burst").asLong()).isEqualTo(5);
+            assertThat(dan.path("reach").asLong()).isEqualTo(30);
+        });
+    }
+
+    @Test
     void forgedOrAlteredShareCodeIsNotFoundAndRecordsNothing() throws Exception {
         String genuine = shareAs("alice-" + run).path("code").asText();
         String altered = genuine.substring(0, genuine.length() - 1) + (genuine.endsWith("A") ? "B" : "A");

@@ -121,6 +121,9 @@ class ConsoleBrowserTest extends IntegrationTest {
             open("#/funnel");
             for (JsonNode step : getJson("/api/funnel").path("steps")) {
                 assertThat(figure("funnel." + step.path("step").asText())).as(step.toString()).isEqualTo(step.path("count").asText());
+                JsonNode hours = step.path("medianHours");
+                assertThat(figure("funnel." + step.path("step").asText() + ".hours")).as(step.toString())
+                        .isEqualTo(hours.isNull() || hours.isMissingNode() ? "–" : String.format(java.util.Locale.ROOT, "%.1f h", hours.asDouble()));
             }
         });
         assertThat(browser.findElements(By.cssSelector("#funnel-chart canvas"))).as("ECharts drew the funnel").isNotEmpty();
