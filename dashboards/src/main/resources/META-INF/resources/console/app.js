@@ -81,8 +81,8 @@ function onApply(render) {
 const STEPS = ["share", "click", "visit", "form", "mql", "sql", "accepted", "converted"];
 
 async function funnelPage(state) {
-  const report = await api("/api/funnel?" + query(period(state)));
-  page.innerHTML = `<h1>${t("funnel.title")}</h1>${await campaignFilter(state)}
+  const [report, filter] = await Promise.all([api("/api/funnel?" + query(period(state))), campaignFilter(state)]);
+  page.innerHTML = `<h1>${t("funnel.title")}</h1>${filter}
     <section class="card"><div class="chart" id="funnel-chart"></div></section>
     <section class="card"><table id="funnel-table"><thead><tr><th>${t("funnel.step")}</th><th class="num">${t("funnel.count")}</th>
       <th class="num">${t("funnel.rate")}</th><th class="num">${t("funnel.time")}</th></tr></thead><tbody>
@@ -268,11 +268,11 @@ async function leadPage(id) {
 
 async function advocacyPage(state) {
   const scope = query(period(state));
-  const [board, teams, excluded] = await Promise.all([api("/api/advocacy/leaderboard?" + scope),
-    api("/api/advocacy/teams?" + scope), api("/api/advocacy/excluded?" + scope)]);
+  const [board, teams, excluded, filter] = await Promise.all([api("/api/advocacy/leaderboard?" + scope),
+    api("/api/advocacy/teams?" + scope), api("/api/advocacy/excluded?" + scope), campaignFilter(state)]);
   const totals = board.reduce((sum, e) => ({ light: sum.light + e.engagement.light, medium: sum.medium + e.engagement.medium,
     heavy: sum.heavy + e.engagement.heavy }), { light: 0, medium: 0, heavy: 0 });
-  page.innerHTML = `<h1>${t("advocacy.title")}</h1>${await campaignFilter(state)}
+  page.innerHTML = `<h1>${t("advocacy.title")}</h1>${filter}
     <section class="card"><h2>${t("advocacy.leaderboard")}</h2><table><thead><tr><th class="num">${t("advocacy.rank")}</th><th>${t("advocacy.employee")}</th>
       <th>${t("advocacy.team")}</th><th class="num">${t("advocacy.shares")}</th><th class="num">${t("advocacy.clicks")}</th><th class="num">${t("advocacy.reach")}</th>
       <th class="num">${t("advocacy.depth")}</th><th class="num">${t("advocacy.forms")}</th><th class="num">${t("advocacy.leads")}</th>

@@ -2,9 +2,13 @@ package dev.baton.engine.funnel;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.aggregations.Aggregate;
+import co.elastic.clients.elasticsearch._types.aggregations.Aggregation;
+import co.elastic.clients.elasticsearch._types.aggregations.TermsAggregationCollectMode;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.json.JsonData;
+import co.elastic.clients.util.NamedValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.engine.search.Indices;
 import dev.baton.engine.search.SearchUnavailableException;
@@ -16,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
@@ -86,18 +91,26 @@ public class Funnel {
     /**
      * @param count        shares, clicks, or people at the step
      * @param fromPrevious count / the previous step's count, null for the first or after an empty step
-     * @param medianHours  how long people took from the previous step to this one (median over the
-     *                     {@value #TIMING_SAMPLE} most recent people at this step who did both), null when unknown
+     * @param medianHours  how long people took from the previous step to this one (median over a sample:
+     *                     the {@value #TIMING_SAMPLE} people most active in the two steps who did both; refreshed at
+     *                     most once a minute), null when unknown
      */
     public record StepCount(String step, long count, Double fromPrevious, Double medianHours) {
     }
 
     static final int TIMING_SAMPLE = 1_000;
+    private static final long TIMING_CACHE_MILLIS = 60_000;
+    private final Map<String, CachedTimings> timingCache = new ConcurrentHashMap<>();
 
     public record Report(String campaign, Instant from, Instant to, List<StepCount> steps) {
     }
 
     public Report report(String campaign, Instant from, Instant to) {
+        return report(campaign, from, to, true);
+    }
+
+    /** @param timing false to leave out the time between steps (one aggregation per step less) */
+    public Report report(String campaign, Instant from, Instant to, boolean timing) {
         try {
             indices.ensureInstalled();
             Set<String> people = campaign == null ? null : peopleOf(campaign);
@@ -113,12 +126,15 @@ public class Funnel {
                         return b;
                     }))))).count());
             List<Step> later = List.of(Step.VISIT, Step.FORM, Step.MQL, Step.SQL, Step.ACCEPTED, Step.CONVERTED);
+            Map<Step, Double> hours = new LinkedHashMap<>();
             if (people != null && people.isEmpty()) {
                 later.forEach(step -> counts.put(step, 0L));
             } else {
+                // One pass over the events: people per step.
                 var response = client.search(s -> {
                     s.index(indices.allEvents()).size(0).query(scoped("timestamp", from, to, inPeople(people)));
-                    for (Step step : later) {
+                    for (int i = 0; i < later.size(); i++) {
+                        Step step = later.get(i);
                         s.aggregations(step.id(), a -> a.filter(step.people())
                                 .aggregations("people", p -> p.cardinality(c -> c.field("leadId").precisionThreshold(40_000))));
                     }
@@ -128,17 +144,16 @@ public class Funnel {
                     Aggregate aggregate = response.aggregations() == null ? null : response.aggregations().get(step.id());
                     counts.put(step, aggregate == null ? 0 : aggregate.filter().aggregations().get("people").cardinality().value());
                 }
+                if (timing) {
+                    hours.putAll(timings(later, people, from, to));
+                }
             }
             List<StepCount> steps = new ArrayList<>();
             Long previous = null;
-            Step before = null;
             for (var entry : counts.entrySet()) {
                 Double rate = previous == null || previous == 0 ? null : (double) entry.getValue() / previous;
-                Double hours = before != null && before.ordinal() >= Step.VISIT.ordinal() && entry.getValue() > 0
-                        ? medianHours(before, entry.getKey(), people, from, to) : null;
-                steps.add(new StepCount(entry.getKey().id(), entry.getValue(), rate, hours));
+                steps.add(new StepCount(entry.getKey().id(), entry.getValue(), rate, hours.get(entry.getKey())));
                 previous = entry.getValue();
-                before = entry.getKey();
             }
             return new Report(campaign, from, to, steps);
         } catch (IOException | RuntimeException e) {
@@ -149,31 +164,62 @@ public class Funnel {
         }
     }
 
-    /** Median hours from each person's first event of {@code earlier} to their first of {@code later}. */
-    private Double medianHours(Step earlier, Step later, Set<String> people, Instant from, Instant to) throws IOException {
-        var response = client.search(s -> s.index(indices.allEvents()).size(0)
-                .query(scoped("timestamp", from, to, Query.of(q -> q.bool(b -> {
-                    b.filter(f -> f.bool(o -> o.should(earlier.people()).should(later.people()).minimumShouldMatch("1")));
-                    Query in = inPeople(people);
-                    if (in != null) {
-                        b.filter(in);
-                    }
-                    return b;
-                }))))
-                .aggregations("people", a -> a.terms(t -> t.field("leadId").size(TIMING_SAMPLE)
-                                .order(List.of(co.elastic.clients.util.NamedValue.of("latest",
-                                        co.elastic.clients.elasticsearch._types.SortOrder.Desc))))
-                        .aggregations("latest", m -> m.max(x -> x.field("timestamp")))
-                        .aggregations("earlier", f -> f.filter(earlier.people())
-                                .aggregations("at", m -> m.min(x -> x.field("timestamp"))))
-                        .aggregations("later", f -> f.filter(later.people())
-                                .aggregations("at", m -> m.min(x -> x.field("timestamp"))))), JsonNode.class);
-        Aggregate sample = response.aggregations() == null ? null : response.aggregations().get("people");
-        if (sample == null) {
+    /**
+     * The median hours between steps, computed at most once a minute per campaign and period on
+     * each node: a statistic over a sample that moves slowly, and the costliest figure of the
+     * funnel (counts stay live).
+     */
+    private Map<Step, Double> timings(List<Step> steps, Set<String> people, Instant from, Instant to) throws IOException {
+        String key = (people == null ? "" : Integer.toHexString(people.hashCode())) + "|" + from + "|" + to;
+        long now = System.currentTimeMillis();
+        CachedTimings cached = timingCache.get(key);
+        if (cached != null && now - cached.at() < TIMING_CACHE_MILLIS) {
+            return cached.hours();
+        }
+        var response = client.search(s -> {
+            s.index(indices.allEvents()).size(0).query(scoped("timestamp", from, to, inPeople(people)));
+            for (int i = 1; i < steps.size(); i++) {
+                s.aggregations("time-" + steps.get(i).id(), timing(steps.get(i - 1), steps.get(i)));
+            }
+            return s;
+        }, JsonNode.class);
+        Map<Step, Double> hours = new LinkedHashMap<>();
+        for (int i = 1; i < steps.size(); i++) {
+            Double median = response.aggregations() == null ? null : medianHours(response.aggregations().get("time-" + steps.get(i).id()));
+            if (median != null) {
+                hours.put(steps.get(i), median);
+            }
+        }
+        if (timingCache.size() > 100) {
+            timingCache.clear();
+        }
+        timingCache.put(key, new CachedTimings(Map.copyOf(hours), now));
+        return hours;
+    }
+
+    private record CachedTimings(Map<Step, Double> hours, long at) {
+    }
+
+    /**
+     * For a sample of people (the {@value #TIMING_SAMPLE} with most events of the two steps; only
+     * they get the sub-aggregations, breadth first), each one's first event of either step.
+     */
+    private static Aggregation timing(Step earlier, Step later) {
+        return Aggregation.of(a -> a
+                .filter(f -> f.bool(o -> o.should(earlier.people()).should(later.people()).minimumShouldMatch("1")))
+                .aggregations("people", p -> p.terms(t -> t.field("leadId").size(TIMING_SAMPLE)
+                                .collectMode(TermsAggregationCollectMode.BreadthFirst))
+                        .aggregations("earlier", f -> f.filter(earlier.people()).aggregations("at", m -> m.min(x -> x.field("timestamp"))))
+                        .aggregations("later", f -> f.filter(later.people()).aggregations("at", m -> m.min(x -> x.field("timestamp"))))));
+    }
+
+    /** Median hours from each sampled person's first event of the earlier step to their first of the later. */
+    private static Double medianHours(Aggregate timing) {
+        if (timing == null) {
             return null;
         }
         List<Double> hours = new ArrayList<>();
-        for (var person : sample.sterms().buckets().array()) {
+        for (var person : timing.filter().aggregations().get("people").sterms().buckets().array()) {
             var first = person.aggregations().get("earlier").filter();
             var second = person.aggregations().get("later").filter();
             if (first.docCount() > 0 && second.docCount() > 0) {
@@ -211,8 +257,8 @@ public class Funnel {
                         return b;
                     }))))
                     .aggregations("leads", a -> a.terms(t -> t.field("leadId").size(size)
-                                    .order(List.of(co.elastic.clients.util.NamedValue.of("latest",
-                                            co.elastic.clients.elasticsearch._types.SortOrder.Desc))))
+                                    .order(List.of(NamedValue.of("latest",
+                                            SortOrder.Desc))))
                             .aggregations("latest", m -> m.max(x -> x.field("timestamp")))), JsonNode.class);
             Aggregate leads = response.aggregations() == null ? null : response.aggregations().get("leads");
             return leads == null ? List.of() : leads.sterms().buckets().array().stream().map(b -> b.key().stringValue()).toList();

@@ -24,12 +24,15 @@ class FunnelController {
     @Operation(summary = "The funnel: share, click, visit, form, MQL (warm), SQL (hot), accepted, converted",
             description = "Shares: share links made; clicks: counted share clicks; later steps: distinct people with that"
                     + " event in the period. fromPrevious is the conversion rate from the step before. A campaign narrows"
-                    + " the people to those its shares brought first (up to 10,000 visitors).")
+                    + " the people to those its shares brought first (up to 10,000 visitors). medianHours: time from the"
+                    + " previous step (a sample of the 1,000 people most active in both; recomputed at most once a"
+                    + " minute per node); timing=false leaves it out.")
     @GetMapping
     Funnel.Report funnel(@RequestParam(required = false) String campaign,
                          @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
-                         @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to) {
-        return funnel.report(blank(campaign), from, to);
+                         @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+                         @RequestParam(defaultValue = "true") boolean timing) {
+        return funnel.report(blank(campaign), from, to, timing);
     }
 
     @Operation(summary = "The leads at a step (visit or later), most recent first: the drill-down of a funnel figure")
