@@ -282,9 +282,9 @@ async function advocacyPage(state) {
         ${num(e.maxDepth)}${num(e.forms)}${num(e.leads)}${num(e.points, `advocacy.${e.employee}.points`)}</tr>`).join("")}</tbody></table></section>
     <div class="grid2"><section class="card"><h2>${t("advocacy.teams")}</h2><table><thead><tr><th class="num">${t("advocacy.rank")}</th>
       <th>${t("advocacy.team")}</th><th class="num">${t("advocacy.members")}</th><th class="num">${t("advocacy.reach")}</th><th class="num">${t("advocacy.leads")}</th>
-      <th class="num">${t("advocacy.hot")}</th><th class="num">${t("advocacy.points")}</th></tr></thead><tbody>
+      <th class="num">${t("advocacy.hot")}</th><th class="num">${t("advocacy.conversions")}</th><th class="num">${t("advocacy.points")}</th></tr></thead><tbody>
       ${teams.map(x => `<tr>${num(x.rank)}<td>${esc(x.name || x.team)}</td>${num(x.members)}${num(x.reach, `advocacy.team.${x.team}.reach`)}
-        ${num(x.leads)}${num(x.hotLeads)}${num(x.points, `advocacy.team.${x.team}.points`)}</tr>`).join("")}</tbody></table></section>
+        ${num(x.leads)}${num(x.hotLeads)}${num(x.conversions, `advocacy.team.${x.team}.conversions`)}${num(x.points, `advocacy.team.${x.team}.points`)}</tr>`).join("")}</tbody></table></section>
     <section class="card"><h2>${t("advocacy.engagement")}</h2><div class="chart" id="engagement"></div>
       <h2>${t("advocacy.excluded")}</h2><table><tbody>${Object.entries(excluded).map(([reason, count]) =>
         `<tr><td>${esc(reason)}</td>${num(count, "advocacy.excluded." + reason)}</tr>`).join("")}</tbody></table></section></div>

@@ -53,11 +53,13 @@ class AdvocacyStats {
 
     record EmployeeStats(String employee, String name, String team, long shares, long clicks, long reach, long directReach,
                          long chainReach, int maxDepth, Engagement engagement, long forms, long leads, long hotLeads,
-                         Map<String, Long> excluded, long points, Map<String, Long> pointsByReason, int rank) {
+                         Map<String, Long> excluded, long points, Map<String, Long> pointsByReason, int rank,
+                         @com.fasterxml.jackson.annotation.JsonIgnore long conversions) {
     }
 
+    /** @param conversions leads the team's shares brought that sales converted (a team result, never shown per person) */
     record TeamStats(String team, String name, String manager, int members, long shares, long reach, long forms,
-                     long leads, long hotLeads, long points, int rank) {
+                     long leads, long hotLeads, long conversions, long points, int rank) {
     }
 
     /** Employees ranked by points (then reach), optionally only one team's. */
@@ -82,7 +84,8 @@ class AdvocacyStats {
             long direct = counts.direct(e.id());
             rows.add(new EmployeeStats(e.id(), e.name(), e.team(), counts.shares(e.id()), counts.clicks(e.id()), reach, direct,
                     Math.max(0, reach - direct), counts.depth(e.id()), counts.engagement(e.id()), counts.forms(e.id()),
-                    counts.leads(e.id()), counts.hotLeads(e.id()), counts.excluded(e.id()), p.total(), p.byReason(), 0));
+                    counts.leads(e.id()), counts.hotLeads(e.id()), counts.excluded(e.id()), p.total(), p.byReason(), 0,
+                    counts.converted.getOrDefault(e.id(), 0L)));
         }
         rows.sort(Comparator.comparingLong(EmployeeStats::points).reversed()
                 .thenComparing(Comparator.comparingLong(EmployeeStats::reach).reversed())
@@ -92,7 +95,7 @@ class AdvocacyStats {
             EmployeeStats r = rows.get(i);
             ranked.add(new EmployeeStats(r.employee(), r.name(), r.team(), r.shares(), r.clicks(), r.reach(), r.directReach(),
                     r.chainReach(), r.maxDepth(), r.engagement(), r.forms(), r.leads(), r.hotLeads(), r.excluded(), r.points(),
-                    r.pointsByReason(), i + 1));
+                    r.pointsByReason(), i + 1, r.conversions()));
         }
         return ranked;
     }
@@ -116,6 +119,7 @@ class AdvocacyStats {
                     members.stream().mapToLong(EmployeeStats::shares).sum(), teamReach.getOrDefault(team.id(), 0L),
                     members.stream().mapToLong(EmployeeStats::forms).sum(), members.stream().mapToLong(EmployeeStats::leads).sum(),
                     members.stream().mapToLong(EmployeeStats::hotLeads).sum(),
+                    members.stream().mapToLong(EmployeeStats::conversions).sum(),
                     members.stream().mapToLong(EmployeeStats::points).sum(), 0));
         }
         rows.sort(Comparator.comparingLong(TeamStats::points).reversed().thenComparing(Comparator.comparingLong(TeamStats::reach)
@@ -124,7 +128,7 @@ class AdvocacyStats {
         for (int i = 0; i < rows.size(); i++) {
             TeamStats t = rows.get(i);
             ranked.add(new TeamStats(t.team(), t.name(), t.manager(), t.members(), t.shares(), t.reach(), t.forms(), t.leads(),
-                    t.hotLeads(), t.points(), i + 1));
+                    t.hotLeads(), t.conversions(), t.points(), i + 1));
         }
         return ranked;
     }
@@ -180,6 +184,7 @@ class AdvocacyStats {
         final Map<String, Long> forms = new HashMap<>();
         final Map<String, Long> leads = new HashMap<>();
         final Map<String, Long> hot = new HashMap<>();
+        final Map<String, Long> converted = new HashMap<>();
 
         long shares(String e) {
             return shares.getOrDefault(e, 0L);
@@ -321,7 +326,7 @@ class AdvocacyStats {
         List<FieldValue> identified = formVisitors.stream().map(FieldValue::of).toList();
         var leads = client.search(s -> s.index(indices.leads()).size(MAX_VISITORS)
                 .query(q -> q.terms(t -> t.field("anonymousIds").terms(v -> v.value(identified))))
-                .source(src -> src.filter(f -> f.includes("id", "tier", "anonymousIds", "mergedInto"))), JsonNode.class);
+                .source(src -> src.filter(f -> f.includes("id", "tier", "tags", "anonymousIds", "mergedInto"))), JsonNode.class);
         for (var hit : leads.hits().hits()) {
             JsonNode lead = hit.source();
             if (lead.hasNonNull("mergedInto")) {
@@ -334,6 +339,11 @@ class AdvocacyStats {
                 if ("hot".equals(lead.path("tier").asText())) {
                     counts.hot.merge(e, 1L, Long::sum);
                 }
+                lead.path("tags").forEach(tag -> {
+                    if ("customer".equals(tag.asText())) { // Sales Converted tags the lead a customer
+                        counts.converted.merge(e, 1L, Long::sum);
+                    }
+                });
             }
         }
     }

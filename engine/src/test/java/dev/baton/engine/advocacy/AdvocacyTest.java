@@ -113,6 +113,14 @@ class AdvocacyTest extends IntegrationTest {
         assertThat(north.path("rank").asInt()).isLessThan(south.path("rank").asInt());
         assertThat(north.path("leads").asLong()).isEqualTo(1);
         assertThat(north.path("reach").asLong()).isEqualTo(2);
+
+        // Sales converts Carol: a result of the team, shown per team and never per person.
+        track("{\"userId\":\"%s\",\"event\":\"Sales Converted\"}".formatted(carolEmail));
+        await().atMost(STEP).untilAsserted(() -> assertThat(find(getJson("/api/advocacy/teams?campaign=" + campaign), "team",
+                "north-" + run).path("conversions").asLong()).isEqualTo(1));
+        assertThat(find(getJson("/api/advocacy/teams?campaign=" + campaign), "team", "south-" + run).path("conversions").asLong())
+                .isZero();
+        assertThat(employee("alice-" + run).has("conversions")).as("no per-person result").isFalse();
     }
 
     @Test

@@ -218,6 +218,10 @@ class ConsoleBrowserTest extends IntegrationTest {
                 assertThat(figure("advocacy." + id + ".reach")).as(id).isEqualTo(row.path("reach").asText());
                 assertThat(figure("advocacy." + id + ".points")).as(id).isEqualTo(row.path("points").asText());
             }
+            for (JsonNode team : getJson("/api/advocacy/teams")) {
+                String id = team.path("team").asText();
+                assertThat(figure("advocacy.team." + id + ".conversions")).as(id).isEqualTo(team.path("conversions").asText());
+            }
             getJson("/api/advocacy/excluded").fields().forEachRemaining(reason ->
                     assertThat(figure("advocacy.excluded." + reason.getKey())).isEqualTo(reason.getValue().asText()));
         });
