@@ -322,14 +322,40 @@ async function salesPage() {
              { name: t("sales.capacity"), type: "bar", data: reps.map(s => s.rep.capacity) }] });
 }
 
+async function mePage() {
+  const [mine, campaigns] = await Promise.all([api("/api/me/advocacy"), api("/api/me/campaigns")]);
+  const f = mine.figures;
+  page.innerHTML = `<h1>${t("me.title")}: ${esc(f.name)}</h1>
+    <section class="card"><p>${t("advocacy.shares")}: <strong data-figure="me.shares">${f.shares}</strong> ·
+      ${t("advocacy.reach")}: <strong data-figure="me.reach">${f.reach}</strong> · ${t("advocacy.leads")}: <strong data-figure="me.leads">${f.leads}</strong> ·
+      ${t("advocacy.points")}: <strong data-figure="me.points">${f.points}</strong> · ${t("advocacy.rank")} ${f.rank}</p></section>
+    <section class="card"><h2>${t("me.share")}</h2><div class="filters"><select id="content">${campaigns.flatMap(c => (c.contents || [])
+      .map(x => `<option value="${esc(c.id)}|${esc(x.id)}">${esc(c.name || c.id)}: ${esc(x.title || x.id)}</option>`)).join("")}</select>
+      <button class="primary" id="make">${t("me.share")}</button></div><p id="made"></p>
+      <h2>${t("advocacy.links")}</h2><ul>${mine.links.map(l => `<li><a href="${esc(l.url)}">${esc(l.url)}</a> (<a href="${esc(l.qrCode)}">QR</a>)</li>`).join("")}</ul></section>`;
+  page.querySelector("#make")?.addEventListener("click", async () => {
+    const [campaign, content] = page.querySelector("#content").value.split("|");
+    const link = await post("/api/me/shares", { campaign, content });
+    page.querySelector("#made").innerHTML = `<a href="${esc(link.url)}">${esc(link.url)}</a> <img alt="QR" width="120" src="${esc(link.qrCode)}">`;
+  });
+}
+
 // ---- routing --------------------------------------------------------------------------------
+
+let who = null;
 
 function route() {
   const [path, search] = (location.hash.slice(1) || "/funnel").split("?");
   const params = Object.fromEntries(new URLSearchParams(search || ""));
   const parts = path.split("/").filter(Boolean);
-  document.querySelectorAll("header nav a").forEach(a => a.classList.toggle("active", a.getAttribute("href") === "#/" + parts[0]));
+  document.querySelectorAll("header nav a").forEach(a => {
+    a.classList.toggle("active", a.getAttribute("href") === "#/" + parts[0]);
+    a.hidden = !who.admin && a.getAttribute("href") !== "#/me"; // an employee sees their own page only
+  });
+  document.querySelector("header nav a[href='#/me']").hidden = !who.employee;
+  if (!who.admin) return mePage();
   switch (parts[0]) {
+    case "me": return mePage();
     case "journeys": return journeysPage(params);
     case "rules": return rulesPage(params);
     case "leads": return parts[1] ? leadPage(decodeURIComponent(parts[1])) : leadsPage(params);
@@ -345,6 +371,7 @@ async function show() {
   page.innerHTML = `<p class="hint">${t("app.loading")}</p>`;
   page.dataset.ready = "false";
   try {
+    who = await api("/api/me");
     await route();
     login.hidden = true;
     page.hidden = false;
@@ -367,7 +394,7 @@ login.addEventListener("submit", async event => {
   const data = new FormData(login);
   sessionStorage.setItem("baton.auth", btoa(unescape(encodeURIComponent(data.get("user") + ":" + data.get("password")))));
   try {
-    await api("/api/journeys");
+    await api("/api/me");
     document.getElementById("login-error").textContent = "";
     show();
   } catch (e) {
@@ -375,7 +402,11 @@ login.addEventListener("submit", async event => {
     document.getElementById("login-error").textContent = t("login.wrong");
   }
 });
-document.getElementById("logout").addEventListener("click", () => { sessionStorage.removeItem("baton.auth"); show(); });
+document.getElementById("logout").addEventListener("click", () => {
+  sessionStorage.removeItem("baton.auth");
+  login.querySelector("[name=password]").value = "";
+  show();
+});
 document.getElementById("lang").addEventListener("click", () => { setLang(lang() === "zh" ? "en" : "zh"); show(); });
 window.addEventListener("hashchange", show);
 setLang(lang());

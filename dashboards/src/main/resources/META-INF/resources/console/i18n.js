@@ -3,7 +3,7 @@ export const messages = {
   en: {
     "app.title": "Baton", "app.logout": "Log out", "app.loading": "Loading…", "app.failed": "Could not load",
     "nav.funnel": "Funnel", "nav.journeys": "Journeys", "nav.rules": "Rules", "nav.leads": "Leads",
-    "nav.advocacy": "Advocacy", "nav.sales": "Sales",
+    "nav.advocacy": "Advocacy", "nav.sales": "Sales", "nav.me": "Me", "me.title": "My sharing", "me.share": "Make my link",
     "login.title": "Log in to Baton", "login.user": "User", "login.password": "Password", "login.submit": "Log in",
     "login.hint": "The engine printed the admin password when it started.", "login.wrong": "Wrong user or password",
     "filter.campaign": "Campaign", "filter.all": "All", "filter.from": "From", "filter.to": "To", "filter.apply": "Apply",
@@ -39,7 +39,7 @@ export const messages = {
   },
   zh: {
     "app.title": "Baton", "app.logout": "退出", "app.loading": "加载中…", "app.failed": "加载失败",
-    "nav.funnel": "漏斗", "nav.journeys": "旅程", "nav.rules": "规则", "nav.leads": "线索", "nav.advocacy": "全员营销", "nav.sales": "销售",
+    "nav.funnel": "漏斗", "nav.journeys": "旅程", "nav.rules": "规则", "nav.leads": "线索", "nav.advocacy": "全员营销", "nav.sales": "销售", "nav.me": "我的", "me.title": "我的分享", "me.share": "生成我的链接",
     "login.title": "登录 Baton", "login.user": "用户", "login.password": "密码", "login.submit": "登录",
     "login.hint": "管理员密码在引擎启动时打印。", "login.wrong": "用户名或密码错误",
     "filter.campaign": "活动", "filter.all": "全部", "filter.from": "开始", "filter.to": "结束", "filter.apply": "应用",

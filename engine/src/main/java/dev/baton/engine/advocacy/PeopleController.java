@@ -24,8 +24,14 @@ class PeopleController {
     private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,99}");
     private final AdvocacyStore store;
 
-    PeopleController(AdvocacyStore store) {
+    private final EmployeeLogins logins;
+
+    PeopleController(AdvocacyStore store, EmployeeLogins logins) {
         this.store = store;
+        this.logins = logins;
+    }
+
+    record Login(String password) {
     }
 
     record TeamRequest(String name, String manager) {
@@ -64,6 +70,22 @@ class PeopleController {
     @GetMapping("/employees")
     List<Employee> employees(@RequestParam(required = false) String team) {
         return store.employees(team);
+    }
+
+    @Operation(summary = "Give an employee a login (or a new password) for their own view",
+            description = "The employee logs in to the console or calls /api/me with their id and this password; they see"
+                    + " only their own links, reach, leads and points.")
+    @PutMapping("/employees/{id}/login")
+    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NO_CONTENT)
+    void login(@PathVariable String id, @RequestBody Login login) {
+        Employee employee = store.employee(id);
+        if (employee == null) {
+            throw new AdvocacyNotFoundException("no employee '" + id + "'");
+        }
+        if (login == null || login.password() == null || login.password().length() < 12) {
+            throw new InvalidAdvocacyRequestException("password", "a password of at least 12 characters");
+        }
+        logins.setPassword(employee, login.password());
     }
 
     @Operation(summary = "Import teams from CSV (header: id,name,manager); all rows or none")

@@ -13,10 +13,12 @@ import org.springframework.stereotype.Component;
 /**
  * Checks Baton's logins against Camunda's identity service, so the console, the admin API,
  * Cockpit and {@code /engine-rest} share one set of users. Members of {@code camunda-admin}
- * get the ADMIN role.
+ * get the ADMIN role, members of {@code baton-employees} the EMPLOYEE role (their own view only).
  */
 @Component
 class CamundaIdentityAuthenticationProvider implements AuthenticationProvider {
+    /** The Camunda group of employees who log in for their own advocacy view (user id = employee id). */
+    static final String EMPLOYEES = dev.baton.engine.advocacy.EmployeeLogins.GROUP;
     private final IdentityService identity;
 
     CamundaIdentityAuthenticationProvider(IdentityService identity) {
@@ -31,8 +33,14 @@ class CamundaIdentityAuthenticationProvider implements AuthenticationProvider {
             throw new BadCredentialsException("wrong user name or password");
         }
         boolean admin = identity.createUserQuery().userId(user).memberOfGroup(Groups.CAMUNDA_ADMIN).count() > 0;
-        var roles = admin ? List.of(new SimpleGrantedAuthority("ROLE_ADMIN"), new SimpleGrantedAuthority("ROLE_USER"))
-                : List.of(new SimpleGrantedAuthority("ROLE_USER"));
+        boolean employee = identity.createUserQuery().userId(user).memberOfGroup(EMPLOYEES).count() > 0;
+        var roles = new java.util.ArrayList<SimpleGrantedAuthority>(List.of(new SimpleGrantedAuthority("ROLE_USER")));
+        if (admin) {
+            roles.add(new SimpleGrantedAuthority("ROLE_ADMIN"));
+        }
+        if (employee) {
+            roles.add(new SimpleGrantedAuthority("ROLE_EMPLOYEE"));
+        }
         return UsernamePasswordAuthenticationToken.authenticated(user, null, roles);
     }
 

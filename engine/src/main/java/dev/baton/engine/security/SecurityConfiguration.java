@@ -53,6 +53,8 @@ class SecurityConfiguration {
                         // The console's files (no data in them): it logs in with the same users and
                         // calls the admin API, which needs the login like any other client.
                         .requestMatchers("/console", "/console/", "/console/**").permitAll()
+                        // An employee's own view; admins may look too.
+                        .requestMatchers("/api/me", "/api/me/**").hasAnyRole("EMPLOYEE", "ADMIN")
                         .anyRequest().hasRole("ADMIN"))
                 .httpBasic(Customizer.withDefaults())
                 .build();

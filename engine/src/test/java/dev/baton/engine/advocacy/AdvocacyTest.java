@@ -166,6 +166,40 @@ class AdvocacyTest extends IntegrationTest {
     }
 
     @Test
+    void employeeLogsInToMakeALinkAndSeeOnlyTheirOwnReachAndPoints() throws Exception {
+        String alice = "alice-" + run;
+        assertThat(admin().exchange("/api/employees/" + alice + "/login", org.springframework.http.HttpMethod.PUT,
+                jsonBody("{\"password\":\"short\"}"), String.class).getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(admin().exchange("/api/employees/" + alice + "/login", org.springframework.http.HttpMethod.PUT,
+                jsonBody("{\"password\":\"alice-long-password\"}"), String.class).getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
+        var asAlice = http.withBasicAuth(alice, "alice-long-password");
+
+        assertThat(asAlice.getForObject("/api/me", String.class)).contains("\"employee\":true", "\"admin\":false");
+        ResponseEntity<String> made = asAlice.postForEntity("/api/me/shares",
+                jsonBody("{\"campaign\":\"%s\",\"content\":\"guide\"}".formatted(campaign)), String.class);
+        assertThat(made.getStatusCode()).as(made.getBody()).isEqualTo(HttpStatus.CREATED);
+        String code = json.readTree(made.getBody()).path("code").asText();
+        new Visitor().click(code, BROWSER);
+
+        await().atMost(STEP).untilAsserted(() -> assertThat(json.readTree(asAlice.getForObject("/api/me/advocacy?campaign="
+                + campaign, String.class)).path("figures").path("reach").asLong()).isEqualTo(1));
+        JsonNode mine = json.readTree(asAlice.getForObject("/api/me/advocacy", String.class));
+        assertThat(mine.path("figures").path("employee").asText()).isEqualTo(alice);
+        assertThat(mine.path("links").findValuesAsText("code")).contains(code);
+        assertThat(asAlice.getForEntity("/api/advocacy/leaderboard", String.class).getStatusCode())
+                .as("the leaderboard of everyone is for admins").isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(asAlice.getForEntity("/api/leads", String.class).getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(http.withBasicAuth(alice, "wrong-password-here").getForEntity("/api/me", String.class).getStatusCode())
+                .isEqualTo(HttpStatus.UNAUTHORIZED);
+    }
+
+    private org.springframework.http.HttpEntity<String> jsonBody(String body) {
+        org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
+        headers.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
+        return new org.springframework.http.HttpEntity<>(body, headers);
+    }
+
+    @Test
     void forgedOrAlteredShareCodeIsNotFoundAndRecordsNothing() throws Exception {
         String genuine = shareAs("alice-" + run).path("code").asText();
         String altered = genuine.substring(0, genuine.length() - 1) + (genuine.endsWith("A") ? "B" : "A");

@@ -241,6 +241,35 @@ class ConsoleBrowserTest extends IntegrationTest {
         screenshot("sales");
     }
 
+    @Test
+    void employeeLogsInAndSeesOnlyTheirOwnPage() throws Exception {
+        var login = admin().exchange("/api/employees/" + employee + "/login", HttpMethod.PUT,
+                entity(Map.of("password", "emma-long-password")), String.class);
+        assertThat(login.getStatusCode().is2xxSuccessful()).as(login.getBody()).isTrue();
+        open("#/funnel");
+        browser.findElement(By.id("logout")).click();
+        waitReady();
+        try {
+            browser.findElement(By.name("user")).clear();
+            browser.findElement(By.name("user")).sendKeys(employee);
+            browser.findElement(By.name("password")).clear();
+            browser.findElement(By.name("password")).sendKeys("emma-long-password");
+            browser.findElement(By.cssSelector("#login button[type=submit]")).click();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(browser.findElements(
+                    By.cssSelector("[data-figure='me.reach']"))).as("own page; it says '%s', login says '%s'",
+                    browser.findElement(By.id("page")).getText(), browser.findElement(By.id("login-error")).getText()).isNotEmpty());
+            JsonNode mine = json.readTree(http.withBasicAuth(employee, "emma-long-password").getForObject("/api/me/advocacy",
+                    String.class)).path("figures");
+            assertThat(figure("me.reach")).isEqualTo(mine.path("reach").asText());
+            assertThat(figure("me.points")).isEqualTo(mine.path("points").asText());
+            assertThat(browser.findElement(By.cssSelector("a[href='#/funnel']")).isDisplayed()).as("no admin pages").isFalse();
+            screenshot("me");
+        } finally {
+            browser.findElement(By.id("logout")).click(); // the other tests log in as admin
+            waitReady();
+        }
+    }
+
     // --- browser helpers -------------------------------------------------------------------
 
     /** Opens a console route, logging in through the console's form when the browser has no login yet. */
@@ -250,6 +279,7 @@ class ConsoleBrowserTest extends IntegrationTest {
         if (browser.findElement(By.id("login")).isDisplayed()) {
             browser.findElement(By.name("user")).clear();
             browser.findElement(By.name("user")).sendKeys("admin");
+            browser.findElement(By.name("password")).clear();
             browser.findElement(By.name("password")).sendKeys(ADMIN_PASSWORD);
             browser.findElement(By.cssSelector("#login button[type=submit]")).click();
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(browser.findElement(By.id("login")).isDisplayed())
