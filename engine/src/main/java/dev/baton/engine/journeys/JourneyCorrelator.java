@@ -148,13 +148,27 @@ public class JourneyCorrelator {
         }
     }
 
+    /**
+     * Delivers the message to every step of the lead's journeys waiting for it. One delivery can
+     * end another waiting step (an interrupting event subprocess of a nurture called from a
+     * nurture, say): a step whose subscription is gone by its turn is skipped, not retried, so it
+     * cannot hold up the lead's later signals.
+     */
     private int deliver(String message, String leadId, Map<String, Object> variables) {
         List<Execution> waiting = runtime.createExecutionQuery().messageEventSubscriptionName(message)
                 .processInstanceBusinessKey(leadId).list();
+        int delivered = 0;
         for (Execution execution : waiting) {
+            if (delivered > 0 && runtime.createExecutionQuery().executionId(execution.getId())
+                    .messageEventSubscriptionName(message).count() == 0) {
+                log.info("{} for lead {}: step {} stopped waiting meanwhile (an earlier delivery ended it)", message, leadId,
+                        execution.getId());
+                continue;
+            }
             runtime.messageEventReceived(message, execution.getId(), variables);
+            delivered++;
         }
-        return waiting.size();
+        return delivered;
     }
 
     private List<String> start(String message, String leadId, Map<String, Object> variables) {

@@ -120,6 +120,9 @@ class SalesHandoffTest extends IntegrationTest {
                 .contains("sales:rejected"));
         assertThat(owner(rejected)).isNull();
         assertThat(repStatus(cara).path("rep").path("slaHits").asInt()).as("answered in time").isEqualTo(1);
+        // Hot again later: the nurture it went back to hands it to sales again.
+        track("{\"userId\":\"%s\",\"event\":\"Page Viewed\",\"properties\":{\"category\":\"pricing\"}}".formatted(rejected));
+        await().atMost(PIPELINE).untilAsserted(() -> assertThat(owner(rejected)).isEqualTo(cara));
 
         String won = hotLead("Sigrid", "FO");
         Task accept = await().atMost(PIPELINE).until(() -> acceptTask(won), t -> t != null);
