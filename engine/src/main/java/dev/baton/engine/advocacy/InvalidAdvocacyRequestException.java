@@ -1,15 +1,10 @@
 package dev.baton.engine.advocacy;
 
+import dev.baton.engine.web.InvalidRequestException;
+
 /** A campaign, share, team or employee request that cannot be taken; {@code field} says where. */
-public class InvalidAdvocacyRequestException extends RuntimeException {
-    private final String field;
-
+public class InvalidAdvocacyRequestException extends InvalidRequestException {
     public InvalidAdvocacyRequestException(String field, String message) {
-        super(message);
-        this.field = field;
-    }
-
-    public String field() {
-        return field;
+        super(field, message);
     }
 }

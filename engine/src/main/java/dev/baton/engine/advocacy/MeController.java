@@ -3,13 +3,11 @@ package dev.baton.engine.advocacy;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.security.Principal;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseCookie;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -73,9 +71,7 @@ class MeController {
     @ResponseStatus(HttpStatus.CREATED)
     Shares.ShareLink share(Principal user, @RequestBody MyShare request, jakarta.servlet.http.HttpServletResponse response) {
         Share share = shares.forEmployee(request.campaign(), request.content(), user.getName(), request.channel());
-        response.addHeader(HttpHeaders.SET_COOKIE, ResponseCookie.from(ShareController.SHARER_COOKIE,
-                shares.sharerToken(share.sharer())).path("/").maxAge(Duration.ofDays(730)).httpOnly(true).sameSite("Lax")
-                .build().toString());
+        response.addHeader(HttpHeaders.SET_COOKIE, shares.sharerCookie(share));
         return shares.link(share);
     }
 

@@ -3,11 +3,9 @@ package dev.baton.engine.advocacy;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
-import java.time.Duration;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseCookie;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -56,8 +54,7 @@ class ShareController {
         Share share = byEmployee
                 ? shares.forEmployee(request.campaign(), request.content(), request.employee().strip(), request.channel())
                 : shares.reshare(request.parentShare().strip(), request.visitor(), request.sharerName(), request.channel());
-        response.addHeader(HttpHeaders.SET_COOKIE, ResponseCookie.from(SHARER_COOKIE, shares.sharerToken(share.sharer()))
-                .path("/").maxAge(Duration.ofDays(730)).httpOnly(true).sameSite("Lax").build().toString());
+        response.addHeader(HttpHeaders.SET_COOKIE, shares.sharerCookie(share));
         return shares.link(share);
     }
 

@@ -77,6 +77,12 @@ class Shares {
         return codes.isGenuine(code) ? store.share(code) : null;
     }
 
+    /** The signed cookie that marks this browser as the sharer's (their own clicks are not reach). */
+    String sharerCookie(Share share) {
+        return org.springframework.http.ResponseCookie.from(ShareController.SHARER_COOKIE, sharerToken(share.sharer())).path("/")
+                .maxAge(java.time.Duration.ofDays(730)).httpOnly(true).sameSite("Lax").build().toString();
+    }
+
     ShareLink link(Share share) {
         Campaign campaign = store.campaign(share.campaign());
         Campaign.Content content = campaign == null ? null : campaign.content(share.content());

@@ -60,21 +60,12 @@ abstract class ChannelWorker extends TopicWorker {
     abstract String templateProblem(String template);
 
     /** The lead's address on this channel, or null. */
-    abstract String addressOf(LeadProfile lead);
+    abstract String addressOf(LeadProfile lead, LockedExternalTask task);
 
-    abstract OutboundMessage compose(String key, LeadProfile lead, String address, String template);
+    abstract OutboundMessage compose(String key, LeadProfile lead, String address, String template, LockedExternalTask task);
 
     /** The provider, or null when none is configured (sends are then blocked, with that reason). */
     abstract Connector connector();
-
-    /** The address for this task; most channels send to the lead, some to whom the task names. */
-    String addressOf(LeadProfile lead, LockedExternalTask task) {
-        return addressOf(lead);
-    }
-
-    OutboundMessage compose(String key, LeadProfile lead, String address, String template, LockedExternalTask task) {
-        return compose(key, lead, address, template);
-    }
 
     Connector connector(LockedExternalTask task) {
         return connector();

@@ -9,6 +9,7 @@ import dev.baton.engine.leads.LeadProfile;
 import dev.baton.engine.leads.LeadStore;
 import java.time.Clock;
 import org.camunda.bpm.engine.ExternalTaskService;
+import org.camunda.bpm.engine.externaltask.LockedExternalTask;
 import org.springframework.stereotype.Component;
 
 /**
@@ -53,12 +54,12 @@ public class EmailWorker extends ChannelWorker {
     }
 
     @Override
-    String addressOf(LeadProfile lead) {
+    String addressOf(LeadProfile lead, LockedExternalTask task) {
         return lead.emails().isEmpty() ? null : lead.emails().iterator().next();
     }
 
     @Override
-    OutboundMessage compose(String key, LeadProfile lead, String address, String template) {
+    OutboundMessage compose(String key, LeadProfile lead, String address, String template, LockedExternalTask task) {
         return composer.compose(key, lead.id(), address, templates.get(template), variables(lead));
     }
 

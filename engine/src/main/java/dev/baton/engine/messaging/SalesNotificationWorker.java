@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import org.camunda.bpm.engine.ExternalTaskService;
 import org.camunda.bpm.engine.externaltask.LockedExternalTask;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.HtmlUtils;
 
@@ -32,11 +31,11 @@ public class SalesNotificationWorker extends ChannelWorker {
 
     SalesNotificationWorker(ExternalTaskService tasks, LeadStore leads, DeliveryLog deliveries, SendGuards guards,
                             EngineEvents events, Clock clock, Workers workers, SmtpEmailConnector smtp, SmsWorker sms,
-                            @Value("${baton.sales.tasklist-url:http://localhost:8080/camunda/app/tasklist/}") String tasklistUrl) {
+                            dev.baton.engine.sales.SalesProperties sales) {
         super(tasks, leads, deliveries, guards, events, clock, workers);
         this.smtp = smtp;
         this.sms = sms;
-        this.tasklistUrl = tasklistUrl;
+        this.tasklistUrl = sales.tasklistUrl();
     }
 
     @Override
@@ -65,22 +64,12 @@ public class SalesNotificationWorker extends ChannelWorker {
     }
 
     @Override
-    String addressOf(LeadProfile lead) {
-        return null; // always from the task
-    }
-
-    @Override
     String addressOf(LeadProfile lead, LockedExternalTask task) {
         Map<String, Object> v = task.getVariables();
         if ("manager".equals(v.get("to"))) {
             return text(v.get("managerEmail"));
         }
         return bySms(v) ? text(v.get("repPhone")) : text(v.get("repEmail"));
-    }
-
-    @Override
-    OutboundMessage compose(String key, LeadProfile lead, String address, String template) {
-        throw new UnsupportedOperationException("sales notifications are composed from their task");
     }
 
     @Override

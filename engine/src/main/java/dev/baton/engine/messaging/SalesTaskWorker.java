@@ -81,7 +81,7 @@ public class SalesTaskWorker extends ChannelWorker {
 
     /** The CRM record to link to; for HubSpot and webhooks a task can do without one (then the lead id). */
     @Override
-    String addressOf(LeadProfile lead) {
+    String addressOf(LeadProfile lead, org.camunda.bpm.engine.externaltask.LockedExternalTask task) {
         Object salesforceId = lead.traits().get("salesforceId");
         Object hubspotId = lead.traits().get("hubspotContactId");
         return switch (crm.provider()) {
@@ -91,11 +91,6 @@ public class SalesTaskWorker extends ChannelWorker {
         };
     }
 
-    @Override
-    OutboundMessage compose(String key, LeadProfile lead, String address, String template) {
-        return compose(key, lead, address, template, null);
-    }
-
     /**
      * The task for the rep the handoff assigned (their CRM id as owner, due at their SLA), or, for
      * a queued lead or a journey without assignment, for the default owner.
@@ -103,7 +98,7 @@ public class SalesTaskWorker extends ChannelWorker {
     @Override
     OutboundMessage compose(String key, LeadProfile lead, String address, String template,
                             org.camunda.bpm.engine.externaltask.LockedExternalTask task) {
-        Map<String, Object> assigned = task == null ? Map.of() : task.getVariables();
+        Map<String, Object> assigned = task.getVariables();
         String who = String.valueOf(lead.traits().getOrDefault("name",
                 lead.emails().isEmpty() ? lead.id() : lead.emails().iterator().next()));
         String activity = LeadExplanations.lastActivity(lead, 5);

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.TreeMap;
 import org.camunda.bpm.engine.ExternalTaskService;
+import org.camunda.bpm.engine.externaltask.LockedExternalTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -94,12 +95,12 @@ public class SmsWorker extends ChannelWorker {
     }
 
     @Override
-    String addressOf(LeadProfile lead) {
+    String addressOf(LeadProfile lead, LockedExternalTask task) {
         return lead.phones().isEmpty() ? null : lead.phones().iterator().next();
     }
 
     @Override
-    OutboundMessage compose(String key, LeadProfile lead, String address, String template) {
+    OutboundMessage compose(String key, LeadProfile lead, String address, String template, LockedExternalTask task) {
         if ("aliyun".equals(properties.provider())) {
             Object name = lead.traits().getOrDefault("firstName", lead.traits().getOrDefault("name", ""));
             try {

@@ -44,10 +44,6 @@ public abstract class TopicWorker {
         return workerId;
     }
 
-    protected Workers settings() {
-        return settings;
-    }
-
     /** The external-task topic served. */
     protected abstract String topic();
 

@@ -45,13 +45,14 @@ public class Assignments {
                 + " email VARCHAR(255), phone VARCHAR(32), team VARCHAR(100) NOT NULL, territories VARCHAR(1000),"
                 + " industries VARCHAR(1000), languages VARCHAR(255), working_hours VARCHAR(100), time_zone VARCHAR(64),"
                 + " capacity INTEGER NOT NULL, out_of_office BOOLEAN NOT NULL, crm_id VARCHAR(100), notify_by VARCHAR(16),"
-                + " open_leads INTEGER NOT NULL, sla_hits INTEGER NOT NULL, sla_misses INTEGER NOT NULL)");
+                + " open_leads INTEGER NOT NULL)");
         jdbc.execute("CREATE TABLE IF NOT EXISTS baton_sales_owner (lead_id VARCHAR(255) PRIMARY KEY,"
                 + " rep_id VARCHAR(100) NOT NULL, journey_instance VARCHAR(64), assigned_at TIMESTAMP NOT NULL)");
         jdbc.execute("CREATE TABLE IF NOT EXISTS baton_sales_queue (lead_id VARCHAR(255) PRIMARY KEY,"
                 + " team VARCHAR(100) NOT NULL, reason VARCHAR(1000), queued_at TIMESTAMP NOT NULL)");
         jdbc.execute("CREATE TABLE IF NOT EXISTS baton_sales_sla (answer_key VARCHAR(100) PRIMARY KEY,"
                 + " rep_id VARCHAR(100) NOT NULL, hit BOOLEAN NOT NULL, answered_at TIMESTAMP NOT NULL)");
+        jdbc.execute("CREATE INDEX IF NOT EXISTS baton_sales_sla_rep ON baton_sales_sla (rep_id)");
         jdbc.execute("CREATE TABLE IF NOT EXISTS baton_sales_cursor (pool VARCHAR(64) PRIMARY KEY, position BIGINT NOT NULL)");
     }
 
@@ -86,8 +87,8 @@ public class Assignments {
                     rep.capacity(), rep.outOfOffice(), rep.crmId(), rep.notifyBy(), rep.id());
             if (updated == 0) {
                 jdbc.update("INSERT INTO baton_sales_rep (id, name, email, phone, team, territories, industries, languages,"
-                                + " working_hours, time_zone, capacity, out_of_office, crm_id, notify_by, open_leads, sla_hits,"
-                                + " sla_misses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0)", rep.id(), rep.name(),
+                                + " working_hours, time_zone, capacity, out_of_office, crm_id, notify_by, open_leads)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", rep.id(), rep.name(),
                         rep.email(), rep.phone(), rep.team(), list(rep.territories()), list(rep.industries()),
                         list(rep.languages()), rep.workingHours(), rep.timeZone(), rep.capacity(), rep.outOfOffice(),
                         rep.crmId(), rep.notifyBy());
@@ -100,12 +101,18 @@ public class Assignments {
         transactions.executeWithoutResult(status -> reps.forEach(this::putRep));
     }
 
+    /** Reps with their SLA figures, counted from the recorded answers (nothing kept twice). */
+    private static final String REPS = "SELECT r.*,"
+            + " (SELECT COUNT(*) FROM baton_sales_sla s WHERE s.rep_id = r.id AND s.hit = TRUE) AS sla_hits,"
+            + " (SELECT COUNT(*) FROM baton_sales_sla s WHERE s.rep_id = r.id AND s.hit = FALSE) AS sla_misses"
+            + " FROM baton_sales_rep r";
+
     public List<Rep> reps() {
-        return jdbc.query("SELECT * FROM baton_sales_rep ORDER BY id", (rs, n) -> rep(rs));
+        return jdbc.query(REPS + " ORDER BY r.id", (rs, n) -> rep(rs));
     }
 
     public Rep rep(String id) {
-        List<Rep> found = jdbc.query("SELECT * FROM baton_sales_rep WHERE id = ?", (rs, n) -> rep(rs), id);
+        List<Rep> found = jdbc.query(REPS + " WHERE r.id = ?", (rs, n) -> rep(rs), id);
         if (found.isEmpty()) {
             throw new SalesNotFoundException("no sales rep '" + id + "'");
         }
@@ -140,13 +147,9 @@ public class Assignments {
      */
     public boolean recordSla(String repId, boolean hit, String key) {
         try {
-            return Boolean.TRUE.equals(transactions.execute(status -> {
-                jdbc.update("INSERT INTO baton_sales_sla (answer_key, rep_id, hit, answered_at) VALUES (?, ?, ?, ?)", key,
-                        repId, hit, Timestamp.from(clock.instant()));
-                jdbc.update("UPDATE baton_sales_rep SET " + (hit ? "sla_hits = sla_hits + 1" : "sla_misses = sla_misses + 1")
-                        + " WHERE id = ?", repId);
-                return true;
-            }));
+            jdbc.update("INSERT INTO baton_sales_sla (answer_key, rep_id, hit, answered_at) VALUES (?, ?, ?, ?)", key, repId,
+                    hit, Timestamp.from(clock.instant()));
+            return true;
         } catch (DuplicateKeyException countedBefore) {
             return false;
         }

@@ -3,6 +3,7 @@ package dev.baton.engine.sales;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.connectors.StandardWebhooks;
+import dev.baton.engine.web.InvalidRequestException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
@@ -58,12 +59,12 @@ class CrmWebhookController {
         try {
             message = json.readTree(body);
         } catch (IOException e) {
-            throw new InvalidSalesRequestException("body", "the body is not JSON: " + e.getMessage());
+            throw new InvalidRequestException("body", "the body is not JSON: " + e.getMessage());
         }
         JsonNode data = message.has("data") ? message.path("data") : message;
         String leadId = data.path("leadId").asText(null);
         if (leadId == null || leadId.isBlank()) {
-            throw new InvalidSalesRequestException("data.leadId", "data.leadId is required");
+            throw new InvalidRequestException("data.leadId", "data.leadId is required");
         }
         return ResponseEntity.ok(outcomes.answer(leadId, data.path("outcome").asText(null), data.path("reason").asText(null),
                 "crm", id));

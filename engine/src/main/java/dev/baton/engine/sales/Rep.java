@@ -16,14 +16,12 @@ import java.util.List;
  * @param crmId        the rep in the CRM (Salesforce user id, HubSpot owner id): the CRM task's owner
  * @param notifyBy     email or sms: how the rep hears of a new lead
  * @param openLeads    open leads now (kept by assignment, in the same transaction)
- * @param slaHits      leads accepted within the SLA
+ * @param slaHits      first answers within the SLA (counted from the recorded answers)
  * @param slaMisses    leads taken away because the SLA passed
  */
 public record Rep(String id, String name, String email, String phone, String team, List<String> territories,
                   List<String> industries, List<String> languages, String workingHours, String timeZone, int capacity,
                   boolean outOfOffice, String crmId, String notifyBy, int openLeads, int slaHits, int slaMisses) {
-    public static final String ALWAYS = "MON-SUN 00:00-24:00";
-
     public Rep {
         territories = territories == null ? List.of() : List.copyOf(territories);
         industries = industries == null ? List.of() : List.copyOf(industries);

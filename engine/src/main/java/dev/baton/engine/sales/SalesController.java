@@ -2,6 +2,7 @@ package dev.baton.engine.sales;
 
 import dev.baton.engine.search.RuleVersions;
 import dev.baton.engine.web.CsvRows;
+import dev.baton.engine.web.InvalidRequestException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
@@ -119,7 +120,7 @@ class SalesController {
             try {
                 capacity = Integer.parseInt(cells.get("capacity"));
             } catch (NumberFormatException e) {
-                throw new InvalidSalesRequestException("capacity", where + "capacity '" + cells.get("capacity") + "' is no number");
+                throw new InvalidRequestException("capacity", where + "capacity '" + cells.get("capacity") + "' is no number");
             }
             Rep rep = new Rep(cells.get("id"), cells.get("name"), cells.get("email"), blank(cells.get("phone")), cells.get("team"),
                     list(cells.get("territories")), list(cells.get("industries")), list(cells.get("languages")),
@@ -144,7 +145,7 @@ class SalesController {
     @PostMapping("/queue/{leadId}/assign")
     LeadStatus assignQueued(@PathVariable String leadId, @RequestBody Choice choice) {
         if (choice == null || choice.rep() == null) {
-            throw new InvalidSalesRequestException("rep", "name the rep: {\"rep\": \"anna\"}");
+            throw new InvalidRequestException("rep", "name the rep: {\"rep\": \"anna\"}");
         }
         Rep rep = assignments.rep(choice.rep());
         if (rep.openLeads() >= rep.capacity()) {
@@ -175,7 +176,7 @@ class SalesController {
     @PostMapping("/leads/{leadId}/outcome")
     SalesOutcomes.Answer outcome(@PathVariable String leadId, @RequestBody Outcome outcome) throws IOException {
         if (outcome == null) {
-            throw new InvalidSalesRequestException("outcome", "give {\"outcome\": \"accepted|converted|rejected\", \"reason\": ...}");
+            throw new InvalidRequestException("outcome", "give {\"outcome\": \"accepted|converted|rejected\", \"reason\": ...}");
         }
         return outcomes.answer(leadId, outcome.outcome(), outcome.reason(), "api", UUID.randomUUID().toString());
     }
@@ -191,7 +192,7 @@ class SalesController {
     @ResponseStatus(HttpStatus.CREATED)
     RuleVersions.Version uploadRules(@RequestBody RulesUpload upload, Principal user) {
         if (upload == null || upload.files() == null || upload.files().isEmpty()) {
-            throw new InvalidSalesRequestException("files", "give the rule files: {\"files\": {\"assignment.drl\": \"...\"}}");
+            throw new InvalidRequestException("files", "give the rule files: {\"files\": {\"assignment.drl\": \"...\"}}");
         }
         return rules.upload(upload.files(), user == null ? "unknown" : user.getName());
     }
@@ -213,27 +214,27 @@ class SalesController {
 
     private static Rep valid(String id, Rep rep, String where) {
         if (id == null || !ID.matcher(id).matches()) {
-            throw new InvalidSalesRequestException("id", where + "id '" + id + "' must be 1-100 letters, digits, '.', '_', '@' or '-'");
+            throw new InvalidRequestException("id", where + "id '" + id + "' must be 1-100 letters, digits, '.', '_', '@' or '-'");
         }
         if (rep == null || rep.team() == null || rep.team().isBlank()) {
-            throw new InvalidSalesRequestException("team", where + "a rep needs a team");
+            throw new InvalidRequestException("team", where + "a rep needs a team");
         }
         if (rep.capacity() < 1) {
-            throw new InvalidSalesRequestException("capacity", where + "capacity (max open leads) must be at least 1");
+            throw new InvalidRequestException("capacity", where + "capacity (max open leads) must be at least 1");
         }
         try {
             rep.hours();
         } catch (IllegalArgumentException e) {
-            throw new InvalidSalesRequestException("workingHours", where + e.getMessage());
+            throw new InvalidRequestException("workingHours", where + e.getMessage());
         }
         if (!List.of("email", "sms").contains(rep.notifyBy())) {
-            throw new InvalidSalesRequestException("notifyBy", where + "notifyBy must be email or sms, not '" + rep.notifyBy() + "'");
+            throw new InvalidRequestException("notifyBy", where + "notifyBy must be email or sms, not '" + rep.notifyBy() + "'");
         }
         if (rep.notifyBy().equals("sms") && rep.phone() == null) {
-            throw new InvalidSalesRequestException("phone", where + "notifyBy sms needs a phone number (E.164, e.g. +4915112345678)");
+            throw new InvalidRequestException("phone", where + "notifyBy sms needs a phone number (E.164, e.g. +4915112345678)");
         }
         if (rep.notifyBy().equals("email") && (rep.email() == null || !rep.email().contains("@"))) {
-            throw new InvalidSalesRequestException("email", where + "notifyBy email needs an email address");
+            throw new InvalidRequestException("email", where + "notifyBy email needs an email address");
         }
         return new Rep(id, rep.name() == null ? id : rep.name(), rep.email(), rep.phone(), rep.team(), rep.territories(),
                 rep.industries(), rep.languages(), rep.workingHours(), rep.timeZone(), rep.capacity(), rep.outOfOffice(),

@@ -1,6 +1,7 @@
 package dev.baton.engine.sales;
 
 import dev.baton.engine.leads.EngineEvents;
+import dev.baton.engine.web.InvalidRequestException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -72,10 +73,10 @@ public class SalesOutcomes {
     public Answer answer(String leadId, String outcome, String reason, String source, String key) throws IOException {
         String normalized = outcome == null ? "" : outcome.strip().toLowerCase(Locale.ROOT);
         if (!OUTCOMES.contains(normalized)) {
-            throw new InvalidSalesRequestException("outcome", "outcome '" + outcome + "' is not one of " + OUTCOMES);
+            throw new InvalidRequestException("outcome", "outcome '" + outcome + "' is not one of " + OUTCOMES);
         }
         if (normalized.equals("rejected") && (reason == null || reason.isBlank())) {
-            throw new InvalidSalesRequestException("reason", "a rejection needs a reason (nurture and the manager see it)");
+            throw new InvalidRequestException("reason", "a rejection needs a reason (nurture and the manager see it)");
         }
         Task open = tasks.createTaskQuery().processInstanceBusinessKey(leadId).taskDefinitionKey(ACCEPT_TASK).list()
                 .stream().findFirst().orElse(null);

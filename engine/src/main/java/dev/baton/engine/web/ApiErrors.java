@@ -13,7 +13,6 @@ import dev.baton.engine.tracking.EventPublisher.EventBusUnavailableException;
 import dev.baton.engine.tracking.InvalidEventException;
 import dev.baton.engine.tracking.WrongWriteKeyException;
 import dev.baton.engine.advocacy.AdvocacyNotFoundException;
-import dev.baton.engine.advocacy.InvalidAdvocacyRequestException;
 import dev.baton.engine.journeys.JourneyNotFoundException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -103,8 +102,9 @@ class ApiErrors extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.NOT_FOUND, "job-not-found", "Job not found", e.getMessage());
     }
 
-    @ExceptionHandler(InvalidAdvocacyRequestException.class)
-    ProblemDetail invalidAdvocacyRequest(InvalidAdvocacyRequestException e) {
+    /** Advocacy, sales, CSV imports: what is wrong and in which field or line. */
+    @ExceptionHandler(InvalidRequestException.class)
+    ProblemDetail invalidRequest(InvalidRequestException e) {
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage());
         problem.setProperty("field", e.field());
         return problem;
@@ -114,20 +114,6 @@ class ApiErrors extends ResponseEntityExceptionHandler {
             dev.baton.engine.sales.SalesNotFoundException.class})
     ProblemDetail notFound(RuntimeException e) {
         return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage());
-    }
-
-    @ExceptionHandler(dev.baton.engine.sales.InvalidSalesRequestException.class)
-    ProblemDetail invalidSalesRequest(dev.baton.engine.sales.InvalidSalesRequestException e) {
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage());
-        problem.setProperty("field", e.field());
-        return problem;
-    }
-
-    @ExceptionHandler(CsvRows.InvalidCsvException.class)
-    ProblemDetail invalidCsv(CsvRows.InvalidCsvException e) {
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage());
-        problem.setProperty("field", "csv");
-        return problem;
     }
 
     /** The request is valid but the state does not allow it now (a rep at capacity, a lead not in the queue). */

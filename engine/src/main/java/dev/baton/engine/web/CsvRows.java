@@ -11,9 +11,9 @@ public final class CsvRows {
     }
 
     /** A CSV that cannot be imported (400), naming the line. */
-    public static class InvalidCsvException extends RuntimeException {
+    public static class InvalidCsvException extends InvalidRequestException {
         public InvalidCsvException(String message) {
-            super(message);
+            super("csv", message);
         }
     }
 
