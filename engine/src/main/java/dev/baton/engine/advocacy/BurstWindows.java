@@ -1,11 +1,13 @@
 package dev.baton.engine.advocacy;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import dev.baton.engine.search.Indices;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,59 +48,83 @@ class BurstWindows {
     record Window(String code, String ip, List<Entry> recent, Instant last) {
     }
 
-    /** The message ids of the clicks (without another verdict yet) that stay within the limit. */
+    /**
+     * The message ids of the clicks (without another verdict yet) that stay within the limit. All
+     * windows the batch touches are read in one real-time multi-get and written in one bulk, each
+     * write conditional on its sequence number; only the windows somebody else wrote meanwhile are
+     * read and decided again.
+     */
     Set<String> admit(List<ShareClick> clicks) throws IOException {
-        Map<String, List<ShareClick>> byAddress = new LinkedHashMap<>();
+        Map<String, List<ShareClick>> pending = new LinkedHashMap<>();
         Set<String> admitted = new HashSet<>();
         for (ShareClick click : clicks) {
             if (click.ip() == null) {
                 admitted.add(click.messageId()); // no address, no burst
             } else {
-                byAddress.computeIfAbsent(click.code() + "|" + click.ip(), k -> new ArrayList<>()).add(click);
+                pending.computeIfAbsent(click.code() + "|" + click.ip(), k -> new ArrayList<>()).add(click);
             }
         }
-        for (var address : byAddress.entrySet()) {
-            admitted.addAll(admit(address.getKey(), address.getValue()));
+        for (int attempt = 1; !pending.isEmpty(); attempt++) {
+            List<String> ids = List.copyOf(pending.keySet());
+            var current = client.mget(m -> m.index(indices.shareBursts()).ids(ids).realtime(true), Window.class).docs();
+            BulkRequest.Builder bulk = new BulkRequest.Builder();
+            Map<String, Set<String>> decided = new HashMap<>();
+            for (var item : current) {
+                if (item.isFailure()) {
+                    throw new IOException("reading burst window failed: " + item.failure().error().reason());
+                }
+                var window = item.result();
+                List<ShareClick> ofWindow = pending.get(window.id());
+                List<Entry> recent = new ArrayList<>(window.found() && window.source() != null ? window.source().recent() : List.of());
+                decided.put(window.id(), decide(recent, ofWindow));
+                Window next = new Window(ofWindow.get(0).code(), ofWindow.get(0).ip(), recent,
+                        ofWindow.stream().map(ShareClick::at).max(Instant::compareTo).orElseThrow());
+                if (window.found()) {
+                    long seqNo = window.seqNo();
+                    long term = window.primaryTerm();
+                    bulk.operations(o -> o.index(i -> i.index(indices.shareBursts()).id(window.id()).document(next)
+                            .ifSeqNo(seqNo).ifPrimaryTerm(term)));
+                } else {
+                    bulk.operations(o -> o.create(c -> c.index(indices.shareBursts()).id(window.id()).document(next)));
+                }
+            }
+            Map<String, List<ShareClick>> conflicts = new LinkedHashMap<>();
+            for (BulkResponseItem written : client.bulk(bulk.build()).items()) {
+                if (written.error() == null) {
+                    admitted.addAll(decided.get(written.id()));
+                } else if (written.status() == 409 && attempt < 50) {
+                    conflicts.put(written.id(), pending.get(written.id()));
+                } else {
+                    throw new IOException("writing burst window " + written.id() + " failed: " + written.error().reason());
+                }
+            }
+            if (!conflicts.isEmpty()) {
+                log.debug("{} burst windows changed meanwhile (attempt {}), reading them again", conflicts.size(), attempt);
+            }
+            pending = conflicts;
         }
         return admitted;
     }
 
-    private Set<String> admit(String id, List<ShareClick> clicks) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            var current = client.get(g -> g.index(indices.shareBursts()).id(id).realtime(true), Window.class);
-            List<Entry> recent = new ArrayList<>(current.found() && current.source() != null ? current.source().recent() : List.of());
-            Set<String> admitted = new HashSet<>();
-            for (ShareClick click : clicks) {
-                long at = click.at().toEpochMilli();
-                if (recent.stream().anyMatch(e -> e.m().equals(click.messageId()))) {
-                    admitted.add(click.messageId());
-                    continue;
-                }
-                recent.removeIf(e -> e.t() <= at - MINUTE);
-                if (recent.size() < limit) {
-                    recent.add(new Entry(click.messageId(), at));
-                    admitted.add(click.messageId());
-                }
+    /** Adds the clicks within the limit to {@code recent} (dropping what left the minute); returns their ids. */
+    private Set<String> decide(List<Entry> recent, List<ShareClick> clicks) {
+        Set<String> inWindow = new HashSet<>();
+        recent.forEach(e -> inWindow.add(e.m()));
+        Set<String> admitted = new HashSet<>();
+        for (ShareClick click : clicks) {
+            if (inWindow.contains(click.messageId())) {
+                admitted.add(click.messageId()); // admitted by an attempt of this batch that did not finish
+                continue;
             }
-            ShareClick first = clicks.get(0);
-            Instant last = clicks.stream().map(ShareClick::at).max(Instant::compareTo).orElseThrow();
-            Window next = new Window(first.code(), first.ip(), recent, last);
-            try {
-                if (current.found()) {
-                    long seqNo = current.seqNo();
-                    long term = current.primaryTerm();
-                    client.index(i -> i.index(indices.shareBursts()).id(id).document(next).ifSeqNo(seqNo).ifPrimaryTerm(term));
-                } else {
-                    client.create(c -> c.index(indices.shareBursts()).id(id).document(next));
-                }
-                return admitted;
-            } catch (ElasticsearchException e) {
-                if (e.status() != 409 || attempt >= 50) {
-                    throw e;
-                }
-                log.debug("Burst window {} changed meanwhile (attempt {}), reading it again", id, attempt);
+            long at = click.at().toEpochMilli();
+            recent.removeIf(e -> e.t() <= at - MINUTE);
+            if (recent.size() < limit) {
+                recent.add(new Entry(click.messageId(), at));
+                inWindow.add(click.messageId());
+                admitted.add(click.messageId());
             }
         }
+        return admitted;
     }
 
     /** Windows nobody clicked in for an hour are of no use any more. */

@@ -157,12 +157,21 @@ class AdvocacyTest extends IntegrationTest {
         for (int i = 0; i < 35; i++) {
             assertThat(new Visitor().click(link, BROWSER).statusCode()).isEqualTo(302);
         }
+        // Then 5 through our load balancer (a private address), each from its own address on the internet.
+        for (int i = 0; i < 5; i++) {
+            assertThat(new Visitor().click(link, BROWSER, "203.0.113." + (10 + i)).statusCode()).isEqualTo(302);
+        }
 
         await().atMost(STEP).untilAsserted(() -> {
             JsonNode dan = employee("dan-" + run);
             assertThat(dan.path("excluded").path("burst").asLong()).isEqualTo(5);
-            assertThat(dan.path("reach").asLong()).isEqualTo(30);
+            assertThat(dan.path("reach").asLong()).isEqualTo(35);
         });
+        elasticsearch.indices().refresh(r -> r.index(indices.shareClicks()));
+        assertThat(elasticsearch.count(c -> c.index(indices.shareClicks()).query(q -> q.bool(b -> b
+                .filter(f -> f.term(t -> t.field("code").value(link)))
+                .filter(f -> f.prefix(x -> x.field("ip").value("203.0.113.")))))).count())
+                .as("clicks recorded with the forwarded address").isEqualTo(5);
     }
 
     @Test
@@ -285,8 +294,16 @@ class AdvocacyTest extends IntegrationTest {
         String id;
 
         HttpResponse<String> click(String code, String userAgent) throws Exception {
-            HttpResponse<String> response = browser.send(request("/s/" + code).header("User-Agent", userAgent).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            return click(code, userAgent, null);
+        }
+
+        /** @param forwardedFor the address a load balancer in front of Baton saw, or null for a direct click */
+        HttpResponse<String> click(String code, String userAgent, String forwardedFor) throws Exception {
+            HttpRequest.Builder request = request("/s/" + code).header("User-Agent", userAgent);
+            if (forwardedFor != null) {
+                request.header("X-Forwarded-For", forwardedFor);
+            }
+            HttpResponse<String> response = browser.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
             keepCookies(response);
             return response;
         }

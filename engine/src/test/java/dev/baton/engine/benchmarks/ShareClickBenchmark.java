@@ -7,17 +7,9 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.engine.search.Indices;
 import dev.baton.engine.testing.IntegrationTest;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -34,30 +26,30 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Benchmark, not a test (surefire's default run skips it): share-link clicks at a fixed rate
- * (default 1,000 a second for 60 s, each from a new visitor) on {@code /s/{code}}, open loop
- * (latency counted from when each click was due, so a slow server cannot hide its queue), then
- * every click accounted once in Elasticsearch. Beside it, in the same run, the same load on a bare
- * redirect that records nothing: the ratio is what recording costs.
+ * (default 1,000 a second for 60 s), each from a new visitor at its own address (198.18.0.0/15, the
+ * benchmarking range, through X-Forwarded-For as from a load balancer), on {@code /s/{code}}, open
+ * loop ({@link OpenLoopLoad}: latency counted from when each click was due, so a slow server cannot
+ * hide its queue), then every click accounted once in Elasticsearch, each as reach. Beside it, in
+ * the same run, the same load on a bare redirect that records nothing: the ratio is what recording
+ * costs.
  *
  * <p>{@code mvn -pl engine -am test -Dtest=ShareClickBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
- * ({@code -Dbaton.bench.rate=1000 -Dbaton.bench.seconds=60}).
+ * ({@code -Dbaton.bench.rate=1000 -Dbaton.bench.seconds=60 -Dbaton.bench.connections=64}).
  */
 @TestPropertySource(properties = {
-        // Every click comes from one address here: no burst rule, or nearly all would be excluded.
-        "baton.advocacy.burst-limit=100000000",
         // 60,000 new visitors would each start share-to-lead; this measures the click path, not Camunda.
         "baton.journeys.events=Form Submitted, Email Clicked, Tier Changed, Unsubscribed"
 })
 class ShareClickBenchmark extends IntegrationTest {
     private static final int RATE = Integer.getInteger("baton.bench.rate", 1_000);
     private static final int SECONDS = Integer.getInteger("baton.bench.seconds", 60);
-    private static final int MAX_IN_FLIGHT = Integer.getInteger("baton.bench.in-flight", 200);
+    private static final int WARM_UP_SECONDS = Math.min(5, SECONDS);
+    private static final int CONNECTIONS = Integer.getInteger("baton.bench.connections", 64);
     private static final String BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36";
     @Autowired ElasticsearchClient elasticsearch;
     @Autowired Indices indices;
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .version(HttpClient.Version.HTTP_1_1).build();
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
 
     /** The baseline: a redirect that records nothing. */
     @TestConfiguration
@@ -80,92 +72,65 @@ class ShareClickBenchmark extends IntegrationTest {
     @Test
     void shareClicksAtAThousandASecondWithP99RedirectLatencyAndEveryClickCountedOnce() throws Exception {
         String code = shareLink();
-        load("/s/bench-raw/" + code, Math.min(5, SECONDS), RATE); // warm-up of the server and client (JIT, connections)
-        Result raw = load("/s/bench-raw/" + code, SECONDS, RATE);
-        load("/s/" + code, Math.min(5, SECONDS), RATE); // warm-up of the recording path; counted below too
-        long warmUpClicks = (long) Math.min(5, SECONDS) * RATE;
-        // Both measured runs start with nothing queued: the warm-up clicks are through the pipeline.
+        OpenLoopLoad load = new OpenLoopLoad(http.getRootUri().replaceAll("^http://|:\\d+$", ""), port(), CONNECTIONS);
+        load.run(click("/s/bench-raw/" + code, 0), 302, RATE, WARM_UP_SECONDS); // warm-up of server and generator
+        OpenLoopLoad.Result raw = load.run(click("/s/bench-raw/" + code, 0), 302, RATE, SECONDS);
+        // Warm-up of the recording path, its clicks counted below too; the measured run starts with them through.
+        load.run(click("/s/" + code, 0), 302, RATE, WARM_UP_SECONDS);
+        long warmUpClicks = (long) WARM_UP_SECONDS * RATE;
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> kafkaProgress().caughtUp());
-        Result baton = load("/s/" + code, SECONDS, RATE);
+        OpenLoopLoad.Result baton = load.run(click("/s/" + code, (int) warmUpClicks), 302, RATE, SECONDS);
 
         long expected = warmUpClicks + baton.sent();
         long started = System.nanoTime();
-        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1)).until(() -> clicks(code) >= expected);
+        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1)).until(() -> clicks(code, null) >= expected);
         double accountedAfter = (System.nanoTime() - started) / 1e9;
-        long accounted = clicks(code);
+        long accounted = clicks(code, null);
+        long reach = clicks(code, true);
 
-        System.out.printf("%nShare click benchmark: %d clicks/s offered for %d s, each from a new visitor%n", RATE, SECONDS);
-        raw.print("bare redirect (records nothing)");
-        baton.print("Baton /s/{code} (records to Kafka)");
+        System.out.printf("%nShare click benchmark: %d clicks/s offered for %d s, each from a new visitor at its own address,"
+                + " %d connections%n", RATE, SECONDS, CONNECTIONS);
+        print("bare redirect (records nothing)", raw);
+        print("Baton /s/{code} (records to Kafka)", baton);
         System.out.printf("  ratio p99 Baton / bare: %.2f; p50 %.2f%n", baton.p99() / raw.p99(), baton.p50() / raw.p50());
-        System.out.printf("  clicks accounted in Elasticsearch: %d of %d sent (warm-up included), all within %.1f s after"
-                + " the load ended; failed requests: %d%n", accounted, expected, accountedAfter, baton.failed());
+        System.out.printf("  clicks accounted in Elasticsearch: %d of %d sent (warm-up included), %d of them reach, all within"
+                + " %.1f s after the load ended; failed requests: %d%n", accounted, expected, reach, accountedAfter, baton.failed());
         assertThat(baton.failed()).isZero();
-        assertThat(accounted).as("every click counted once").isEqualTo(expected);
+        assertThat(accounted).as("every click accounted once").isEqualTo(expected);
+        assertThat(reach).as("new visitors at their own addresses are all reach").isEqualTo(expected);
     }
 
-    private long clicks(String code) throws Exception {
+    /** Click {@code i}: a new visitor (cookie) at a new address, as a browser. */
+    private IntFunction<String> click(String path, int offset) {
+        return i -> {
+            int n = offset + i;
+            return "GET " + path + " HTTP/1.1\r\nUser-Agent: " + BROWSER + "\r\nCookie: baton_aid=bench-" + run + "-" + n
+                    + "\r\nX-Forwarded-For: 198." + (18 + (n >> 16 & 1)) + "." + (n >> 8 & 255) + "." + (n & 255) + "\r\n";
+        };
+    }
+
+    private int port() {
+        return Integer.parseInt(http.getRootUri().replaceAll("^.*:", ""));
+    }
+
+    private static void print(String what, OpenLoopLoad.Result result) {
+        System.out.printf("  %-36s %6d sent, %7.1f/s achieved, latency ms p50 %6.2f  p99 %7.2f  max %8.2f, failed %d%n",
+                what, result.sent(), result.achievedRate(), result.p50(), result.p99(), result.max(), result.failed());
+    }
+
+    /** @param counted null for every click on the link, else only those counted (true) or excluded (false) */
+    private long clicks(String code, Boolean counted) throws Exception {
         elasticsearch.indices().refresh(r -> r.index(indices.shareClicks()));
-        return elasticsearch.count(c -> c.index(indices.shareClicks()).query(q -> q.term(t -> t.field("code").value(code))))
-                .count();
-    }
-
-    record Result(int sent, int failed, double achievedRate, long[] latenciesNanos) {
-        double p50() {
-            return percentile(0.50);
-        }
-
-        double p99() {
-            return percentile(0.99);
-        }
-
-        double percentile(double p) {
-            return latenciesNanos[Math.min(latenciesNanos.length - 1, (int) Math.ceil(p * latenciesNanos.length) - 1)] / 1e6;
-        }
-
-        void print(String what) {
-            System.out.printf("  %-36s %6d sent, %7.1f/s achieved, latency ms p50 %6.2f  p99 %7.2f  max %8.2f, failed %d%n",
-                    what, sent, achievedRate, p50(), p99(), latenciesNanos[latenciesNanos.length - 1] / 1e6, failed);
-        }
-    }
-
-    /** Open loop: request i is due at start + i/rate; its latency runs from then until its answer. */
-    private Result load(String path, int seconds, int rate) throws Exception {
-        int total = seconds * rate;
-        long[] latencies = new long[total];
-        AtomicInteger failed = new AtomicInteger();
-        CompletableFuture<?>[] pending = new CompletableFuture<?>[total];
-        long interval = 1_000_000_000L / rate;
-        // At most this many requests in flight (connections, as a browser population would not
-        // open thousands to one server); a click that waits for one still counts from when it was due.
-        Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
-        long start = System.nanoTime();
-        for (int i = 0; i < total; i++) {
-            long due = start + i * interval;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
+        return elasticsearch.count(c -> c.index(indices.shareClicks()).query(q -> q.bool(b -> {
+            b.filter(f -> f.term(t -> t.field("code").value(code)));
+            if (counted != null) {
+                b.filter(f -> f.term(t -> t.field("counted").value(counted)));
             }
-            inFlight.acquire();
-            int index = i;
-            HttpRequest request = HttpRequest.newBuilder(URI.create(http.getRootUri() + path))
-                    .header("User-Agent", BROWSER).header("Cookie", "baton_aid=bench-" + UUID.randomUUID()).GET().build();
-            pending[i] = client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-                latencies[index] = System.nanoTime() - due;
-                inFlight.release();
-                if (error != null || response.statusCode() != 302) {
-                    failed.incrementAndGet();
-                }
-            });
-        }
-        CompletableFuture.allOf(pending).exceptionally(e -> null).join();
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        Arrays.sort(latencies);
-        return new Result(total, failed.get(), total / elapsed, latencies);
+            return b;
+        }))).count();
     }
 
     private String shareLink() throws Exception {
-        String run = UUID.randomUUID().toString().substring(0, 8);
         HttpHeaders headers = new HttpHeaders();
         headers.setContentType(MediaType.APPLICATION_JSON);
         admin().put("/api/teams/bench-" + run, new HttpEntity<>("{\"name\":\"Bench\"}", headers));
