@@ -2,7 +2,8 @@
  * Baton tracking snippet. On each page of a tracked site:
  *   <script src="https://BATON_HOST/t.js" data-write-key="WRITE_KEY" async></script>
  * It sets a first-party visitor id (cookie baton_aid), sends a page view, reads the share-link
- * parameter (bt_s), fills hidden "anonymousId" inputs of Baton forms, and offers
+ * parameters (bt_s, the share; bt_c, the click, which this page view confirms ran in a browser
+ * with JavaScript), fills hidden "anonymousId" inputs of Baton forms, and offers
  *   baton.track("Event Name", {properties}), baton.page(), baton.identify(userId, {traits}).
  * Sends are beacons with a text/plain body (no CORS preflight); the write key travels in the body.
  */
@@ -32,7 +33,9 @@
   document.cookie = COOKIE + '=' + encodeURIComponent(anonymousId) + '; max-age=' + TWO_YEARS + '; path=/; SameSite=Lax'
     + (location.protocol === 'https:' ? '; Secure' : '');
   var userId = null;
-  var share = new URLSearchParams(location.search).get('bt_s');
+  var query = new URLSearchParams(location.search);
+  var share = query.get('bt_s');
+  var click = query.get('bt_c');
 
   function context() {
     var ctx = {
@@ -42,6 +45,7 @@
       library: { name: 'baton.js', version: '1' }
     };
     if (share) { ctx.campaign = { share: share }; }
+    if (share && click) { ctx.campaign.click = click; }
     return ctx;
   }
 

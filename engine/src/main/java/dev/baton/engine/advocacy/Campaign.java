@@ -18,8 +18,12 @@ public record Campaign(String id, String name, String status, Instant startsAt, 
      *
      * @param kind       landing-page, poster, article, webinar, live-stream or form
      * @param shareTexts channel (wechat, linkedin, email, ...) → suggested text
+     * @param tracked    the page carries Baton's snippet ({@code t.js}), so a visitor's browser reports
+     *                   back: a click whose browser never does within {@code baton.advocacy.js-grace}
+     *                   is excluded as {@code no-js} (scripts and bots that do not run JavaScript)
      */
-    public record Content(String id, String kind, String title, String url, Map<String, String> shareTexts) {
+    public record Content(String id, String kind, String title, String url, Map<String, String> shareTexts,
+                          boolean tracked) {
     }
 
     public Content content(String contentId) {

@@ -122,7 +122,7 @@ class CampaignController {
                 throw new InvalidAdvocacyRequestException(where + ".url", "'" + c.url() + "' is not an http(s) address");
             }
             contents.add(new Campaign.Content(contentId, kind, c.title(), c.url().strip(),
-                    c.shareTexts() == null ? Map.of() : c.shareTexts()));
+                    c.shareTexts() == null ? Map.of() : c.shareTexts(), c.tracked()));
         }
         if (request.journey() != null && !request.journey().isBlank()
                 && repository.createProcessDefinitionQuery().processDefinitionKey(request.journey()).count() == 0) {

@@ -54,12 +54,17 @@ class ShareClickAccounting {
     void onEvents(List<ConsumerRecord<String, String>> records) throws IOException {
         List<ShareClick> clicks = new ArrayList<>();
         List<TrackedEvent> forms = new ArrayList<>();
+        Map<String, TrackedEvent> ranJs = new LinkedHashMap<>();
         for (ConsumerRecord<String, String> record : records) {
             TrackedEvent event;
             try {
                 event = messages.fromKafka(record.value());
             } catch (RuntimeException e) {
                 continue; // the events pipeline sends unreadable records to the dead-letter topic
+            }
+            String click = text(event.message().path("context").path("campaign"), "click");
+            if (click != null) {
+                ranJs.putIfAbsent(click, event); // sent by t.js on the page the click led to
             }
             JsonNode properties = event.message().path("properties");
             if ("Share Clicked".equals(event.event()) && properties.has("chain") && event.anonymousId() != null) {
@@ -68,12 +73,12 @@ class ShareClickAccounting {
                 forms.add(event);
             }
         }
-        if (clicks.isEmpty() && forms.isEmpty()) {
+        if (clicks.isEmpty() && forms.isEmpty() && ranJs.isEmpty()) {
             return;
         }
         indices.ensureInstalled();
         List<ShareClick> decided = decide(clicks);
-        store(decided, forms);
+        store(decided, forms, ranJs);
     }
 
     private ShareClick click(TrackedEvent event, JsonNode p) {
@@ -81,7 +86,8 @@ class ShareClickAccounting {
         return new ShareClick(event.messageId(), p.path("share").asText(), text(p, "campaign"), text(p, "content"),
                 text(p, "sharer"), text(p, "rootEmployee"), text(p, "rootTeam"), p.path("depth").asInt(1), strings(p.path("chain")),
                 strings(p.path("chainSharers")), event.anonymousId(), text(context, "ip"), text(context, "userAgent"),
-                text(p, "referrer"), text(p, "channel"), event.timestamp(), false, text(p, "excluded"));
+                text(p, "referrer"), text(p, "channel"), event.timestamp(), false, text(p, "excluded"),
+                p.path("expectsJs").asBoolean(false));
     }
 
     /** Each click with its verdict, in the order they came. */
@@ -149,7 +155,7 @@ class ShareClickAccounting {
         return firsts;
     }
 
-    private void store(List<ShareClick> clicks, List<TrackedEvent> forms) throws IOException {
+    private void store(List<ShareClick> clicks, List<TrackedEvent> forms, Map<String, TrackedEvent> ranJs) throws IOException {
         BulkRequest.Builder bulk = new BulkRequest.Builder();
         int operations = 0;
         for (ShareClick click : clicks) {
@@ -169,6 +175,12 @@ class ShareClickAccounting {
         for (TrackedEvent form : forms) {
             bulk.operations(o -> o.update(u -> u.index(indices.attribution()).id(form.anonymousId())
                     .action(a -> a.doc(Map.of("formSubmitted", true, "formAt", form.timestamp().toString())))));
+            operations++;
+        }
+        for (var confirmation : ranJs.entrySet()) {
+            // Kept apart from the click: the page's report may be read before the click (other partition).
+            bulk.operations(o -> o.index(i -> i.index(indices.shareJs()).id(confirmation.getKey())
+                    .document(Map.of("click", confirmation.getKey(), "at", confirmation.getValue().timestamp().toString()))));
             operations++;
         }
         if (operations == 0) {

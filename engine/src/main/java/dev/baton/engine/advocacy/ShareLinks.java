@@ -90,15 +90,16 @@ class ShareLinks {
         String excluded = isBot(userAgent) ? "bot"
                 : share.sharer().equals(shares.sharerOf(cookie(request, ShareController.SHARER_COOKIE)))
                         || share.sharer().equals(visitor) ? "self" : null;
+        String click = UUID.randomUUID().toString();
         try {
-            events.publish(List.of(messages.accept("track", clickEvent(share, visitor, channel, request, userAgent, excluded),
-                    clock.instant())));
+            events.publish(List.of(messages.accept("track", clickEvent(click, share, content, visitor, channel, request,
+                    userAgent, excluded), clock.instant())));
         } catch (EventPublisher.EventBusUnavailableException e) {
             // The visitor still gets the content; the click is logged for the record but not counted.
             log.warn("Click on share {} by visitor {} not recorded (Kafka unavailable): {}", code, visitor, e.getMessage());
         }
         return ResponseEntity.status(HttpStatus.FOUND)
-                .header(HttpHeaders.LOCATION, landing(content.url(), share, channel))
+                .header(HttpHeaders.LOCATION, landing(content.url(), share, channel, click))
                 .header(HttpHeaders.SET_COOKIE, ResponseCookie.from(VISITOR_COOKIE, visitor).path("/")
                         .maxAge(Duration.ofDays(730)).sameSite("Lax").build().toString())
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
@@ -134,12 +135,12 @@ class ShareLinks {
                 .body(shares.link(child));
     }
 
-    private ObjectNode clickEvent(Share share, String visitor, String channel, HttpServletRequest request, String userAgent,
-                                  String excluded) {
+    private ObjectNode clickEvent(String click, Share share, Campaign.Content content, String visitor, String channel,
+                                  HttpServletRequest request, String userAgent, String excluded) {
         ObjectNode event = json.createObjectNode();
         event.put("event", "Share Clicked");
         event.put("anonymousId", visitor);
-        event.put("messageId", UUID.randomUUID().toString());
+        event.put("messageId", click);
         ObjectNode properties = event.putObject("properties");
         properties.put("share", share.code());
         properties.put("campaign", share.campaign());
@@ -156,6 +157,9 @@ class ShareLinks {
         if (excluded != null) {
             properties.put("excluded", excluded);
         }
+        if (content.tracked()) {
+            properties.put("expectsJs", true); // the page's snippet will report this click (bt_c)
+        }
         ObjectNode context = event.putObject("context");
         context.put("ip", request.getRemoteAddr());
         context.put("userAgent", userAgent);
@@ -166,12 +170,14 @@ class ShareLinks {
         return userAgent == null || userAgent.isBlank() || BOTS.matcher(userAgent).find();
     }
 
-    private static String landing(String url, Share share, String channel) {
+    /** The content's address with UTM parameters, the share ({@code bt_s}) and this click ({@code bt_c}, for t.js). */
+    private static String landing(String url, Share share, String channel, String click) {
         Map<String, String> parameters = new java.util.LinkedHashMap<>();
         parameters.put("utm_source", "baton");
         parameters.put("utm_medium", channel != null ? channel : share.channel() != null ? share.channel() : "share");
         parameters.put("utm_campaign", share.campaign());
         parameters.put("bt_s", share.code());
+        parameters.put("bt_c", click);
         StringBuilder location = new StringBuilder(url);
         int fragment = url.indexOf('#');
         String hash = fragment < 0 ? "" : url.substring(fragment);

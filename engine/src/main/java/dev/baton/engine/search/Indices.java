@@ -105,6 +105,11 @@ public class Indices {
         return prefix + "-share-bursts";
     }
 
+    /** Share clicks whose landing page reported back (its snippet ran): one document per click id. */
+    public String shareJs() {
+        return prefix + "-share-js";
+    }
+
     /** First- and last-touch share of each visitor brought by a share, and what it did since. */
     public String attribution() {
         return prefix + "-attribution";
@@ -146,6 +151,7 @@ public class Indices {
             createIfMissing(shareClicks(), "share-clicks");
             createIfMissing(shareVisits(), "share-visits");
             createIfMissing(shareBursts(), "share-bursts");
+            createIfMissing(shareJs(), "share-js");
             createIfMissing(attribution(), "attribution");
             createIfMissing(advocacyRules(), "rule-versions");
             createIfMissing(salesRules(), "rule-versions");

@@ -5,9 +5,11 @@ import org.springframework.web.servlet.config.annotation.CorsRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * CORS for the sites a tenant declares ({@code baton.tracking.allowed-origins}): their pages may
- * call the tracking API and submit forms with fetch/XHR. The snippet's beacons (text/plain) need
- * no CORS; plain HTML form posts neither.
+ * CORS for the sites a tenant declares ({@code baton.tracking.allowed-origins}, origins or patterns
+ * such as {@code https://*.acme.com} or {@code http://localhost:[*]}): their pages may call the
+ * tracking API and submit forms with fetch/XHR. Once any site is declared, requests from pages of
+ * other sites are refused (403), the snippet's beacons too; with none declared, beacons and plain
+ * HTML form posts need no CORS.
  */
 @Configuration
 class BrowserTrackingConfiguration implements WebMvcConfigurer {
@@ -24,7 +26,7 @@ class BrowserTrackingConfiguration implements WebMvcConfigurer {
         }
         String[] origins = tracking.allowedOrigins().toArray(String[]::new);
         for (String path : new String[] {"/v1/**", "/f/**"}) {
-            registry.addMapping(path).allowedOrigins(origins).allowedMethods("GET", "POST", "OPTIONS")
+            registry.addMapping(path).allowedOriginPatterns(origins).allowedMethods("GET", "POST", "OPTIONS")
                     .allowedHeaders("Content-Type", "Authorization").maxAge(3600);
         }
     }

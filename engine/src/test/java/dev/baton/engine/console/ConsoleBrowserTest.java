@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.engine.testing.Chromium;
 import dev.baton.engine.testing.IntegrationTest;
 import java.io.File;
 import java.net.URI;
@@ -27,8 +28,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
@@ -53,21 +52,7 @@ class ConsoleBrowserTest extends IntegrationTest {
 
     @BeforeAll
     static void startBrowser() throws Exception {
-        File chromium = new File(System.getenv().getOrDefault("BATON_TEST_CHROMIUM", "/usr/bin/chromium"));
-        File driver = new File(System.getenv().getOrDefault("BATON_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"));
-        if (!chromium.canExecute() || !driver.canExecute()) {
-            throw new IllegalStateException("The console's browser tests need Chromium and its driver (" + chromium + ", "
-                    + driver + "): apt-get install chromium chromium-driver (.ci/run does), or set BATON_TEST_CHROMIUM and"
-                    + " BATON_TEST_CHROMEDRIVER");
-        }
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1400,1000", "--lang=en-US",
-                "--user-data-dir=" + Files.createTempDirectory("baton-chromium").toAbsolutePath());
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(driver).usingAnyFreePort().build(),
-                options);
+        browser = Chromium.start();
         Files.createDirectories(SCREENSHOTS);
     }
 

@@ -22,7 +22,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "baton.security.admin-password=" + IntegrationTest.ADMIN_PASSWORD,
         "baton.security.write-key=" + IntegrationTest.WRITE_KEY,
         "baton.kafka.partitions=3",
-        "baton.tracking.allowed-origins=https://www.example.com",
+        // Landing pages served by tests (ShareClickJsTest) run on 127.0.0.1 at a random port.
+        "baton.tracking.allowed-origins=https://www.example.com, http://127.0.0.1:[*]",
         // Leads due a decay review are picked up within a second, so tests wait seconds, not minutes.
         "baton.scoring.decay-interval=1s",
         "baton.workers.poll-interval=200ms",
