@@ -7,7 +7,7 @@ import com.google.zxing.EncodeHintType;
 import com.google.zxing.WriterException;
 import com.google.zxing.common.BitMatrix;
 import com.google.zxing.qrcode.QRCodeWriter;
-import dev.baton.engine.tracking.EventPublisher;
+import dev.baton.engine.tracking.EventOutbox;
 import dev.baton.engine.tracking.TrackingMessages;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -20,13 +20,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -49,7 +46,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/s")
 @Tag(name = "Share links", description = "Public: share link redirect, QR code, re-share")
 class ShareLinks {
-    private static final Logger log = LoggerFactory.getLogger(ShareLinks.class);
     static final String VISITOR_COOKIE = "baton_aid";
     /** Known crawlers, link previewers and scripts; a click without a user agent is one too. */
     private static final Pattern BOTS = Pattern.compile(
@@ -58,16 +54,16 @@ class ShareLinks {
     private final Shares shares;
     private final AdvocacyStore store;
     private final TrackingMessages messages;
-    private final EventPublisher events;
+    private final EventOutbox outbox;
     private final ObjectMapper json;
     private final Clock clock;
 
-    ShareLinks(Shares shares, AdvocacyStore store, TrackingMessages messages, EventPublisher events, ObjectMapper json,
+    ShareLinks(Shares shares, AdvocacyStore store, TrackingMessages messages, EventOutbox outbox, ObjectMapper json,
                Clock clock) {
         this.shares = shares;
         this.store = store;
         this.messages = messages;
-        this.events = events;
+        this.outbox = outbox;
         this.json = json;
         this.clock = clock;
     }
@@ -91,13 +87,9 @@ class ShareLinks {
                 : share.sharer().equals(shares.sharerOf(cookie(request, ShareController.SHARER_COOKIE)))
                         || share.sharer().equals(visitor) ? "self" : null;
         String click = UUID.randomUUID().toString();
-        try {
-            events.publish(List.of(messages.accept("track", clickEvent(click, share, content, visitor, channel, request,
-                    userAgent, excluded), clock.instant())));
-        } catch (EventPublisher.EventBusUnavailableException e) {
-            // The visitor still gets the content; the click is logged for the record but not counted.
-            log.warn("Click on share {} by visitor {} not recorded (Kafka unavailable): {}", code, visitor, e.getMessage());
-        }
+        // The visitor gets the content whatever happens; a click Kafka does not take waits in the outbox.
+        outbox.publishOrKeep(messages.accept("track", clickEvent(click, share, content, visitor, channel, request,
+                userAgent, excluded), clock.instant()));
         return ResponseEntity.status(HttpStatus.FOUND)
                 .header(HttpHeaders.LOCATION, landing(content.url(), share, channel, click))
                 .header(HttpHeaders.SET_COOKIE, ResponseCookie.from(VISITOR_COOKIE, visitor).path("/")

@@ -37,6 +37,10 @@ final class LocalKafka implements AutoCloseable {
     private final Path workDir;
     private final boolean resetData;
     private KafkaRaftServer server;
+    /** Chosen at the first start and kept, so that a restart comes back where clients look. */
+    private int port;
+    private int controllerPort;
+    private boolean started;
 
     LocalKafka(LocalServersProperties.Kafka settings, Path workDir, boolean resetData) {
         this.settings = settings;
@@ -46,13 +50,16 @@ final class LocalKafka implements AutoCloseable {
 
     String start() {
         try {
-            if (resetData) {
+            if (resetData && !started) {
                 ProcessTrees.deleteIfExists(workDir.resolve("kafka-logs"));
             }
             Path logDir = Files.createDirectories(workDir.resolve("kafka-logs"));
-            int port = settings.port() == 0 ? FreePorts.find() : settings.port();
+            if (!started) {
+                port = settings.port() == 0 ? FreePorts.find() : settings.port();
+                controllerPort = FreePorts.find();
+            }
             FreePorts.requireFree(port, "Kafka (baton.local.kafka.port)");
-            int controllerPort = FreePorts.find();
+            started = true;
             Properties config = new Properties();
             config.putAll(Map.ofEntries(
                     Map.entry("process.roles", "broker,controller"),

@@ -90,6 +90,19 @@ public final class LocalServers implements AutoCloseable {
         requireRunning().elasticsearch.start();
     }
 
+    /**
+     * Stops the running Kafka broker (an outage, for tests of what Baton does without it); its log
+     * and ports are kept for {@link #restartKafka()}.
+     */
+    public static synchronized void stopKafka() {
+        requireRunning().kafka.close();
+    }
+
+    /** Starts Kafka again after {@link #stopKafka()}, on the same ports with the same log. */
+    public static synchronized void restartKafka() {
+        requireRunning().kafka.start();
+    }
+
     /** Stops the local SMTP server (an outage, for tests); {@link #restartSmtp()} brings it back on the same port. */
     public static synchronized void stopSmtp() {
         requireRunning().smtp.close();

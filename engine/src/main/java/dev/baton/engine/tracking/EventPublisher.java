@@ -36,7 +36,9 @@ public class EventPublisher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EventBusUnavailableException("interrupted while waiting for Kafka", e);
-        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
+        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException
+                 | org.springframework.kafka.KafkaException e) {
+            // The last: KafkaTemplate's "Send failed" when the broker is away before the send even starts (metadata).
             throw new EventBusUnavailableException("Kafka did not acknowledge the event(s): " + rootMessage(e), e);
         }
     }

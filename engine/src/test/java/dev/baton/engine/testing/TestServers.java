@@ -25,6 +25,7 @@ public final class TestServers {
     private static final Logger log = LoggerFactory.getLogger(TestServers.class);
     private static LocalServers.Endpoints endpoints;
     private static ElasticsearchContainer elasticsearchContainer;
+    private static KafkaContainer kafkaContainer;
     /** With Docker, the SMTP server still runs in this JVM (GreenMail is a real SMTP server). */
     private static GreenMail smtpBesideContainers;
     /** Twilio's Messages API as a local HTTP server (third-party SaaS: replaced in tests). */
@@ -52,6 +53,19 @@ public final class TestServers {
         }
         LocalServers.stopElasticsearch();
         return LocalServers::restartElasticsearch;
+    }
+
+    /** Takes Kafka away until the returned outage is closed (then waits until it is back). */
+    public static synchronized AutoCloseable kafkaOutage() {
+        endpoints();
+        if (kafkaContainer != null) {
+            var docker = kafkaContainer.getDockerClient();
+            String id = kafkaContainer.getContainerId();
+            docker.pauseContainerCmd(id).exec();
+            return () -> docker.unpauseContainerCmd(id).exec();
+        }
+        LocalServers.stopKafka();
+        return LocalServers::restartKafka;
     }
 
     /** The local stand-in for Twilio every test in this JVM shares; by default it accepts every message. */
@@ -124,6 +138,7 @@ public final class TestServers {
         elasticsearch.start();
         kafka.start();
         elasticsearchContainer = elasticsearch;
+        kafkaContainer = kafka;
         smtpBesideContainers = new GreenMail(new com.icegreen.greenmail.util.ServerSetup[] {
                 ServerSetupTest.SMTP.dynamicPort(), ServerSetupTest.IMAP.dynamicPort()});
         smtpBesideContainers.start();
