@@ -1,28 +1,52 @@
 package dev.baton.engine.journeys;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.engine.leads.DeadLetters;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 /**
  * The journeys consumer group: reads journey signals (keyed by lead, so one lead's signals
- * arrive in order) and correlates them. A batch that fails (Camunda's database away) is retried
- * with growing pauses and never dropped; signals already correlated are recognised and skipped.
+ * arrive in order) and correlates them. A batch that fails is retried with growing pauses;
+ * signals already correlated are recognised and skipped. While Camunda's database is away that
+ * goes on for as long as it takes: outages delay journeys, they do not drop signals. A signal
+ * that keeps failing with the database answering ({@code baton.journeys.give-up-after}, 5 min)
+ * fails for a reason of its own (a journey that cannot start, say): it is parked on the
+ * dead-letter topic with that reason, so the lead's later signals and the partition's other leads
+ * go on.
  */
 @Component
 class JourneyConsumer {
     private static final Logger log = LoggerFactory.getLogger(JourneyConsumer.class);
     private final JourneyCorrelator correlator;
+    private final DeadLetters deadLetters;
+    private final JdbcTemplate jdbc;
     private final ObjectMapper json;
+    private final Clock clock;
+    private final Duration giveUpAfter;
+    /** Since when each failing signal (topic-partition@offset) has failed; a few entries at most. */
+    private final Map<String, Instant> failingSince = new ConcurrentHashMap<>();
 
-    JourneyConsumer(JourneyCorrelator correlator, ObjectMapper json) {
+    JourneyConsumer(JourneyCorrelator correlator, DeadLetters deadLetters, JdbcTemplate jdbc, ObjectMapper json, Clock clock,
+                    @Value("${baton.journeys.give-up-after:PT5M}") Duration giveUpAfter) {
         this.correlator = correlator;
+        this.deadLetters = deadLetters;
+        this.jdbc = jdbc;
         this.json = json;
+        this.clock = clock;
+        this.giveUpAfter = giveUpAfter;
     }
 
     @KafkaListener(id = "baton-journeys", topics = "${baton.kafka.journeys-topic:${baton.kafka.events-topic}.journeys}",
@@ -38,13 +62,34 @@ class JourneyConsumer {
                         record.offset(), e.getMessage());
                 continue;
             }
+            String at = record.topic() + "-" + record.partition() + "@" + record.offset();
             try {
                 correlator.correlate(signal);
+                if (!failingSince.isEmpty()) {
+                    failingSince.remove(at);
+                }
             } catch (RuntimeException e) {
-                log.warn("Journey signal {} ({} of lead {}) not correlated yet, will retry: {}", signal.messageId(),
-                        signal.event(), signal.leadId(), e.getMessage());
-                throw e;
+                Instant since = failingSince.computeIfAbsent(at, k -> clock.instant());
+                if (clock.instant().isBefore(since.plus(giveUpAfter)) || !databaseAnswers()) {
+                    log.warn("Journey signal {} ({} of lead {}) not correlated yet, will retry: {}", signal.messageId(),
+                            signal.event(), signal.leadId(), e.getMessage());
+                    throw e;
+                }
+                failingSince.remove(at);
+                deadLetters.send(record, "journey signal " + signal.event() + " of lead " + signal.leadId()
+                        + " failed for " + giveUpAfter + " with the database answering: " + e.getMessage());
+                log.error("Journey signal {} ({} of lead {}) parked on the dead-letter topic after failing for {}: {}",
+                        signal.messageId(), signal.event(), signal.leadId(), giveUpAfter, e.getMessage());
             }
+        }
+    }
+
+    private boolean databaseAnswers() {
+        try {
+            jdbc.queryForObject("SELECT 1", Integer.class);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 }

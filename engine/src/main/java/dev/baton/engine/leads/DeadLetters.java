@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
  * origin in headers, so it is kept for inspection and does not block its partition.
  */
 @Component
-class DeadLetters {
+public class DeadLetters {
     static final String REASON_HEADER = "baton-dlt-reason";
     static final String ORIGIN_HEADER = "baton-dlt-origin";
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
@@ -28,7 +28,7 @@ class DeadLetters {
         this.topics = topics;
     }
 
-    void send(ConsumerRecord<String, String> record, String reason) {
+    public void send(ConsumerRecord<String, String> record, String reason) {
         String origin = record.topic() + "-" + record.partition() + "@" + record.offset();
         log.warn("Dead-lettering {}: {}", origin, reason);
         var letter = new ProducerRecord<>(topics.deadLetterTopic(), record.key(), record.value());

@@ -24,6 +24,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "baton.kafka.partitions=3",
         // Landing pages served by tests (ShareClickJsTest) run on 127.0.0.1 at a random port.
         "baton.tracking.allowed-origins=https://www.example.com, http://127.0.0.1:[*]",
+        // Journey signals that keep failing are parked after 10 s here (5 min by default).
+        "baton.journeys.give-up-after=PT10S",
         // Leads due a decay review are picked up within a second, so tests wait seconds, not minutes.
         "baton.scoring.decay-interval=1s",
         "baton.workers.poll-interval=200ms",
@@ -82,6 +84,30 @@ public abstract class IntegrationTest {
     protected KafkaProgress kafkaProgress() {
         return new KafkaProgress(kafkaAdmin.getConfigurationProperties(), topics.eventsTopic(), topics.partitions(),
                 environment.getRequiredProperty("spring.kafka.consumer.group-id"));
+    }
+
+    /** The records on the dead-letter topic that match, once there is at least one. */
+    protected java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> awaitDeadLetters(
+            java.time.Duration atMost,
+            java.util.function.Predicate<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> which) {
+        var found = new java.util.ArrayList<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(java.util.Map.of(
+                "bootstrap.servers", kafkaAdmin.getConfigurationProperties().get("bootstrap.servers"),
+                "group.id", "dlt-reader-" + java.util.UUID.randomUUID(),
+                "auto.offset.reset", "earliest",
+                "key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class,
+                "value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class))) {
+            consumer.subscribe(java.util.List.of(topics.deadLetterTopic()));
+            org.awaitility.Awaitility.await().atMost(atMost).until(() -> {
+                consumer.poll(java.time.Duration.ofMillis(500)).forEach(record -> {
+                    if (which.test(record)) {
+                        found.add(record);
+                    }
+                });
+                return !found.isEmpty();
+            });
+        }
+        return found;
     }
 
     /** An admin GET of JSON that must succeed. */

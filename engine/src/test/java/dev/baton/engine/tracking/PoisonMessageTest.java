@@ -1,22 +1,16 @@
 package dev.baton.engine.tracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.baton.engine.testing.IntegrationTest;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,32 +36,13 @@ class PoisonMessageTest extends IntegrationTest {
                 .getStatusCode()).isEqualTo(HttpStatus.OK);
 
         awaitLead(visitor, lead -> lead.path("score").asInt() == 15);
-        List<ConsumerRecord<String, String>> parked = deadLetters(bootstrap, visitor);
+        List<ConsumerRecord<String, String>> parked = awaitDeadLetters(java.time.Duration.ofSeconds(30),
+                record -> visitor.equals(record.key()));
         assertThat(parked).singleElement().satisfies(record -> {
             assertThat(record.value()).isEqualTo("{not json at all");
             String reason = new String(record.headers().lastHeader("baton-dlt-reason").value(), StandardCharsets.UTF_8);
             assertThat(reason).startsWith("unreadable event").contains("not valid JSON");
             assertThat(record.headers().lastHeader("baton-dlt-origin")).isNotNull();
         });
-    }
-
-    private List<ConsumerRecord<String, String>> deadLetters(Object bootstrap, String key) {
-        List<ConsumerRecord<String, String>> found = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<String, String>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "dlt-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
-            consumer.subscribe(List.of(topics.deadLetterTopic()));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(500)).forEach(record -> {
-                    if (key.equals(record.key())) {
-                        found.add(record);
-                    }
-                });
-                return !found.isEmpty();
-            });
-        }
-        return found;
     }
 }
