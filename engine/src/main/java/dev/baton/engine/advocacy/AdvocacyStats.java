@@ -207,7 +207,7 @@ class AdvocacyStats {
         }
 
         Map<String, Long> excluded(String e) {
-            Map<String, Long> reasons = new TreeMap<>(Map.of("self", 0L, "repeat", 0L, "bot", 0L, "burst", 0L));
+            Map<String, Long> reasons = new TreeMap<>(Map.of("self", 0L, "repeat", 0L, "bot", 0L, "burst", 0L, "no-js", 0L));
             reasons.putAll(excluded.getOrDefault(e, Map.of()));
             return reasons;
         }
