@@ -69,7 +69,16 @@ class AdvocacyController {
                 store.sharesBy(id).stream().map(shares::link).toList());
     }
 
-    @Operation(summary = "Clicks excluded from reach and points, by reason: self, repeat, bot, burst")
+    @Operation(summary = "A campaign's totals: links, sharing employees, clicks, reach, depth, engagement, forms, leads, "
+            + "hot leads, conversions, points and excluded clicks")
+    @GetMapping("/campaigns/{id}")
+    AdvocacyStats.CampaignStats campaign(@PathVariable String id,
+                                         @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+                                         @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to) {
+        return stats.campaign(new AdvocacyStats.Scope(id, from, to));
+    }
+
+    @Operation(summary = "Clicks excluded from reach and points, by reason: self, repeat, bot, burst, no-js")
     @GetMapping("/excluded")
     Map<String, Long> excluded(@RequestParam(required = false) String campaign,
                                @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,

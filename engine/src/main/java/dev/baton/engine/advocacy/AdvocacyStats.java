@@ -133,6 +133,51 @@ class AdvocacyStats {
         return ranked;
     }
 
+    /**
+     * A campaign's totals. Clicks, reach and depth are counted over its clicks (a visitor two
+     * employees reached is one); what employees brought (forms, leads, hot leads, conversions,
+     * engagement of the visitors they brought first) adds up, each visitor having one first touch.
+     *
+     * @param shares links made for the campaign, re-shares included; sharers, the employees among them
+     */
+    record CampaignStats(String campaign, String name, long shares, long sharers, long clicks, long reach, int maxDepth,
+                         Engagement engagement, long forms, long leads, long hotLeads, long conversions, long points,
+                         Map<String, Long> excluded) {
+    }
+
+    CampaignStats campaign(Scope scope) {
+        Campaign campaign = store.campaign(scope.campaign());
+        if (campaign == null) {
+            throw new AdvocacyNotFoundException("no campaign '" + scope.campaign() + "'");
+        }
+        List<EmployeeStats> everyone = leaderboard(scope, null);
+        try {
+            var clicks = client.search(s -> s.index(indices.shareClicks()).size(0).trackTotalHits(t -> t.enabled(true))
+                    .query(clicksIn(scope, null, true))
+                    .aggregations("reach", a -> a.cardinality(c -> c.field("visitor").precisionThreshold(40_000)))
+                    .aggregations("depth", a -> a.max(m -> m.field("depth"))), JsonNode.class);
+            long shares = client.count(c -> c.index(indices.shares()).query(q -> q.bool(b -> {
+                b.filter(f -> f.term(t -> t.field("campaign").value(scope.campaign())));
+                period(b, "createdAt", scope);
+                return b;
+            }))).count();
+            double depth = clicks.aggregations().get("depth").max().value();
+            return new CampaignStats(campaign.id(), campaign.name(), shares, everyone.stream().filter(e -> e.shares() > 0).count(),
+                    clicks.hits().total() == null ? 0 : clicks.hits().total().value(),
+                    clicks.aggregations().get("reach").cardinality().value(), Double.isFinite(depth) ? (int) depth : 0,
+                    new Engagement(everyone.stream().mapToLong(e -> e.engagement().light()).sum(),
+                            everyone.stream().mapToLong(e -> e.engagement().medium()).sum(),
+                            everyone.stream().mapToLong(e -> e.engagement().heavy()).sum()),
+                    everyone.stream().mapToLong(EmployeeStats::forms).sum(), everyone.stream().mapToLong(EmployeeStats::leads).sum(),
+                    everyone.stream().mapToLong(EmployeeStats::hotLeads).sum(),
+                    everyone.stream().mapToLong(EmployeeStats::conversions).sum(),
+                    everyone.stream().mapToLong(EmployeeStats::points).sum(), excluded(scope));
+        } catch (IOException | RuntimeException e) {
+            throw new SearchUnavailableException("computing the figures of campaign " + scope.campaign() + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** @param reach unique visitors through the link and its re-shares; direct only through the link itself */
     record ShareReach(String code, long clicks, long reach, long directReach, int maxDepth) {
     }
@@ -159,7 +204,7 @@ class AdvocacyStats {
         }
     }
 
-    /** Every excluded click in scope by reason (self, repeat, bot, burst), for admins. */
+    /** Every excluded click in scope by reason (self, repeat, bot, burst, no-js), for admins. */
     Map<String, Long> excluded(Scope scope) {
         try {
             var response = client.search(s -> s.index(indices.shareClicks()).size(0)

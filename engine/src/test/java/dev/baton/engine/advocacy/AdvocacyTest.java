@@ -104,6 +104,17 @@ class AdvocacyTest extends IntegrationTest {
         await().atMost(STEP).untilAsserted(() -> assertThat(employee("alice-" + run).path("leads").asLong())
                 .as("leads Alice brought: %s; lead %s", employee("alice-" + run), getJson("/api/leads/" + carolEmail)).isEqualTo(1));
 
+        // The campaign's totals: three visitors (Bob, Carol, Dan's), three links (Alice's, Bob's re-share, Dan's).
+        JsonNode totals = getJson("/api/advocacy/campaigns/" + campaign);
+        assertThat(totals.path("reach").asLong()).isEqualTo(3);
+        assertThat(totals.path("maxDepth").asInt()).isEqualTo(2);
+        assertThat(totals.path("shares").asLong()).isEqualTo(3);
+        assertThat(totals.path("sharers").asLong()).isEqualTo(2);
+        assertThat(totals.path("forms").asLong()).isEqualTo(1);
+        assertThat(totals.path("leads").asLong()).isEqualTo(1);
+        assertThat(admin().getForEntity("/api/advocacy/campaigns/no-such-" + run, String.class).getStatusCode())
+                .isEqualTo(HttpStatus.NOT_FOUND);
+
         JsonNode board = getJson("/api/advocacy/leaderboard?campaign=" + campaign);
         assertThat(board.get(0).path("employee").asText()).isEqualTo("alice-" + run);
         assertThat(board.get(0).path("points").asLong()).isGreaterThan(board.get(1).path("points").asLong());
