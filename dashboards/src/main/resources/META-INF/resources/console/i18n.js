@@ -31,7 +31,7 @@ export const messages = {
     "advocacy.forms": "Forms", "advocacy.leads": "Leads", "advocacy.hot": "Hot leads", "advocacy.conversions": "Conversions", "advocacy.points": "Points",
     "advocacy.members": "Members", "advocacy.engagement": "Engagement of visitors brought", "advocacy.light": "Light",
     "advocacy.medium": "Medium", "advocacy.heavy": "Heavy", "advocacy.excluded": "Excluded clicks", "advocacy.reason": "Reason",
-    "advocacy.links": "Links", "advocacy.team": "Team",
+    "advocacy.links": "Links", "advocacy.team": "Team", "advocacy.campaign": "Campaign", "advocacy.sharers": "Employees sharing",
     "sales.title": "Sales", "sales.reps": "Reps", "sales.rep": "Rep", "sales.team": "Team", "sales.open": "Open leads",
     "sales.capacity": "Capacity", "sales.hits": "SLA hits", "sales.misses": "SLA misses", "sales.rate": "Hit rate",
     "sales.overdue": "Overdue tasks", "sales.queue": "Manager queue", "sales.lead": "Lead", "sales.reason": "Why",
@@ -66,7 +66,7 @@ export const messages = {
     "advocacy.rank": "名次", "advocacy.shares": "分享", "advocacy.clicks": "点击", "advocacy.reach": "触达", "advocacy.depth": "层级",
     "advocacy.forms": "表单", "advocacy.leads": "线索", "advocacy.hot": "热线索", "advocacy.conversions": "成交", "advocacy.points": "积分", "advocacy.members": "成员",
     "advocacy.engagement": "带来访客的活跃度", "advocacy.light": "轻度", "advocacy.medium": "中度", "advocacy.heavy": "重度",
-    "advocacy.excluded": "已排除的点击", "advocacy.reason": "原因", "advocacy.links": "链接", "advocacy.team": "团队",
+    "advocacy.excluded": "已排除的点击", "advocacy.reason": "原因", "advocacy.links": "链接", "advocacy.team": "团队", "advocacy.campaign": "活动", "advocacy.sharers": "参与分享的员工",
     "sales.title": "销售", "sales.reps": "销售代表", "sales.rep": "销售", "sales.team": "团队", "sales.open": "未结线索",
     "sales.capacity": "容量", "sales.hits": "SLA 达成", "sales.misses": "SLA 超时", "sales.rate": "达成率", "sales.overdue": "逾期任务",
     "sales.queue": "经理待分配", "sales.lead": "线索", "sales.reason": "原因", "sales.since": "时间", "sales.away": "休假中"

@@ -51,6 +51,11 @@ class ShareClickOutageTest extends IntegrationTest {
                 assertThat(click.headers().firstValue("Location").orElseThrow()).startsWith("https://www.example.com/guide?");
             }
             assertThat(outbox.waiting() - waitingBefore).as("clicks kept for Kafka").isEqualTo(5);
+            var health = admin().getForEntity("/actuator/health/kafka", String.class);
+            assertThat(health.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+            JsonNode kafkaHealth = new com.fasterxml.jackson.databind.ObjectMapper().readTree(health.getBody());
+            assertThat(kafkaHealth.path("status").asText()).isEqualTo("DOWN");
+            assertThat(kafkaHealth.path("details").path("eventsInOutbox").asInt()).isEqualTo(waitingBefore + 5);
             assertThat(track("/v1/track", "{\"anonymousId\":\"x-" + run + "\",\"event\":\"Page Viewed\"}").getStatusCode())
                     .as("a sender that can retry is told to").isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
         }

@@ -47,6 +47,7 @@ class ConsoleBrowserTest extends IntegrationTest {
     private static ChromeDriver browser;
     private static String lead;
     private static String employee;
+    private static String campaign;
     private static String rep;
     @Autowired ObjectMapper json;
 
@@ -100,6 +101,7 @@ class ConsoleBrowserTest extends IntegrationTest {
         // Only now: a seed that failed half-way is tried again by the next test instead of being taken as done.
         ConsoleBrowserTest.rep = rep;
         ConsoleBrowserTest.employee = employee;
+        ConsoleBrowserTest.campaign = campaign;
         ConsoleBrowserTest.lead = lead;
     }
 
@@ -216,6 +218,18 @@ class ConsoleBrowserTest extends IntegrationTest {
         });
         assertThat(figure("advocacy." + employee + ".reach")).isEqualTo("1");
         screenshot("advocacy");
+
+        // One campaign chosen: its totals above the leaderboard.
+        await().atMost(PIPELINE).untilAsserted(() -> {
+            open("#/advocacy?campaign=" + campaign);
+            JsonNode totals = getJson("/api/advocacy/campaigns/" + campaign);
+            for (String field : List.of("shares", "sharers", "clicks", "reach", "maxDepth", "forms", "leads", "hotLeads", "conversions",
+                    "points")) {
+                assertThat(figure("advocacy.campaign." + field)).as(field).isEqualTo(totals.path(field).asText());
+            }
+        });
+        assertThat(figure("advocacy.campaign.reach")).isEqualTo("1");
+        screenshot("advocacy-campaign");
 
         await().atMost(PIPELINE).untilAsserted(() -> {
             open("#/sales");
