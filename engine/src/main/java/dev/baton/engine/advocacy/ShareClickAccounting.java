@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,8 @@ import org.springframework.stereotype.Component;
 @Component
 class ShareClickAccounting {
     private static final Logger log = LoggerFactory.getLogger(ShareClickAccounting.class);
+    /** The click ids /s/{code} hands out (UUIDs); anything else a page reports is ignored, not stored. */
+    private static final Pattern CLICK_ID = Pattern.compile("[0-9a-fA-F-]{36}");
     private final ElasticsearchClient client;
     private final Indices indices;
     private final TrackingMessages messages;
@@ -63,7 +66,7 @@ class ShareClickAccounting {
                 continue; // the events pipeline sends unreadable records to the dead-letter topic
             }
             String click = text(event.message().path("context").path("campaign"), "click");
-            if (click != null) {
+            if (click != null && CLICK_ID.matcher(click).matches()) {
                 ranJs.putIfAbsent(click, event); // sent by t.js on the page the click led to
             }
             JsonNode properties = event.message().path("properties");

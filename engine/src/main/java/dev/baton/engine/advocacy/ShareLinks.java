@@ -47,6 +47,8 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Share links", description = "Public: share link redirect, QR code, re-share")
 class ShareLinks {
     static final String VISITOR_COOKIE = "baton_aid";
+    /** IPv4 or IPv6 as Tomcat reports it; anything else (a forged forwarded header) is no address. */
+    private static final Pattern IP_ADDRESS = Pattern.compile("[0-9a-fA-F:.]{2,45}");
     /** Known crawlers, link previewers and scripts; a click without a user agent is one too. */
     private static final Pattern BOTS = Pattern.compile(
             "(?i)bot\\b|bot/|crawl|spider|slurp|facebookexternalhit|embedly|preview|headless|python-requests|curl/|wget/|"
@@ -153,7 +155,8 @@ class ShareLinks {
             properties.put("expectsJs", true); // the page's snippet will report this click (bt_c)
         }
         ObjectNode context = event.putObject("context");
-        context.put("ip", request.getRemoteAddr());
+        String address = request.getRemoteAddr(); // a forwarded one when our proxy sent it
+        context.put("ip", address != null && IP_ADDRESS.matcher(address).matches() ? address : null);
         context.put("userAgent", userAgent);
         return event;
     }

@@ -172,11 +172,13 @@ class AdvocacyTest extends IntegrationTest {
         for (int i = 0; i < 5; i++) {
             assertThat(new Visitor().click(link, BROWSER, "203.0.113." + (10 + i)).statusCode()).isEqualTo(302);
         }
+        // And one whose forwarded "address" is no address at all: recorded without one, nothing held up.
+        assertThat(new Visitor().click(link, BROWSER, "x".repeat(2000)).statusCode()).isEqualTo(302);
 
         await().atMost(STEP).untilAsserted(() -> {
             JsonNode dan = employee("dan-" + run);
             assertThat(dan.path("excluded").path("burst").asLong()).isEqualTo(5);
-            assertThat(dan.path("reach").asLong()).isEqualTo(35);
+            assertThat(dan.path("reach").asLong()).isEqualTo(36);
         });
         elasticsearch.indices().refresh(r -> r.index(indices.shareClicks()));
         assertThat(elasticsearch.count(c -> c.index(indices.shareClicks()).query(q -> q.bool(b -> b

@@ -89,6 +89,11 @@ class ShareClickJsTest extends IntegrationTest {
                 HttpResponse.BodyHandlers.discarding());
         String blockedVisitor = blocked.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("baton_aid="))
                 .map(c -> c.substring("baton_aid=".length(), c.indexOf(';'))).findFirst().orElseThrow();
+        // A report no snippet would send (a click id far too long for a document id), just before the form on
+        // the same partition: ignored, and the form behind it still counts.
+        assertThat(track("/v1/page", """
+                {"anonymousId":"%s","context":{"campaign":{"share":"x","click":"%s"}}}""".formatted(blockedVisitor, "f".repeat(600)))
+                .getStatusCode()).isEqualTo(HttpStatus.OK);
         track("""
                 {"anonymousId":"%s","event":"Form Submitted","properties":{"form":"signup"},
                  "context":{"traits":{"email":"noscript-%s@example.com"}}}""".formatted(blockedVisitor, run));
