@@ -273,14 +273,12 @@ async function advocacyPage(state) {
     state.campaign ? api("/api/advocacy/campaigns/" + encodeURIComponent(state.campaign) + "?" + scope) : null]);
   const totals = board.reduce((sum, e) => ({ light: sum.light + e.engagement.light, medium: sum.medium + e.engagement.medium,
     heavy: sum.heavy + e.engagement.heavy }), { light: 0, medium: 0, heavy: 0 });
+  // [label key, field of /api/advocacy/campaigns/{id}]
+  const campaignFigures = [["links", "shares"], ["sharers", "sharers"], ["clicks", "clicks"], ["reach", "reach"], ["depth", "maxDepth"],
+    ["forms", "forms"], ["leads", "leads"], ["hot", "hotLeads"], ["conversions", "conversions"], ["points", "points"]];
   const totalsCard = !campaign ? "" : `<section class="card"><h2>${t("advocacy.campaign")}: ${esc(campaign.name)}</h2>
-    <table><thead><tr>${["links", "sharers", "clicks", "reach", "depth", "forms", "leads", "hot", "conversions", "points"]
-      .map(k => `<th class="num">${t("advocacy." + k)}</th>`).join("")}</tr></thead><tbody><tr>
-      ${num(campaign.shares, "advocacy.campaign.shares")}${num(campaign.sharers, "advocacy.campaign.sharers")}
-      ${num(campaign.clicks, "advocacy.campaign.clicks")}${num(campaign.reach, "advocacy.campaign.reach")}
-      ${num(campaign.maxDepth, "advocacy.campaign.maxDepth")}${num(campaign.forms, "advocacy.campaign.forms")}
-      ${num(campaign.leads, "advocacy.campaign.leads")}${num(campaign.hotLeads, "advocacy.campaign.hotLeads")}
-      ${num(campaign.conversions, "advocacy.campaign.conversions")}${num(campaign.points, "advocacy.campaign.points")}</tr></tbody></table></section>`;
+    <table><thead><tr>${campaignFigures.map(([label]) => `<th class="num">${t("advocacy." + label)}</th>`).join("")}</tr></thead>
+    <tbody><tr>${campaignFigures.map(([, field]) => num(campaign[field], "advocacy.campaign." + field)).join("")}</tr></tbody></table></section>`;
   page.innerHTML = `<h1>${t("advocacy.title")}</h1>${filter}${totalsCard}
     <section class="card"><h2>${t("advocacy.leaderboard")}</h2><table><thead><tr><th class="num">${t("advocacy.rank")}</th><th>${t("advocacy.employee")}</th>
       <th>${t("advocacy.team")}</th><th class="num">${t("advocacy.shares")}</th><th class="num">${t("advocacy.clicks")}</th><th class="num">${t("advocacy.reach")}</th>

@@ -86,7 +86,7 @@ class NoJsClicks {
             Set<String> humans = new HashSet<>();
             for (Hit<JsonNode> click : waiting) {
                 boolean human = ran.contains(click.id()) || formed.contains(click.source().path("visitor").asText());
-                Map<String, Object> verdict = human ? Map.of("awaitingJs", false, "js", ran.contains(click.id()))
+                Map<String, Object> verdict = human ? Map.of("awaitingJs", false)
                         : Map.of("awaitingJs", false, "counted", false, "excluded", "no-js");
                 bulk.operations(o -> o.update(u -> u.index(indices.shareClicks()).id(click.id())
                         .ifSeqNo(click.seqNo()).ifPrimaryTerm(click.primaryTerm()).action(a -> a.doc(verdict))));

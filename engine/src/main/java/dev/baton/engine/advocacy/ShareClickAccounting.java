@@ -8,6 +8,7 @@ import dev.baton.engine.search.Indices;
 import dev.baton.engine.tracking.TrackedEvent;
 import dev.baton.engine.tracking.TrackingMessages;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -57,7 +58,7 @@ class ShareClickAccounting {
     void onEvents(List<ConsumerRecord<String, String>> records) throws IOException {
         List<ShareClick> clicks = new ArrayList<>();
         List<TrackedEvent> forms = new ArrayList<>();
-        Map<String, TrackedEvent> ranJs = new LinkedHashMap<>();
+        Map<String, Instant> ranJs = new LinkedHashMap<>();
         for (ConsumerRecord<String, String> record : records) {
             TrackedEvent event;
             try {
@@ -67,7 +68,7 @@ class ShareClickAccounting {
             }
             String click = text(event.message().path("context").path("campaign"), "click");
             if (click != null && CLICK_ID.matcher(click).matches()) {
-                ranJs.putIfAbsent(click, event); // sent by t.js on the page the click led to
+                ranJs.putIfAbsent(click, event.timestamp()); // sent by t.js on the page the click led to
             }
             JsonNode properties = event.message().path("properties");
             if ("Share Clicked".equals(event.event()) && properties.has("chain") && event.anonymousId() != null) {
@@ -158,7 +159,7 @@ class ShareClickAccounting {
         return firsts;
     }
 
-    private void store(List<ShareClick> clicks, List<TrackedEvent> forms, Map<String, TrackedEvent> ranJs) throws IOException {
+    private void store(List<ShareClick> clicks, List<TrackedEvent> forms, Map<String, Instant> ranJs) throws IOException {
         BulkRequest.Builder bulk = new BulkRequest.Builder();
         int operations = 0;
         for (ShareClick click : clicks) {
@@ -183,7 +184,7 @@ class ShareClickAccounting {
         for (var confirmation : ranJs.entrySet()) {
             // Kept apart from the click: the page's report may be read before the click (other partition).
             bulk.operations(o -> o.index(i -> i.index(indices.shareJs()).id(confirmation.getKey())
-                    .document(Map.of("click", confirmation.getKey(), "at", confirmation.getValue().timestamp().toString()))));
+                    .document(Map.of("click", confirmation.getKey(), "at", confirmation.getValue().toString()))));
             operations++;
         }
         if (operations == 0) {

@@ -1,7 +1,7 @@
 package dev.baton.engine.journeys;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.baton.engine.leads.DeadLetters;
+import dev.baton.engine.tracking.DeadLetters;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,20 +1,16 @@
 package dev.baton.engine.tracking;
 
+import dev.baton.engine.web.InvalidRequestException;
+
 /** A message that breaks Segment's shape or Baton's limits; {@code field} names what is wrong. */
-public class InvalidEventException extends RuntimeException {
-    private final String field;
+public class InvalidEventException extends InvalidRequestException {
 
     public InvalidEventException(String field, String message) {
-        super(message);
-        this.field = field;
-    }
-
-    public String field() {
-        return field;
+        super(field, message);
     }
 
     /** The same error located inside a batch: {@code batch[3].event}. */
     InvalidEventException inBatch(int index) {
-        return new InvalidEventException("batch[" + index + "]" + (field.isEmpty() ? "" : "." + field), getMessage());
+        return new InvalidEventException("batch[" + index + "]" + (field().isEmpty() ? "" : "." + field()), getMessage());
     }
 }

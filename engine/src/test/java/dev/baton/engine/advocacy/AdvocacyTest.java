@@ -215,12 +215,6 @@ class AdvocacyTest extends IntegrationTest {
                 .isEqualTo(HttpStatus.UNAUTHORIZED);
     }
 
-    private org.springframework.http.HttpEntity<String> jsonBody(String body) {
-        org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
-        headers.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
-        return new org.springframework.http.HttpEntity<>(body, headers);
-    }
-
     @Test
     void forgedOrAlteredShareCodeIsNotFoundAndRecordsNothing() throws Exception {
         String genuine = shareAs("alice-" + run).path("code").asText();
@@ -385,15 +379,11 @@ class AdvocacyTest extends IntegrationTest {
     }
 
     private void put(String path, String body) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.setContentType(MediaType.APPLICATION_JSON);
-        admin().put(path, new HttpEntity<>(body, headers));
+        admin().put(path, jsonBody(body));
     }
 
     private ResponseEntity<String> postJson(String path, String body) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.setContentType(MediaType.APPLICATION_JSON);
-        return admin().postForEntity(path, new HttpEntity<>(body, headers), String.class);
+        return admin().postForEntity(path, jsonBody(body), String.class);
     }
 
     private ResponseEntity<String> postCsv(String path, String body) {

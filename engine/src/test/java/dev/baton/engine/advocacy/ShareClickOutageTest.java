@@ -15,10 +15,7 @@ import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.http.HttpEntity;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 
 /**
  * Kafka goes away while people click a share link: they still reach the content at once, and
@@ -33,13 +30,13 @@ class ShareClickOutageTest extends IntegrationTest {
     @Test
     void clicksDuringAKafkaOutageStillRedirectAndAreCountedOnceKafkaIsBack() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        admin().put("/api/teams/east-" + run, json("{\"name\":\"East\"}"));
-        admin().put("/api/employees/fay-" + run, json("{\"name\":\"Fay\",\"team\":\"east-" + run + "\"}"));
+        admin().put("/api/teams/east-" + run, jsonBody("{\"name\":\"East\"}"));
+        admin().put("/api/employees/fay-" + run, jsonBody("{\"name\":\"Fay\",\"team\":\"east-" + run + "\"}"));
         String campaign = "outage-" + run;
-        assertThat(admin().postForEntity("/api/campaigns", json("""
+        assertThat(admin().postForEntity("/api/campaigns", jsonBody("""
                 {"id":"%s","name":"Outage","contents":[{"id":"guide","url":"https://www.example.com/guide"}]}"""
                 .formatted(campaign)), String.class).getStatusCode()).isEqualTo(HttpStatus.CREATED);
-        String code = admin().postForEntity("/api/shares", json("{\"campaign\":\"%s\",\"content\":\"guide\",\"employee\":\"fay-%s\"}"
+        String code = admin().postForEntity("/api/shares", jsonBody("{\"campaign\":\"%s\",\"content\":\"guide\",\"employee\":\"fay-%s\"}"
                 .formatted(campaign, run)), JsonNode.class).getBody().path("code").asText();
         int waitingBefore = outbox.waiting();
 
@@ -64,11 +61,5 @@ class ShareClickOutageTest extends IntegrationTest {
                 getJson("/api/advocacy/employees/fay-" + run + "?campaign=" + campaign).path("figures").path("reach").asLong())
                 .isEqualTo(5));
         assertThat(outbox.waiting()).isEqualTo(waitingBefore);
-    }
-
-    private static HttpEntity<String> json(String body) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.setContentType(MediaType.APPLICATION_JSON);
-        return new HttpEntity<>(body, headers);
     }
 }

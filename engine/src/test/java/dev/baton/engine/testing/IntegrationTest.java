@@ -137,6 +137,13 @@ public abstract class IntegrationTest {
         return http.withBasicAuth("admin", ADMIN_PASSWORD);
     }
 
+    /** A JSON request body, for the admin API. */
+    protected static HttpEntity<String> jsonBody(String json) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        return new HttpEntity<>(json, headers);
+    }
+
     /** POSTs a JSON body to a tracking endpoint with the write key, as a Segment SDK does. */
     protected ResponseEntity<String> track(String path, String json) {
         return track(path, json, WRITE_KEY);

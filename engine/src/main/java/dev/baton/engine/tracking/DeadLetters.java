@@ -1,6 +1,5 @@
-package dev.baton.engine.leads;
+package dev.baton.engine.tracking;
 
-import dev.baton.engine.tracking.EventTopics;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
