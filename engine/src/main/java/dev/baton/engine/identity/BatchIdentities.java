@@ -1,88 +1,200 @@
 package dev.baton.engine.identity;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Decides, event by event within one batch, which lead each event belongs to, and records the
- * identity mappings that decision creates. Rules:
+ * Decides, event by event within one batch, which lead each event belongs to, which leads fold
+ * into it, and records the identity mappings that decision creates. Rules:
  * <ul>
- *   <li>an event with a strong id (user, email, phone) belongs to the lead the first known one
- *       maps to, or to a new lead named after the strong id; every unmapped id joins that lead;</li>
- *   <li>its device ({@code anon:…}) is remapped to that lead; the device's earlier anonymous lead
- *       is merged in (when it is anonymous only; a shared computer's other person is not);</li>
- *   <li>an {@code alias} merges the lead of {@code previousId} into the lead of {@code userId};</li>
- *   <li>an anonymous event belongs to its device's lead, or to a visitor lead named after the device.</li>
+ *   <li>an anonymous event belongs to its device's lead, or to a visitor lead named after the device;</li>
+ *   <li>an event with strong ids (user, email, phone) gathers the leads they map to and its
+ *       device's lead (when that one is anonymous: a shared computer's other person is not
+ *       merged); they are one person, so they become one lead: the one with the smallest id.
+ *       The choice depends only on which leads meet, not on which call came first, so two
+ *       devices identifying at once on two partitions converge on the same lead;</li>
+ *   <li>a person nobody knew keeps their device's visitor lead (its id, so its journeys and the
+ *       events after identification are one stream), or, seen without an anonymous device, gets
+ *       a new opaque lead id derived from the strong id (deterministic: replays converge);</li>
+ *   <li>an {@code alias} folds the lead of {@code previousId} into the person's lead, known or not.</li>
  * </ul>
+ * Every key of a folded lead is remapped to the surviving one, so no id is left pointing at a tombstone.
  */
 public final class BatchIdentities {
     private final Map<String, String> known;
+    private final Leads leads;
     private final Map<String, String> created = new LinkedHashMap<>();
     private final Map<String, String> remapped = new LinkedHashMap<>();
+    /** Leads folded into another during this batch → where they went. */
+    private final Map<String, String> folded = new LinkedHashMap<>();
+    /** Leads that gained a strong id during this batch: no longer anonymous. */
+    private final Set<String> identified = new HashSet<>();
+    /** Leads this batch's earlier events belong to: they have a profile by the time a later event is applied. */
+    private final Set<String> used = new HashSet<>();
 
-    public BatchIdentities(Map<String, String> stored) {
+    /** What resolution needs to know of the stored lead profiles (read before resolving). */
+    public interface Leads {
+        /** Whether the lead has a profile. */
+        boolean exists(String leadId);
+
+        /** Known only by devices (or not stored at all). */
+        boolean isAnonymous(String leadId);
+
+        /** Where a folded lead went, or null. */
+        String mergedInto(String leadId);
+
+        /** Every identity key ({@code anon:…}, {@code user:…}, …) the lead's profile holds. */
+        Collection<String> keysOf(String leadId);
+
+        Leads NONE = new Leads() {
+            public boolean exists(String leadId) {
+                return false;
+            }
+
+            public boolean isAnonymous(String leadId) {
+                return true;
+            }
+
+            public String mergedInto(String leadId) {
+                return null;
+            }
+
+            public Collection<String> keysOf(String leadId) {
+                return List.of();
+            }
+        };
+    }
+
+    public BatchIdentities(Map<String, String> stored, Leads leads) {
         this.known = new LinkedHashMap<>(stored);
+        this.leads = leads;
     }
 
     /**
-     * @param leadId     the lead the event belongs to
-     * @param mergeFrom  a lead to fold into it first, or null
-     * @param explicit   the merge was asked for (alias), not inferred from a device
+     * @param leadId    the lead the event belongs to
+     * @param mergeFrom leads to fold into it first (each a tombstone afterwards); empty when none
      */
-    public record Resolution(String leadId, String mergeFrom, boolean explicit) {
+    public record Resolution(String leadId, List<String> mergeFrom) {
+        public Resolution {
+            mergeFrom = List.copyOf(mergeFrom);
+        }
+
+        public static Resolution of(String leadId) {
+            return new Resolution(leadId, List.of());
+        }
     }
 
     public Resolution resolve(PersonIds ids, boolean alias) {
-        if (alias && ids.previousId() != null && ids.userId() != null) {
-            String target = firstKnown(ids).orElse(ids.userId());
-            mapIfNew("user:" + ids.userId(), target);
-            String source = known.getOrDefault("user:" + ids.previousId(),
-                    known.getOrDefault("anon:" + ids.previousId(), ids.previousId()));
-            remap("anon:" + ids.previousId(), target);
-            if (known.containsKey("user:" + ids.previousId())) {
-                remap("user:" + ids.previousId(), target);
-            }
-            if (source.equals(target)) {
-                // Already mapped (a retried batch whose identity writes partly landed): the visitor
-                // lead named after previousId may still be unmerged; merging is a no-op if it is not.
-                source = ids.previousId();
-            }
-            return new Resolution(target, source.equals(target) ? null : source, true);
+        Resolution resolution = decide(ids, alias);
+        used.add(resolution.leadId());
+        return resolution;
+    }
+
+    private Resolution decide(PersonIds ids, boolean alias) {
+        boolean explicit = alias && ids.previousId() != null && ids.userId() != null;
+        if (ids.strongKeys().isEmpty()) {
+            String device = deviceLead(ids);
+            return Resolution.of(device != null ? device : live(ids.userId()));
         }
-        if (!ids.strongKeys().isEmpty()) {
-            String lead = firstKnown(ids).orElse(ids.newLeadId());
-            ids.strongKeys().forEach(key -> mapIfNew(key, lead));
-            String mergeFrom = null;
-            if (ids.anonymousId() != null) {
-                String deviceLead = known.getOrDefault(ids.anonymousKey(), ids.anonymousId());
-                if (!deviceLead.equals(lead)) {
-                    remap(ids.anonymousKey(), lead);
-                    mergeFrom = deviceLead;
-                } else if (!ids.anonymousId().equals(lead)) {
-                    // The device already maps here, e.g. a retried batch whose identity writes partly
-                    // landed before a conflict: its visitor lead may still be unmerged. Merging an
-                    // absent or already merged lead is a no-op, so this is safe to repeat.
-                    mergeFrom = ids.anonymousId();
+        Set<String> people = new TreeSet<>();
+        for (String key : ids.strongKeys()) {
+            if (known.containsKey(key)) {
+                people.add(live(known.get(key)));
+            }
+        }
+        String device = deviceLead(ids);
+        Set<String> meeting = new TreeSet<>(people);
+        if (device != null && (people.contains(device) || isAnonymous(device))) {
+            meeting.add(device);
+        }
+        if (explicit) {
+            String previous = known.containsKey("user:" + ids.previousId()) ? known.get("user:" + ids.previousId())
+                    : known.getOrDefault("anon:" + ids.previousId(), ids.previousId());
+            meeting.add(live(previous));
+        }
+        String lead = meeting.isEmpty() ? LeadIds.forPerson(ids.strongKeys().get(0)) : meeting.iterator().next();
+        List<String> mergeFrom = new ArrayList<>();
+        for (String other : meeting) {
+            if (!other.equals(lead)) {
+                fold(other, lead);
+                if (leads.exists(other) || used.contains(other)) {
+                    mergeFrom.add(other); // a device seen first in this very call has no profile to fold
                 }
             }
-            return new Resolution(lead, mergeFrom, false);
         }
-        String visitor = ids.anonymousId() != null ? ids.anonymousId() : ids.userId();
-        return new Resolution(known.getOrDefault(ids.anonymousKey() == null ? "" : ids.anonymousKey(), visitor), null, false);
+        ids.strongKeys().forEach(key -> map(key, lead));
+        if (ids.anonymousKey() != null) {
+            map(ids.anonymousKey(), lead);
+        }
+        if (explicit) {
+            map("anon:" + ids.previousId(), lead);
+            if (known.containsKey("user:" + ids.previousId())) {
+                map("user:" + ids.previousId(), lead);
+            }
+        }
+        identified.add(lead);
+        // A retried batch whose identity writes partly landed: the device already maps here, but its
+        // visitor lead may still be unmerged. Folding an absent or already folded lead is a no-op.
+        if (ids.anonymousId() != null && !ids.anonymousId().equals(lead) && !mergeFrom.contains(ids.anonymousId())
+                && meeting.contains(lead) && leads.exists(ids.anonymousId()) && leads.mergedInto(ids.anonymousId()) == null
+                && leads.isAnonymous(ids.anonymousId())) {
+            mergeFrom.add(ids.anonymousId());
+            folded.put(ids.anonymousId(), lead);
+        }
+        if (explicit && !mergeFrom.contains(ids.previousId()) && !ids.previousId().equals(lead)
+                && leads.exists(ids.previousId()) && leads.mergedInto(ids.previousId()) == null) {
+            mergeFrom.add(ids.previousId());
+            folded.put(ids.previousId(), lead);
+        }
+        return new Resolution(lead, mergeFrom);
     }
 
-    private java.util.Optional<String> firstKnown(PersonIds ids) {
-        return ids.strongKeys().stream().filter(known::containsKey).map(known::get).findFirst();
+    /** The device's lead: its mapping, else the visitor lead named after it; null without a device. */
+    private String deviceLead(PersonIds ids) {
+        if (ids.anonymousId() == null) {
+            return null;
+        }
+        return live(known.getOrDefault(ids.anonymousKey(), ids.anonymousId()));
     }
 
-    private void mapIfNew(String key, String lead) {
-        if (!known.containsKey(key)) {
-            known.put(key, lead);
-            created.put(key, lead);
+    private boolean isAnonymous(String leadId) {
+        return !identified.contains(leadId) && leads.isAnonymous(leadId);
+    }
+
+    /** Follows folds (this batch's, then stored tombstones) to the lead that lives on. */
+    private String live(String leadId) {
+        String current = leadId;
+        for (int hop = 0; hop < 10 && current != null; hop++) {
+            String next = folded.containsKey(current) ? folded.get(current) : leads.mergedInto(current);
+            if (next == null || next.equals(current)) {
+                return current;
+            }
+            current = next;
+        }
+        return current;
+    }
+
+    /** {@code source} becomes part of {@code target}: every key it holds moves along. */
+    private void fold(String source, String target) {
+        folded.put(source, target);
+        for (String key : new LinkedHashSet<>(leads.keysOf(source))) {
+            map(key, target);
+        }
+        known.entrySet().stream().filter(e -> e.getValue().equals(source)).map(Map.Entry::getKey).toList()
+                .forEach(key -> map(key, target));
+        if (identified.remove(source)) {
+            identified.add(target);
         }
     }
 
-    private void remap(String key, String lead) {
+    private void map(String key, String lead) {
         if (lead.equals(known.get(key))) {
             return;
         }

@@ -52,11 +52,6 @@ public record PersonIds(String anonymousId, String userId, String email, String 
         return keys;
     }
 
-    /** The lead id of a person seen for the first time: deterministic, so a replay reaches the same lead. */
-    public String newLeadId() {
-        return userId != null ? userId : email != null ? email : phone;
-    }
-
     public static String normaliseEmail(Object value) {
         if (value == null) {
             return null;

@@ -9,13 +9,14 @@ import java.util.Map;
  * A behaviour event a journey may wait for, after identity resolution: which lead it belongs to
  * (the process business key), the ids that lead was known by before (a visitor's journey
  * started under its visitor id continues under the lead id), and the lead's tier once the event
- * was scored (journeys branch on it).
+ * was scored (journeys branch on it), and whether the lead is known (identified) or still an
+ * anonymous visitor (null: not said, taken as known).
  */
 public record JourneySignal(String messageId, String leadId, List<String> formerIds, String event,
-                            Map<String, Object> properties, Instant at, String tier) {
+                            Map<String, Object> properties, Instant at, String tier, Boolean known) {
     public JourneySignal(String messageId, String leadId, List<String> formerIds, String event,
                          Map<String, Object> properties, Instant at) {
-        this(messageId, leadId, formerIds, event, properties, at, null);
+        this(messageId, leadId, formerIds, event, properties, at, null, null);
     }
 
     @JsonCreator

@@ -22,6 +22,8 @@ import dev.baton.rules.ScoreChange;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -106,21 +108,29 @@ class EventPipeline {
             return;
         }
 
+        // Identities, then every profile they (and the batch's devices) name, then resolution: which
+        // leads meet depends on whether they are anonymous, and tombstones are followed to where they went.
         Set<String> keys = new LinkedHashSet<>();
         fresh.forEach(in -> keys.addAll(in.ids().allKeys()));
-        BatchIdentities batchIdentities = new BatchIdentities(identities.leadsOf(keys));
+        Map<String, String> mapped = identities.leadsOf(keys);
+        Set<String> candidates = new LinkedHashSet<>(mapped.values());
+        for (Incoming in : fresh) {
+            Collections.addAll(candidates, in.systemLead(), in.ids().anonymousId(), in.ids().previousId());
+        }
+        candidates.remove(null);
+        Map<String, LeadStore.Versioned> read = readFollowingMerges(candidates);
+        BatchIdentities batchIdentities = new BatchIdentities(mapped, new StoredLeads(read));
         List<BatchIdentities.Resolution> resolutions = new ArrayList<>(fresh.size());
         Set<String> leadIds = new LinkedHashSet<>();
         for (Incoming in : fresh) {
-            var resolution = in.systemLead() != null ? new BatchIdentities.Resolution(in.systemLead(), null, false)
+            var resolution = in.systemLead() != null ? BatchIdentities.Resolution.of(liveId(in.systemLead(), read))
                     : batchIdentities.resolve(in.ids(), "alias".equals(in.event().type()));
             resolutions.add(resolution);
             leadIds.add(resolution.leadId());
-            if (resolution.mergeFrom() != null) {
-                leadIds.add(resolution.mergeFrom());
-            }
+            leadIds.addAll(resolution.mergeFrom());
         }
-        Map<String, LeadStore.Versioned> read = leads.getAll(leadIds);
+        leadIds.removeAll(candidates);
+        read.putAll(leads.getAll(leadIds)); // new leads' ids: absent, unless another node just created one
         Map<String, LeadProfile> profiles = new LinkedHashMap<>();
         read.forEach((id, versioned) -> profiles.put(id, versioned.profile()));
         Set<String> changed = new LinkedHashSet<>();
@@ -177,32 +187,82 @@ class EventPipeline {
             }
             String leadId = docs.get(in.event().messageId()).path("leadId").asText();
             LeadProfile lead = profiles.get(leadId);
-            List<String> formerIds = lead == null ? List.of()
-                    : lead.anonymousIds().stream().filter(id -> !id.equals(leadId)).toList();
+            List<String> formerIds = lead == null ? List.of() : lead.formerIds();
             signals.add(new JourneySignal(in.event().messageId(), leadId, formerIds, in.event().event(),
-                    in.event().properties(json), in.event().timestamp(), lead == null ? null : lead.tier()));
+                    in.event().properties(json), in.event().timestamp(), lead == null ? null : lead.tier(),
+                    lead == null ? null : !lead.isAnonymous()));
         }
         return signals;
     }
 
-    /**
-     * Folds the lead named by the resolution's {@code mergeFrom} into {@code lead}: always for an
-     * alias, and for a device's earlier lead only when that one was anonymous.
-     */
+    /** Folds the leads the resolution names into {@code lead}; each is left as a tombstone pointing there. */
     private LeadProfile mergeInto(LeadProfile lead, BatchIdentities.Resolution resolution,
                                   Map<String, LeadProfile> profiles, Set<String> changed) {
-        String sourceId = resolution.mergeFrom();
-        if (sourceId == null || sourceId.equals(lead.id())) {
-            return lead;
+        for (String sourceId : resolution.mergeFrom()) {
+            LeadProfile source = profiles.get(sourceId);
+            if (sourceId.equals(lead.id()) || source == null || source.mergedInto() != null) {
+                continue;
+            }
+            profiles.put(sourceId, source.tombstone(lead.id()));
+            changed.add(sourceId);
+            log.info("Merged {} into lead {}", sourceId, lead.id());
+            lead = scorer.merge(lead, source);
         }
-        LeadProfile source = profiles.get(sourceId);
-        if (source == null || source.mergedInto() != null || !(resolution.explicit() || source.isAnonymous())) {
-            return lead;
+        return lead;
+    }
+
+    /** The stored profiles of these ids and, for those folded away, of the leads they went to. */
+    private Map<String, LeadStore.Versioned> readFollowingMerges(Set<String> ids) throws IOException {
+        Map<String, LeadStore.Versioned> read = leads.getAll(ids);
+        for (int hop = 0; hop < 5; hop++) {
+            Set<String> targets = new LinkedHashSet<>();
+            read.values().forEach(v -> {
+                if (v.profile().mergedInto() != null && !read.containsKey(v.profile().mergedInto())) {
+                    targets.add(v.profile().mergedInto());
+                }
+            });
+            if (targets.isEmpty()) {
+                break;
+            }
+            read.putAll(leads.getAll(targets));
         }
-        profiles.put(sourceId, source.tombstone(lead.id()));
-        changed.add(sourceId);
-        log.info("Merged {} into lead {}", sourceId, lead.id());
-        return scorer.merge(lead, source);
+        return read;
+    }
+
+    private static String liveId(String id, Map<String, LeadStore.Versioned> read) {
+        String current = id;
+        for (int hop = 0; hop < 5 && read.containsKey(current) && read.get(current).profile().mergedInto() != null; hop++) {
+            current = read.get(current).profile().mergedInto();
+        }
+        return current;
+    }
+
+    /** The profiles read for this batch, as identity resolution sees them. */
+    private record StoredLeads(Map<String, LeadStore.Versioned> read) implements BatchIdentities.Leads {
+        public boolean exists(String leadId) {
+            return read.containsKey(leadId);
+        }
+
+        public boolean isAnonymous(String leadId) {
+            return !read.containsKey(leadId) || read.get(leadId).profile().isAnonymous();
+        }
+
+        public String mergedInto(String leadId) {
+            return read.containsKey(leadId) ? read.get(leadId).profile().mergedInto() : null;
+        }
+
+        public Collection<String> keysOf(String leadId) {
+            if (!read.containsKey(leadId)) {
+                return List.of();
+            }
+            LeadProfile profile = read.get(leadId).profile();
+            List<String> keys = new ArrayList<>();
+            profile.userIds().forEach(id -> keys.add("user:" + id));
+            profile.emails().forEach(id -> keys.add("email:" + id));
+            profile.phones().forEach(id -> keys.add("phone:" + id));
+            profile.anonymousIds().forEach(id -> keys.add("anon:" + id));
+            return keys;
+        }
     }
 
     /** Message ids of this batch that an earlier batch already stored. */

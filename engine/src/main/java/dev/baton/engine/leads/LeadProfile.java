@@ -24,13 +24,14 @@ import java.util.Set;
  * @param tierReviewAt when decay alone would next move the lead to another tier (the decay pass
  *                     looks at leads whose time has come); null when it never would
  * @param recent       what the lead did lately, which rules look at (intent: pricing twice in 7 days)
+ * @param mergedLeads  the ids of the leads folded into this one (their journeys continue under this id)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousIds, Set<String> emails,
                           Set<String> phones, int score, String tier, Set<String> tags, List<ScorePart> scoreParts,
                           String ruleSetVersion, Instant firstSeen, Instant lastSeen, long eventCount,
                           Map<String, Object> traits, String mergedInto, Map<String, Long> kafkaOffsets,
-                          Points points, Instant tierReviewAt, List<Activity> recent) {
+                          Points points, Instant tierReviewAt, List<Activity> recent, Set<String> mergedLeads) {
 
     public LeadProfile {
         userIds = userIds == null ? Set.of() : userIds;
@@ -44,11 +45,12 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
         // A profile stored before points were kept: its score was all behaviour, as of its last activity.
         points = points != null ? points : score == 0 ? Points.NONE : new Points(score, 0, lastSeen);
         recent = recent == null ? List.of() : recent;
+        mergedLeads = mergedLeads == null ? Set.of() : mergedLeads;
     }
 
     static LeadProfile newLead(String id) {
         return new LeadProfile(id, Set.of(), Set.of(), Set.of(), Set.of(), 0, null, Set.of(), List.of(), null, null,
-                null, 0, Map.of(), null, Map.of(), Points.NONE, null, List.of());
+                null, 0, Map.of(), null, Map.of(), Points.NONE, null, List.of(), Set.of());
     }
 
     /** Known only by devices: nobody has said who this is yet. */
@@ -61,17 +63,17 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
         Map<String, Long> offsets = new HashMap<>(kafkaOffsets);
         offsets.merge(partition, offset, Math::max);
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, tier, tags, scoreParts, ruleSetVersion,
-                firstSeen, lastSeen, eventCount, traits, mergedInto, offsets, points, tierReviewAt, recent);
+                firstSeen, lastSeen, eventCount, traits, mergedInto, offsets, points, tierReviewAt, recent, mergedLeads);
     }
 
     LeadProfile withTier(String newTier) {
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, newTier, tags, scoreParts,
-                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, tierReviewAt, recent);
+                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, tierReviewAt, recent, mergedLeads);
     }
 
     LeadProfile withTierReviewAt(Instant reviewAt) {
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, tier, tags, scoreParts,
-                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, reviewAt, recent);
+                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, reviewAt, recent, mergedLeads);
     }
 
     /**
@@ -87,19 +89,19 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
         Points aged = new Points(points.behaviour() * factor, points.fit(), at);
         List<ScorePart> agedParts = scoreParts.stream().map(part -> part.decayed(factor)).toList();
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, aged.score(), tier, tags, agedParts,
-                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, aged, tierReviewAt, recent);
+                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, aged, tierReviewAt, recent, mergedLeads);
     }
 
     /** This lead with nothing scored yet (for a rescore): ids, traits, activity span and offsets kept. */
     LeadProfile cleared() {
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, 0, null, Set.of(), List.of(), null, firstSeen,
-                lastSeen, 0, traits, mergedInto, kafkaOffsets, Points.NONE, null, List.of());
+                lastSeen, 0, traits, mergedInto, kafkaOffsets, Points.NONE, null, List.of(), mergedLeads);
     }
 
     /** What is left of this profile once folded into {@code target}: its ids, pointing there. */
     LeadProfile tombstone(String target) {
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, 0, null, Set.of(), List.of(), ruleSetVersion,
-                firstSeen, lastSeen, 0, Map.of(), target, kafkaOffsets, Points.NONE, null, List.of());
+                firstSeen, lastSeen, 0, Map.of(), target, kafkaOffsets, Points.NONE, null, List.of(), mergedLeads);
     }
 
     /**
@@ -125,7 +127,17 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
                 union(tags, other.tags), List.copyOf(parts), ruleSetVersion, earliest(firstSeen, other.firstSeen),
                 latest(lastSeen, other.lastSeen), eventCount + other.eventCount, mergedTraits, mergedInto, offsets,
                 summed, tierReviewAt, List.copyOf(activity.size() > Activity.MAX
-                        ? activity.subList(activity.size() - Activity.MAX, activity.size()) : activity));
+                        ? activity.subList(activity.size() - Activity.MAX, activity.size()) : activity),
+                union(union(mergedLeads, other.mergedLeads), Set.of(other.id)));
+    }
+
+    /** The ids this lead's journeys may still run under: leads folded into it and its devices' visitor leads. */
+    @JsonIgnore
+    public List<String> formerIds() {
+        Set<String> former = new LinkedHashSet<>(mergedLeads);
+        former.addAll(anonymousIds);
+        former.remove(id);
+        return List.copyOf(former);
     }
 
     private static <T> Set<T> union(Set<T> a, Set<T> b) {

@@ -9,6 +9,8 @@ import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.MgetResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.mget.MultiGetResponseItem;
+import dev.baton.engine.identity.IdentityStore;
+import dev.baton.engine.identity.LeadIds;
 import dev.baton.engine.search.Indices;
 import dev.baton.engine.search.SearchUnavailableException;
 import java.io.IOException;
@@ -30,18 +32,42 @@ public class LeadStore {
     private static final int MAX_MERGE_HOPS = 5;
     private final ElasticsearchClient client;
     private final Indices indices;
+    private final IdentityStore identities;
 
-    public LeadStore(ElasticsearchClient client, Indices indices) {
+    public LeadStore(ElasticsearchClient client, Indices indices, IdentityStore identities) {
         this.client = client;
         this.indices = indices;
+        this.identities = identities;
     }
 
     /** A profile with the version it was read at. */
     record Versioned(LeadProfile profile, long seqNo, long primaryTerm) {
     }
 
-    /** The live profile for an id, following merges ({@code visitor → lead}). */
+    /**
+     * The live profile for a lead id or any id the person was known by (userId, email, phone,
+     * anonymous id), following merges ({@code visitor → lead}).
+     */
     public LeadProfile get(String id) {
+        try {
+            return follow(id);
+        } catch (LeadNotFoundException notALeadId) {
+            Map<String, String> found;
+            try {
+                found = identities.leadsOf(LeadIds.keysFor(id));
+            } catch (IOException e) {
+                throw new SearchUnavailableException("looking up " + id + " failed: " + e.getMessage(), e);
+            }
+            for (String key : LeadIds.keysFor(id)) {
+                if (found.containsKey(key)) {
+                    return follow(found.get(key));
+                }
+            }
+            throw notALeadId;
+        }
+    }
+
+    private LeadProfile follow(String id) {
         String current = id;
         for (int hop = 0; hop < MAX_MERGE_HOPS; hop++) {
             LeadProfile profile = read(current);

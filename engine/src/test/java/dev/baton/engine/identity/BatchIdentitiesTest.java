@@ -2,56 +2,201 @@ package dev.baton.engine.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Which lead an event belongs to, and which lead it merges, from the mappings stored so far. */
+/** Which lead an event belongs to, and which leads fold into it, from the mappings and profiles stored so far. */
 class BatchIdentitiesTest {
 
     @Test
-    void identifyOnAKnownDeviceMergesItsVisitorLeadIntoTheEmailsLead() {
-        BatchIdentities batch = new BatchIdentities(Map.of());
+    void identifyingAVisitorKeepsItsLeadSoItsJourneysAndEventsStayOneStream() {
+        Store store = new Store().visitor("phone-1");
 
-        var resolution = batch.resolve(new PersonIds("phone-1", null, "ann@example.com", null, null), false);
+        var resolution = store.resolve(new PersonIds("phone-1", null, "ann@example.com", null, null));
 
-        assertThat(resolution.leadId()).isEqualTo("ann@example.com");
-        assertThat(resolution.mergeFrom()).isEqualTo("phone-1");
-        assertThat(batch.created()).containsEntry("email:ann@example.com", "ann@example.com")
-                .containsEntry("anon:phone-1", "ann@example.com");
+        assertThat(resolution.leadId()).isEqualTo("phone-1");
+        assertThat(resolution.mergeFrom()).isEmpty();
+        assertThat(store.keys).containsEntry("email:ann@example.com", "phone-1").containsEntry("anon:phone-1", "phone-1");
     }
 
     @Test
-    void retriedIdentifyWhoseDeviceMappingAlreadyLandedStillMergesTheVisitorLead() {
-        // A batch failed after part of its identity writes landed: the device maps to the lead already.
-        BatchIdentities batch = new BatchIdentities(Map.of("anon:phone-1", "ann@example.com",
-                "email:ann@example.com", "ann@example.com"));
+    void aPersonSeenWithoutADeviceGetsAnOpaqueIdThatIsTheSameOnEveryReplay() {
+        var first = new Store().resolve(new PersonIds(null, "crm-42", null, null, null));
+        var replay = new Store().resolve(new PersonIds(null, "crm-42", null, null, null));
 
-        var resolution = batch.resolve(new PersonIds("phone-1", null, "ann@example.com", null, null), false);
-
-        assertThat(resolution.leadId()).isEqualTo("ann@example.com");
-        assertThat(resolution.mergeFrom()).isEqualTo("phone-1");
-        assertThat(batch.created()).isEmpty();
-        assertThat(batch.remapped()).isEmpty();
+        assertThat(first.leadId()).startsWith("ld-").doesNotContain("crm-42").isEqualTo(replay.leadId());
     }
 
     @Test
-    void retriedAliasWhosePreviousIdAlreadyMapsToTheTargetStillMergesIt() {
-        BatchIdentities batch = new BatchIdentities(Map.of("anon:visitor-9", "user-9", "user:user-9", "user-9"));
+    void twoDevicesOfOnePersonEndInTheSameLeadWhicheverIdentifiesFirst() {
+        PersonIds phoneLogin = new PersonIds("phone-7", "user-7", "eve@example.com", null, null);
+        PersonIds laptopForm = new PersonIds("laptop-7", null, "eve@example.com", null, null);
 
-        var resolution = batch.resolve(new PersonIds(null, "user-9", null, null, "visitor-9"), true);
+        Store phoneFirst = new Store().visitor("phone-7").visitor("laptop-7");
+        phoneFirst.resolve(phoneLogin);
+        phoneFirst.resolve(laptopForm);
+        Store laptopFirst = new Store().visitor("phone-7").visitor("laptop-7");
+        laptopFirst.resolve(laptopForm);
+        laptopFirst.resolve(phoneLogin);
 
-        assertThat(resolution.leadId()).isEqualTo("user-9");
-        assertThat(resolution.mergeFrom()).isEqualTo("visitor-9");
-        assertThat(resolution.explicit()).isTrue();
+        for (Store store : List.of(phoneFirst, laptopFirst)) {
+            assertThat(store.liveLeads()).as("one lead, no visitor left beside it").containsExactly("laptop-7");
+            assertThat(store.keys).containsEntry("user:user-7", "laptop-7").containsEntry("email:eve@example.com", "laptop-7")
+                    .containsEntry("anon:phone-7", "laptop-7").containsEntry("anon:laptop-7", "laptop-7");
+        }
+    }
+
+    @Test
+    void strongIdsThatMapToTwoLeadsFoldThemIntoOne() {
+        // A batch retried after half its identity writes landed while another partition took the email.
+        Store store = new Store().person("ld-aaa", "user:u-1").person("laptop-3", "email:kim@example.com", "anon:laptop-3");
+
+        var resolution = store.resolve(new PersonIds("phone-3", "u-1", "kim@example.com", null, null));
+
+        assertThat(resolution.leadId()).isEqualTo("laptop-3");
+        assertThat(resolution.mergeFrom()).containsExactly("ld-aaa");
+        assertThat(store.keys).containsEntry("user:u-1", "laptop-3").containsEntry("anon:phone-3", "laptop-3");
+    }
+
+    @Test
+    void anotherPersonOnASharedComputerGetsALeadOfTheirOwn() {
+        Store store = new Store().person("pc-1", "email:ann@example.com", "anon:pc-1");
+
+        var resolution = store.resolve(new PersonIds("pc-1", null, "bob@example.com", null, null));
+
+        assertThat(resolution.leadId()).isEqualTo(LeadIds.forPerson("email:bob@example.com"));
+        assertThat(resolution.mergeFrom()).as("Ann is not merged into Bob").isEmpty();
+        assertThat(store.keys).containsEntry("anon:pc-1", resolution.leadId()).containsEntry("email:ann@example.com", "pc-1");
+    }
+
+    @Test
+    void aliasFoldsThePreviousIdsLeadEvenWhenItWasIdentified() {
+        Store store = new Store().person("ld-old", "user:crm-1");
+
+        var resolution = store.resolve(new PersonIds(null, "app-1", null, null, "crm-1"), true);
+
+        assertThat(resolution.leadId()).isEqualTo("ld-old");
+        assertThat(store.keys).containsEntry("user:app-1", "ld-old");
     }
 
     @Test
     void anonymousEventOfAKnownDeviceBelongsToTheDevicesLead() {
-        BatchIdentities batch = new BatchIdentities(Map.of("anon:laptop-2", "bob@example.com"));
+        Store store = new Store().person("ld-bob", "email:bob@example.com", "anon:laptop-2");
 
-        var resolution = batch.resolve(new PersonIds("laptop-2", null, null, null, null), false);
+        var resolution = store.resolve(new PersonIds("laptop-2", null, null, null, null));
 
-        assertThat(resolution.leadId()).isEqualTo("bob@example.com");
-        assertThat(resolution.mergeFrom()).isNull();
+        assertThat(resolution.leadId()).isEqualTo("ld-bob");
+        assertThat(resolution.mergeFrom()).isEmpty();
+    }
+
+    @Test
+    void anEventOfAFoldedLeadsDeviceFindsTheLeadItWentTo() {
+        Store store = new Store().person("ld-b", "email:b@example.com").person("ld-a", "email:a@example.com");
+        store.profiles.get("ld-b").mergedInto = "ld-a";
+        store.keys.put("anon:tablet", "ld-b");
+
+        assertThat(store.resolve(new PersonIds("tablet", null, null, null, null)).leadId()).isEqualTo("ld-a");
+    }
+
+    @Test
+    void aVisitorFirstSeenEarlierInTheSameBatchIsFoldedWhenItsEmailBelongsToAnotherLead() {
+        Map<String, String> stored = Map.of("email:ann@example.com", "ld-0ann");
+        BatchIdentities batch = new BatchIdentities(stored, new Store().person("ld-0ann", "email:ann@example.com"));
+
+        batch.resolve(new PersonIds("tablet-9", null, null, null, null), false);
+        var identify = batch.resolve(new PersonIds("tablet-9", null, "ann@example.com", null, null), false);
+
+        assertThat(identify.leadId()).isEqualTo("ld-0ann");
+        assertThat(identify.mergeFrom()).as("the page view's visitor lead, made earlier in this batch").containsExactly("tablet-9");
+    }
+
+    /** The identities index and the profiles, as successive batches leave them. */
+    private static final class Store implements BatchIdentities.Leads {
+        final Map<String, String> keys = new HashMap<>();
+        final Map<String, Profile> profiles = new HashMap<>();
+
+        static final class Profile {
+            final Set<String> keys = new LinkedHashSet<>();
+            boolean identified;
+            String mergedInto;
+        }
+
+        Store visitor(String anonymousId) {
+            Profile profile = new Profile();
+            profile.keys.add("anon:" + anonymousId);
+            profiles.put(anonymousId, profile);
+            return this;
+        }
+
+        Store person(String leadId, String... ids) {
+            Profile profile = new Profile();
+            profile.identified = true;
+            for (String key : ids) {
+                profile.keys.add(key);
+                keys.put(key, leadId);
+            }
+            profiles.put(leadId, profile);
+            return this;
+        }
+
+        BatchIdentities.Resolution resolve(PersonIds ids) {
+            return resolve(ids, false);
+        }
+
+        /** One event in a batch of its own, its writes applied as the pipeline applies them. */
+        BatchIdentities.Resolution resolve(PersonIds ids, boolean alias) {
+            BatchIdentities batch = new BatchIdentities(keys, this);
+            var resolution = batch.resolve(ids, alias);
+            keys.putAll(batch.created());
+            keys.putAll(batch.remapped());
+            Profile lead = profiles.computeIfAbsent(resolution.leadId(), id -> new Profile());
+            for (String source : resolution.mergeFrom()) {
+                Profile folded = profiles.get(source);
+                if (folded != null && folded.mergedInto == null) {
+                    folded.mergedInto = resolution.leadId();
+                    lead.keys.addAll(folded.keys);
+                    lead.identified |= folded.identified;
+                }
+            }
+            lead.identified |= !ids.strongKeys().isEmpty();
+            lead.keys.addAll(ids.allKeys());
+            return resolution;
+        }
+
+        List<String> liveLeads() {
+            List<String> live = new ArrayList<>();
+            profiles.forEach((id, profile) -> {
+                if (profile.mergedInto == null) {
+                    live.add(id);
+                }
+            });
+            return live;
+        }
+
+        @Override
+        public boolean exists(String leadId) {
+            return profiles.containsKey(leadId);
+        }
+
+        @Override
+        public boolean isAnonymous(String leadId) {
+            return !profiles.containsKey(leadId) || !profiles.get(leadId).identified;
+        }
+
+        @Override
+        public String mergedInto(String leadId) {
+            return profiles.containsKey(leadId) ? profiles.get(leadId).mergedInto : null;
+        }
+
+        @Override
+        public Collection<String> keysOf(String leadId) {
+            return profiles.containsKey(leadId) ? profiles.get(leadId).keys : List.of();
+        }
     }
 }

@@ -24,16 +24,17 @@ class IdentityMergeTest extends IntegrationTest {
         send("track", "{\"anonymousId\":\"%s\",\"event\":\"Page Viewed\",\"properties\":{\"category\":\"pricing\"}}".formatted(visitor));
         send("identify", "{\"anonymousId\":\"%s\",\"traits\":{\"email\":\"%s\",\"title\":\"CTO\"}}".formatted(visitor, email));
 
-        String leadId = email.toLowerCase();
-        JsonNode lead = awaitLead(leadId, l -> l.path("eventCount").asInt() == 2);
+        JsonNode lead = awaitLead(email, l -> l.path("eventCount").asInt() == 2);
+        String leadId = lead.path("id").asText();
+        assertThat(leadId).as("the visitor's lead, identified: its id stays (never the email)").isEqualTo(visitor);
         assertThat(lead.path("score").asInt()).as("the anonymous pricing visit (21) counts for the lead, with fit for a CTO (20)").isEqualTo(41);
         assertThat(lead.path("anonymousIds")).extracting(JsonNode::asText).containsExactly(visitor);
         assertThat(lead.path("emails")).extracting(JsonNode::asText).containsExactly(email.toLowerCase());
         assertThat(lead.path("traits").path("title").asText()).isEqualTo("CTO");
         assertThat(lead.has("kafkaOffsets")).as("internal bookkeeping is not shown").isFalse();
 
-        JsonNode viaVisitorId = getJson("/api/leads/" + visitor);
-        assertThat(viaVisitorId.path("id").asText()).as("the visitor id answers with its lead").isEqualTo(leadId);
+        JsonNode viaEmail = getJson("/api/leads/" + email.toLowerCase());
+        assertThat(viaEmail.path("id").asText()).as("the email answers with its lead").isEqualTo(leadId);
         await().atMost(PIPELINE).untilAsserted(() -> {
             JsonNode timeline = getJson("/api/leads/" + leadId + "/events");
             // The two events sent, and the Tier Changed event the CTO's fit points caused (cold -> warm).
@@ -61,7 +62,7 @@ class IdentityMergeTest extends IntegrationTest {
         await().atMost(PIPELINE).untilAsserted(() -> {
             JsonNode found = getJson("/api/leads?query=" + email.toUpperCase());
             assertThat(found.path("total").asInt()).isEqualTo(1);
-            assertThat(found.path("items").get(0).path("id").asText()).isEqualTo(email);
+            assertThat(found.path("items").get(0).path("id").asText()).isEqualTo(lead.path("id").asText());
         });
     }
 
@@ -76,7 +77,8 @@ class IdentityMergeTest extends IntegrationTest {
         JsonNode lead = awaitLead(newId, l -> l.path("userIds").size() == 2);
         assertThat(lead.path("userIds")).extracting(JsonNode::asText).containsExactlyInAnyOrder(oldId, newId);
         assertThat(lead.path("score").asInt()).isEqualTo(15);
-        assertThat(getJson("/api/leads/" + oldId).path("id").asText()).isEqualTo(newId);
+        assertThat(lead.path("id").asText()).as("an opaque id, never a userId").startsWith("ld-");
+        assertThat(getJson("/api/leads/" + oldId).path("id").asText()).isEqualTo(lead.path("id").asText());
     }
 
     private void send(String type, String body) {

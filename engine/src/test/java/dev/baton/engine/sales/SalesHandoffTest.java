@@ -121,7 +121,7 @@ class SalesHandoffTest extends IntegrationTest {
         assertThat(owner(rejected)).isNull();
         assertThat(repStatus(cara).path("rep").path("slaHits").asInt()).as("answered in time").isEqualTo(1);
         // Hot again later: the nurture it went back to hands it to sales again.
-        track("{\"userId\":\"%s\",\"event\":\"Page Viewed\",\"properties\":{\"category\":\"pricing\"}}".formatted(rejected));
+        track("{\"anonymousId\":\"%s\",\"event\":\"Page Viewed\",\"properties\":{\"category\":\"pricing\"}}".formatted(rejected));
         await().atMost(PIPELINE).untilAsserted(() -> assertThat(owner(rejected)).isEqualTo(cara));
 
         String won = hotLead("Sigrid", "FO");
@@ -198,7 +198,10 @@ class SalesHandoffTest extends IntegrationTest {
 
     // --- helpers ---------------------------------------------------------------------------
 
-    /** A new lead that submits a form and looks at pricing three times: hot (98 points). */
+    /** Lead id → email, for finding a lead's CRM tasks (they name the person, not Baton's id). */
+    private final Map<String, String> emails = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A new lead that submits a form and looks at pricing three times: hot (98 points); its lead id. */
     private String hotLead(String name, String country) throws Exception {
         String visitor = "visitor-" + UUID.randomUUID();
         String email = name.toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
@@ -209,8 +212,9 @@ class SalesHandoffTest extends IntegrationTest {
             track("{\"anonymousId\":\"%s\",\"event\":\"Page Viewed\",\"properties\":{\"category\":\"pricing\"}}"
                     .formatted(visitor));
         }
-        awaitLead(email, lead -> "hot".equals(lead.path("tier").asText()));
-        return email;
+        String lead = awaitLead(email, profile -> "hot".equals(profile.path("tier").asText())).path("id").asText();
+        emails.put(lead, email);
+        return lead;
     }
 
     private void putRep(String id, String team, String territory, String crmId) {
@@ -239,8 +243,9 @@ class SalesHandoffTest extends IntegrationTest {
         return tasks.createTaskQuery().processInstanceBusinessKey(lead).taskDefinitionKey("Accept").singleResult();
     }
 
-    private static List<FakeProvider.Request> crmTasksAbout(String lead) {
-        return TestServers.hubspot().requests().stream().filter(r -> r.body().contains(lead)).toList();
+    private List<FakeProvider.Request> crmTasksAbout(String lead) {
+        String email = emails.getOrDefault(lead, lead);
+        return TestServers.hubspot().requests().stream().filter(r -> r.body().contains(email)).toList();
     }
 
     private HttpEntity<String> jsonBody(Map<String, ?> body) {

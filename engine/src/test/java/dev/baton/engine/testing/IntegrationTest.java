@@ -123,6 +123,11 @@ public abstract class IntegrationTest {
         return awaitLead(id, lead -> true);
     }
 
+    /** The id of the lead known by this id (any of its userIds, emails, phones, anonymous ids), once it exists. */
+    protected String leadIdOf(String anyId) throws Exception {
+        return awaitLead(anyId).path("id").asText();
+    }
+
     /** Waits until the lead exists and is as expected, and returns its profile. */
     protected com.fasterxml.jackson.databind.JsonNode awaitLead(
             String id, java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> ready) throws Exception {
