@@ -105,6 +105,19 @@ class JourneyController {
         return correlator.activeJourneys(leadId);
     }
 
+    @Operation(summary = "The signals kept for a lead: events no journey step waited for yet, delivered when one does "
+            + "(until they expire)")
+    @GetMapping("/leads/{leadId}/kept-signals")
+    List<JourneyCorrelator.KeptSignal> keptSignals(@PathVariable String leadId) {
+        return correlator.keptFor(leadId);
+    }
+
+    @Operation(summary = "Kept signals that expired before any journey step waited for them, per message")
+    @GetMapping("/signals/expired")
+    Map<String, Long> expiredSignals() {
+        return correlator.expiredUnused();
+    }
+
     private Journey describe(ProcessDefinition definition) {
         Map<String, Long> waiting = new TreeMap<>();
         Map<String, Long> incidents = new TreeMap<>();

@@ -1,5 +1,9 @@
 package dev.baton.engine.journeys;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -9,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RepositoryService;
@@ -46,24 +51,46 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class JourneyCorrelator {
     private static final Logger log = LoggerFactory.getLogger(JourneyCorrelator.class);
     static final String REENTRY = "reentry";
+    static final String TTL_PREFIX = "ttl:";
+    private static final String STARTING = "starting";
     private final RuntimeService runtime;
     private final RepositoryService repository;
     private final HistoryService history;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final CommandExecutor commands;
+    private final JourneySettings settings;
+    private final ObjectMapper json;
+    private final Clock clock;
     private final Map<String, String> reentryByDefinition = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Duration>> ttlsByDefinition = new ConcurrentHashMap<>();
 
     public JourneyCorrelator(RuntimeService runtime, RepositoryService repository, HistoryService history, JdbcTemplate jdbc,
-                      TransactionTemplate transactions, ProcessEngineConfigurationImpl engine) {
+                             TransactionTemplate transactions, ProcessEngineConfigurationImpl engine, JourneySettings settings,
+                             ObjectMapper json, Clock clock) {
         this.commands = engine.getCommandExecutorTxRequired();
         this.runtime = runtime;
         this.repository = repository;
         this.history = history;
         this.jdbc = jdbc;
         this.transactions = transactions;
+        this.settings = settings;
+        this.json = json;
+        this.clock = clock;
         jdbc.execute("CREATE TABLE IF NOT EXISTS baton_journey_signal (message_id VARCHAR(255) PRIMARY KEY,"
                 + " lead_id VARCHAR(255) NOT NULL, event VARCHAR(255) NOT NULL, received_at TIMESTAMP NOT NULL)");
+        // Signals no journey step was waiting for yet, kept until one waits or their time to live ends.
+        jdbc.execute("CREATE TABLE IF NOT EXISTS baton_journey_buffer (message_id VARCHAR(255) NOT NULL,"
+                + " message_name VARCHAR(255) NOT NULL, lead_id VARCHAR(255) NOT NULL, signal_json VARCHAR(100000) NOT NULL,"
+                + " received_at TIMESTAMP NOT NULL, expires_at TIMESTAMP NOT NULL, PRIMARY KEY (message_id, message_name))");
+        jdbc.execute("CREATE INDEX IF NOT EXISTS baton_journey_buffer_lead ON baton_journey_buffer (lead_id)");
+        jdbc.execute("CREATE TABLE IF NOT EXISTS baton_journey_buffer_expired (message_name VARCHAR(255) PRIMARY KEY,"
+                + " expired BIGINT NOT NULL, last_expired_at TIMESTAMP NOT NULL)");
+        // At most one active instance per lead and journey, held by the database: the primary key
+        // makes a second start of the same journey for the same lead (another node, another
+        // partition) fail and retry, and then find the first.
+        jdbc.execute("CREATE TABLE IF NOT EXISTS baton_journey_active (lead_id VARCHAR(255) NOT NULL,"
+                + " process_key VARCHAR(255) NOT NULL, instance_id VARCHAR(64) NOT NULL, PRIMARY KEY (lead_id, process_key))");
     }
 
     /** What one signal did. */
@@ -74,25 +101,225 @@ public class JourneyCorrelator {
         return transactions.execute(status -> {
             try {
                 jdbc.update("INSERT INTO baton_journey_signal (message_id, lead_id, event, received_at) VALUES (?, ?, ?, ?)",
-                        signal.messageId(), signal.leadId(), signal.event(), java.sql.Timestamp.from(Instant.now()));
+                        signal.messageId(), signal.leadId(), signal.event(), Timestamp.from(clock.instant()));
             } catch (DuplicateKeyException e) {
                 return new Outcome(true, 0, List.of());
             }
             adoptFormerIds(signal);
+            // Signals kept earlier go first: the lead's events reach its journeys in order.
+            boolean buffered = deliverBuffered(signal.leadId()) >= 0;
             Map<String, Object> variables = variables(signal);
             int delivered = 0;
             List<String> started = new ArrayList<>();
             for (String message : messageNames(signal)) {
-                delivered += deliver(message, signal.leadId(), variables);
-                started.addAll(start(message, signal.leadId(), variables));
+                int here = deliver(message, signal.leadId(), variables);
+                List<String> startedHere = start(message, signal, variables);
+                if (here == 0 && startedHere.isEmpty()) {
+                    startedHere = handOffHotLead(message, signal, variables);
+                }
+                if (here == 0 && startedHere.isEmpty()) {
+                    buffer(message, signal);
+                }
+                delivered += here;
+                started.addAll(startedHere);
             }
             shareTier(signal.leadId(), variables.get("tier"));
+            if (buffered && !started.isEmpty()) {
+                deliverBuffered(signal.leadId()); // a journey that just started may wait for one of them
+            }
             if (delivered > 0 || !started.isEmpty()) {
                 log.info("{} of lead {}: {} waiting journey step(s) continued, started {}", signal.event(),
                         signal.leadId(), delivered, started);
             }
             return new Outcome(false, delivered, started);
         });
+    }
+
+    /**
+     * A lead that turns hot outside any journey (identified through the API, imported, signed up in
+     * the customer's own app) is handed to sales all the same: the handoff journey starts on the
+     * tier change itself. A lead in a running journey is left to it (nurture hands hot leads off);
+     * an anonymous visitor is nobody a rep can call yet.
+     */
+    private List<String> handOffHotLead(String message, JourneySignal signal, Map<String, Object> variables) {
+        String handoff = settings.hotHandoff();
+        if (handoff == null || handoff.isBlank() || !message.equals("Tier Changed to hot") || Boolean.FALSE.equals(signal.known())
+                || runtime.createProcessInstanceQuery().processInstanceBusinessKey(signal.leadId()).count() > 0) {
+            return List.of();
+        }
+        ProcessDefinition definition = repository.createProcessDefinitionQuery().processDefinitionKey(handoff)
+                .latestVersion().active().singleResult();
+        if (definition == null || !claimActive(definition.getKey(), signal.leadId())) {
+            return List.of();
+        }
+        Map<String, Object> start = new HashMap<>(variables);
+        start.put("triggerMessageId", signal.messageId());
+        ProcessInstance instance = runtime.startProcessInstanceById(definition.getId(), signal.leadId(), start);
+        holdActive(definition.getKey(), signal.leadId(), instance.getId());
+        log.info("Lead {} turned hot outside any journey: handed to sales ({})", signal.leadId(), instance.getId());
+        return List.of(definition.getKey());
+    }
+
+    /** A signal that found no step waiting and started nothing, kept for its time to live. */
+    private void buffer(String message, JourneySignal signal) {
+        Duration ttl = ttlOf(message);
+        if (ttl.isZero() || ttl.isNegative()) {
+            return;
+        }
+        Instant now = clock.instant();
+        try {
+            jdbc.update("INSERT INTO baton_journey_buffer (message_id, message_name, lead_id, signal_json, received_at,"
+                            + " expires_at) VALUES (?, ?, ?, ?, ?, ?)", signal.messageId(), message, signal.leadId(),
+                    json.writeValueAsString(signal), Timestamp.from(signal.at() != null ? signal.at() : now),
+                    Timestamp.from(now.plus(ttl)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("journey signal " + signal.messageId() + " cannot be kept: " + e.getMessage(), e);
+        }
+        log.debug("{} of lead {}: no journey step waits for it yet; kept for {}", message, signal.leadId(), ttl);
+    }
+
+    /**
+     * Delivers the lead's kept signals that a step now waits for, oldest first, each once (the row
+     * is deleted in the delivering transaction, so two nodes never both deliver it).
+     *
+     * @return how many were delivered, or -1 when the lead has none kept
+     */
+    private int deliverBuffered(String leadId) {
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT message_id, message_name, signal_json FROM"
+                + " baton_journey_buffer WHERE lead_id = ? AND expires_at > ? ORDER BY received_at, message_id",
+                leadId, Timestamp.from(clock.instant()));
+        if (rows.isEmpty()) {
+            return -1;
+        }
+        int delivered = 0;
+        for (Map<String, Object> row : rows) {
+            String message = (String) row.get("message_name");
+            if (runtime.createExecutionQuery().messageEventSubscriptionName(message).processInstanceBusinessKey(leadId)
+                    .count() == 0) {
+                continue;
+            }
+            if (jdbc.update("DELETE FROM baton_journey_buffer WHERE message_id = ? AND message_name = ?",
+                    row.get("message_id"), message) == 0) {
+                continue; // another node delivered it
+            }
+            JourneySignal kept = readSignal((String) row.get("signal_json"));
+            Map<String, Object> variables = variables(kept);
+            variables.put("leadId", leadId);
+            delivered += deliver(message, leadId, variables);
+            log.info("Kept {} of lead {} delivered to the journey step that now waits for it", message, leadId);
+        }
+        return delivered;
+    }
+
+    /**
+     * One sweep over every node's kept signals: those a step now waits for (a journey that got
+     * there after an external task or a timer) are delivered; expired ones are counted per message
+     * and logged, never dropped silently. Runs on every node; each signal is delivered once.
+     */
+    public int sweepBuffer() {
+        Instant now = clock.instant();
+        List<String> leads = jdbc.queryForList("SELECT DISTINCT b.lead_id FROM baton_journey_buffer b WHERE b.expires_at > ?"
+                + " AND EXISTS (SELECT 1 FROM ACT_RU_EVENT_SUBSCR s JOIN ACT_RU_EXECUTION e ON e.ID_ = s.EXECUTION_ID_"
+                + " JOIN ACT_RU_EXECUTION p ON p.ID_ = e.PROC_INST_ID_ WHERE s.EVENT_TYPE_ = 'message'"
+                + " AND s.EVENT_NAME_ = b.message_name AND p.BUSINESS_KEY_ = b.lead_id)", String.class, Timestamp.from(now));
+        int delivered = 0;
+        for (String lead : leads.subList(0, Math.min(leads.size(), 500))) {
+            Integer here = transactions.execute(status -> Math.max(0, deliverBuffered(lead)));
+            delivered += here == null ? 0 : here;
+        }
+        for (String message : jdbc.queryForList("SELECT DISTINCT message_name FROM baton_journey_buffer WHERE expires_at <= ?",
+                String.class, Timestamp.from(now))) {
+            transactions.executeWithoutResult(status -> {
+                int expired = jdbc.update("DELETE FROM baton_journey_buffer WHERE message_name = ? AND expires_at <= ?",
+                        message, Timestamp.from(now));
+                if (expired == 0) {
+                    return;
+                }
+                if (jdbc.update("UPDATE baton_journey_buffer_expired SET expired = expired + ?, last_expired_at = ?"
+                        + " WHERE message_name = ?", expired, Timestamp.from(now), message) == 0) {
+                    jdbc.update("INSERT INTO baton_journey_buffer_expired (message_name, expired, last_expired_at)"
+                            + " VALUES (?, ?, ?)", message, expired, Timestamp.from(now));
+                }
+                log.info("{} kept signal(s) '{}' expired before any journey step waited for them", expired, message);
+            });
+        }
+        return delivered;
+    }
+
+    /** A signal kept for a lead, for the API and the console. */
+    public record KeptSignal(String messageId, String message, String event, Instant at, Instant expiresAt) {
+    }
+
+    /** The signals kept for a lead (no journey step waited for them yet). */
+    public List<KeptSignal> keptFor(String leadId) {
+        return jdbc.query("SELECT message_id, message_name, signal_json, received_at, expires_at FROM baton_journey_buffer"
+                + " WHERE lead_id = ? ORDER BY received_at, message_id", (rs, n) -> new KeptSignal(rs.getString(1),
+                rs.getString(2), readSignal(rs.getString(3)).event(), rs.getTimestamp(4).toInstant(),
+                rs.getTimestamp(5).toInstant()), leadId);
+    }
+
+    /** Kept signals that expired unused, per message name. */
+    public Map<String, Long> expiredUnused() {
+        Map<String, Long> counts = new TreeMap<>();
+        jdbc.query("SELECT message_name, expired FROM baton_journey_buffer_expired",
+                rs -> {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                });
+        return counts;
+    }
+
+    private JourneySignal readSignal(String text) {
+        try {
+            return json.readValue(text, JourneySignal.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a kept journey signal cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * How long a signal of this name is kept: the longest that a deployed journey declares (process
+     * property {@code ttl:<message name>}, an ISO duration), else {@code baton.journeys.signal-ttl}.
+     */
+    private Duration ttlOf(String message) {
+        Duration ttl = null;
+        for (ProcessDefinition definition : repository.createProcessDefinitionQuery().latestVersion().active().list()) {
+            Duration declared = ttlsByDefinition.computeIfAbsent(definition.getId(), this::declaredTtls).get(message);
+            if (declared != null && (ttl == null || declared.compareTo(ttl) > 0)) {
+                ttl = declared;
+            }
+        }
+        return ttl != null ? ttl : settings.signalTtl();
+    }
+
+    private Map<String, Duration> declaredTtls(String definitionId) {
+        Map<String, Duration> ttls = new HashMap<>();
+        processProperties(definitionId).forEach((name, value) -> {
+            if (name.startsWith(TTL_PREFIX)) {
+                try {
+                    ttls.put(name.substring(TTL_PREFIX.length()).strip(), Duration.parse(value.strip()));
+                } catch (DateTimeParseException e) {
+                    log.warn("{}: {} = '{}' is not an ISO duration (PT1H); the default applies", definitionId, name, value);
+                }
+            }
+        });
+        return ttls;
+    }
+
+    private Map<String, String> processProperties(String definitionId) {
+        Map<String, String> properties = new HashMap<>();
+        Process process = repository.getBpmnModelInstance(definitionId).getModelElementsByType(Process.class).stream()
+                .filter(Process::isExecutable).findFirst().orElse(null);
+        if (process == null || process.getExtensionElements() == null) {
+            return properties;
+        }
+        for (CamundaProperties all : process.getExtensionElements().getChildElementsByType(CamundaProperties.class)) {
+            for (CamundaProperty property : all.getCamundaProperties()) {
+                if (property.getCamundaName() != null && property.getCamundaValue() != null) {
+                    properties.put(property.getCamundaName(), property.getCamundaValue());
+                }
+            }
+        }
+        return properties;
     }
 
     /** The event's name, and for a tier change also "Tier Changed to hot" (what a journey usually waits for). */
@@ -134,16 +361,28 @@ public class JourneyCorrelator {
         }
     }
 
-    /** A visitor's journeys continue under the lead it turned out to be. */
+    /** A visitor's (or a merged lead's) journeys and kept signals continue under the lead it turned out to be. */
     private void adoptFormerIds(JourneySignal signal) {
         for (String former : signal.formerIds()) {
             for (ProcessInstance instance : runtime.createProcessInstanceQuery().processInstanceBusinessKey(former).list()) {
                 String instanceId = instance.getId();
+                // RuntimeService has no business-key update in Camunda 7 (REST's PUT does the same as this).
                 commands.execute(context -> {
                     context.getExecutionManager().findExecutionById(instanceId).setProcessBusinessKey(signal.leadId());
                     return null;
                 });
-                log.info("Journey {} of visitor {} continues as lead {}", instance.getId(), former, signal.leadId());
+                log.info("Journey {} of {} continues as lead {}", instance.getId(), former, signal.leadId());
+            }
+            if (jdbc.update("UPDATE baton_journey_buffer SET lead_id = ? WHERE lead_id = ?", signal.leadId(), former) > 0) {
+                log.info("Signals kept for {} now wait for lead {}", former, signal.leadId());
+            }
+            for (String key : jdbc.queryForList("SELECT process_key FROM baton_journey_active WHERE lead_id = ?",
+                    String.class, former)) {
+                if (jdbc.queryForObject("SELECT COUNT(*) FROM baton_journey_active WHERE lead_id = ? AND process_key = ?",
+                        Integer.class, signal.leadId(), key) == 0) {
+                    jdbc.update("UPDATE baton_journey_active SET lead_id = ? WHERE lead_id = ? AND process_key = ?",
+                            signal.leadId(), former, key);
+                }
             }
         }
     }
@@ -171,17 +410,58 @@ public class JourneyCorrelator {
         return delivered;
     }
 
-    private List<String> start(String message, String leadId, Map<String, Object> variables) {
+    private List<String> start(String message, JourneySignal signal, Map<String, Object> variables) {
         List<String> started = new ArrayList<>();
         List<ProcessDefinition> definitions = repository.createProcessDefinitionQuery()
                 .messageEventSubscriptionName(message).latestVersion().active().list();
         for (ProcessDefinition definition : definitions) {
-            if (mayEnter(definition, leadId)) {
-                runtime.startProcessInstanceByMessageAndProcessDefinitionId(message, definition.getId(), leadId, variables);
+            if (mayEnter(definition, signal.leadId()) && claimActive(definition.getKey(), signal.leadId())) {
+                Map<String, Object> start = new HashMap<>(variables);
+                start.put("triggerMessageId", signal.messageId());
+                ProcessInstance instance = runtime.startProcessInstanceByMessageAndProcessDefinitionId(message,
+                        definition.getId(), signal.leadId(), start);
+                holdActive(definition.getKey(), signal.leadId(), instance.getId());
                 started.add(definition.getKey());
             }
         }
         return started;
+    }
+
+    /**
+     * Takes the lead's slot for this journey in {@code baton_journey_active}, or finds it held by an
+     * instance still running. A concurrent start on another node or partition holds the row's lock:
+     * this one waits, then fails on the primary key or finds the row changed, and the signal is
+     * retried, when it reaches the instance that won.
+     */
+    private boolean claimActive(String processKey, String leadId) {
+        List<String> holder = jdbc.queryForList("SELECT instance_id FROM baton_journey_active WHERE lead_id = ?"
+                + " AND process_key = ?", String.class, leadId, processKey);
+        if (holder.isEmpty()) {
+            jdbc.update("INSERT INTO baton_journey_active (lead_id, process_key, instance_id) VALUES (?, ?, ?)",
+                    leadId, processKey, STARTING);
+            return true;
+        }
+        String instance = holder.get(0);
+        if (!instance.equals(STARTING) && runtime.createProcessInstanceQuery().processInstanceId(instance).count() > 0) {
+            return false;
+        }
+        if (jdbc.update("UPDATE baton_journey_active SET instance_id = ? WHERE lead_id = ? AND process_key = ?"
+                + " AND instance_id = ?", STARTING, leadId, processKey, instance) == 0) {
+            throw new ConcurrentStartException(processKey, leadId);
+        }
+        return true;
+    }
+
+    private void holdActive(String processKey, String leadId, String instanceId) {
+        jdbc.update("UPDATE baton_journey_active SET instance_id = ? WHERE lead_id = ? AND process_key = ?",
+                instanceId, leadId, processKey);
+    }
+
+    /** Another node started the same journey for the same lead at the same moment: retried, it finds that one. */
+    static final class ConcurrentStartException extends RuntimeException {
+        ConcurrentStartException(String processKey, String leadId) {
+            super("journey " + processKey + " of lead " + leadId + " was being started elsewhere at the same moment");
+        }
     }
 
     private boolean mayEnter(ProcessDefinition definition, String leadId) {
@@ -202,23 +482,11 @@ public class JourneyCorrelator {
             return false;
         }
         Instant lastEnded = finished.get(0).getEndTime().toInstant();
-        return !Instant.now().isBefore(lastEnded.plus(Duration.parse(policy)));
+        return !clock.instant().isBefore(lastEnded.plus(Duration.parse(policy)));
     }
 
     private String reentryPolicy(String definitionId) {
-        Process process = repository.getBpmnModelInstance(definitionId).getModelElementsByType(Process.class).stream()
-                .filter(p -> p.isExecutable()).findFirst().orElse(null);
-        if (process == null || process.getExtensionElements() == null) {
-            return "never";
-        }
-        for (CamundaProperties properties : process.getExtensionElements().getChildElementsByType(CamundaProperties.class)) {
-            for (CamundaProperty property : properties.getCamundaProperties()) {
-                if (REENTRY.equals(property.getCamundaName())) {
-                    return normalise(property.getCamundaValue(), definitionId);
-                }
-            }
-        }
-        return "never";
+        return normalise(processProperties(definitionId).getOrDefault(REENTRY, "never"), definitionId);
     }
 
     static String normalise(String value, String where) {

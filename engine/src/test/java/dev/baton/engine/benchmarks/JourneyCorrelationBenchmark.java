@@ -87,7 +87,9 @@ class JourneyCorrelationBenchmark {
         try {
             engine.getRepositoryService().createDeployment().addString("bench.bpmn", PROCESS).deploy();
             JourneyCorrelator correlator = new JourneyCorrelator(engine.getRuntimeService(), engine.getRepositoryService(),
-                    engine.getHistoryService(), new JdbcTemplate(dataSource), new TransactionTemplate(transactions), configuration);
+                    engine.getHistoryService(), new JdbcTemplate(dataSource), new TransactionTemplate(transactions), configuration,
+                    dev.baton.engine.journeys.JourneySettings.DEFAULTS, new com.fasterxml.jackson.databind.ObjectMapper()
+                            .findAndRegisterModules(), java.time.Clock.systemUTC());
             // Warm-up of both paths, then one measured round each.
             bare(engine, "warm-bare-", 200);
             baton(correlator, "warm-baton-", 200);
