@@ -220,17 +220,6 @@ class JourneyLibraryTest {
     }
 
     @Test
-    void unsubscribingLaterInNurtureEndsItToo() {
-        ProcessInstance nurture = startNurture("lead-unsub-later");
-        aDayPasses(nurture);
-        assertThat(sendEmail("lead-unsub-later")).isEqualTo("case-study");
-
-        correlate("Unsubscribed", "lead-unsub-later");
-
-        BpmnAwareTests.assertThat(nurture).hasPassed("Stopped").isEnded();
-    }
-
-    @Test
     void everyJourneyDrawsEachOfItsElementsForCamundaModeler() {
         for (String file : List.of("share-to-lead.bpmn", "nurture.bpmn", "sales-handoff.bpmn", "wait-for-event.bpmn")) {
             var model = Bpmn.readModelFromStream(getClass().getClassLoader().getResourceAsStream("dev/baton/processes/" + file));

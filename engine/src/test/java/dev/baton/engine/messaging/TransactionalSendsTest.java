@@ -8,6 +8,7 @@ import dev.baton.engine.leads.LeadProfile;
 import dev.baton.engine.leads.LeadStore;
 import dev.baton.engine.search.Indices;
 import dev.baton.engine.testing.IntegrationTest;
+import dev.baton.engine.testing.OneStepJourney;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -30,23 +31,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 class TransactionalSendsTest extends IntegrationTest {
     private static final Duration STEP = Duration.ofSeconds(60);
     private static final Instant ELEVEN_PM = Instant.parse("2026-11-23T23:00:00Z");
-    private static final String CONFIRMATION = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-                xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="t">
-              <bpmn:process id="confirmation-step" isExecutable="true" camunda:historyTimeToLive="1">
-                <bpmn:startEvent id="start" />
-                <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="Confirm" />
-                <bpmn:serviceTask id="Confirm" camunda:type="external" camunda:topic="send-email">
-                  <bpmn:extensionElements><camunda:inputOutput>
-                    <camunda:inputParameter name="template">welcome</camunda:inputParameter>
-                    <camunda:inputParameter name="transactional">true</camunda:inputParameter>
-                  </camunda:inputOutput></bpmn:extensionElements>
-                </bpmn:serviceTask>
-                <bpmn:sequenceFlow id="f2" sourceRef="Confirm" targetRef="end" />
-                <bpmn:endEvent id="end" />
-              </bpmn:process>
-            </bpmn:definitions>""";
+    private static final String CONFIRMATION = OneStepJourney.bpmn("confirmation-step", "Confirm", "send-email",
+            Map.of("template", "welcome", "transactional", "true"));
     @Autowired ElasticsearchClient client;
     @Autowired Indices indices;
     @Autowired Suppressions suppressions;
@@ -108,10 +94,8 @@ class TransactionalSendsTest extends IntegrationTest {
         LeadProfile gone = lead("gone");
         suppressions.suppress(new Suppressions.Suppression("email", email(gone), gone.id(), "unsubscribed", Instant.now()));
 
-        String confirmation = runtime.startProcessInstanceByKey("confirmation-step", gone.id(),
-                Map.of("triggerMessageId", "registered-" + UUID.randomUUID())).getId();
+        String confirmation = confirm(gone, "registered-" + UUID.randomUUID(), "blocked");
 
-        await().atMost(STEP).until(() -> "blocked".equals(variable(confirmation, "emailStatus")));
         assertThat(variable(confirmation, "emailBlocked")).isEqualTo("opted out of email (unsubscribed)");
         DeliveryLog.Delivery blocked = deliveryOf(confirmation);
         assertThat(blocked.state()).isEqualTo("blocked");
@@ -126,12 +110,8 @@ class TransactionalSendsTest extends IntegrationTest {
         String firstWebinar = "registered-" + UUID.randomUUID();
         String secondWebinar = "registered-" + UUID.randomUUID();
 
-        String first = runtime.startProcessInstanceByKey("confirmation-step", lin.id(),
-                Map.of("triggerMessageId", firstWebinar)).getId();
-        await().atMost(STEP).until(() -> "sent".equals(variable(first, "emailStatus")));
-        String second = runtime.startProcessInstanceByKey("confirmation-step", lin.id(),
-                Map.of("triggerMessageId", secondWebinar)).getId();
-        await().atMost(STEP).until(() -> "sent".equals(variable(second, "emailStatus")));
+        confirm(lin, firstWebinar, "sent");
+        String second = confirm(lin, secondWebinar, "sent");
 
         assertThat(mailTo(email(lin))).as("one confirmation per registration").hasSize(2);
         DeliveryLog.Delivery delivered = deliveryOf(second);
@@ -144,15 +124,11 @@ class TransactionalSendsTest extends IntegrationTest {
     void sameTriggerNeverGetsItsConfirmationTwice() throws Exception {
         LeadProfile rae = lead("rae");
         String registration = "registered-" + UUID.randomUUID();
-        String first = runtime.startProcessInstanceByKey("confirmation-step", rae.id(),
-                Map.of("triggerMessageId", registration)).getId();
-        await().atMost(STEP).until(() -> "sent".equals(variable(first, "emailStatus")));
+        confirm(rae, registration, "sent");
 
         // The same event again (a journey restarted for it): the confirmation it answers went already.
-        String again = runtime.startProcessInstanceByKey("confirmation-step", rae.id(),
-                Map.of("triggerMessageId", registration)).getId();
+        String again = confirm(rae, registration, "blocked");
 
-        await().atMost(STEP).until(() -> "blocked".equals(variable(again, "emailStatus")));
         assertThat(variable(again, "emailBlocked")).contains("already sent for this event", registration);
         assertThat(mailTo(email(rae))).hasSize(1);
     }
@@ -165,6 +141,14 @@ class TransactionalSendsTest extends IntegrationTest {
 
         await().atMost(STEP).until(() -> "sent".equals(variable(journey, "emailStatus")));
         assertThat(deliveryOf(journey).trigger()).as("keyed on the process instance").isEqualTo(journey);
+    }
+
+    /** Runs the confirmation step answering {@code trigger} until its email status is as expected. */
+    private String confirm(LeadProfile lead, String trigger, String expectedStatus) {
+        String journey = runtime.startProcessInstanceByKey("confirmation-step", lead.id(),
+                Map.of("triggerMessageId", trigger)).getId();
+        await().atMost(STEP).until(() -> expectedStatus.equals(variable(journey, "emailStatus")));
+        return journey;
     }
 
     /** A lead known by email (its id), named for the welcome template. */
