@@ -220,7 +220,9 @@ def share_to_lead():
     j.node("NoForm", "timer", "30 days", 352, 292, duration="P30D")
     j.node("NeverIdentified", "end", "Never identified", 452, 292)
     j.node("FormFirst", "start", "Form submitted (no share)", 352, 72, message="Form Submitted")
-    j.node("SendWelcome", "task", "Send email: welcome", 450, 160, topic="send-email", inputs={"template": "welcome"})
+    # The answer to the lead's own form: goes out at once, outside quiet hours and the frequency cap.
+    j.node("SendWelcome", "task", "Send email: welcome", 450, 160, topic="send-email",
+           inputs={"template": "welcome", "transactional": "true"})
     j.node("Nurture", "call", "Nurture", 610, 160, called="baton-nurture")
     j.node("Nurtured", "end", "Nurtured", 772, 182)
     j.flow("ShareClicked", "WaitForForm")
@@ -239,7 +241,7 @@ def nurture():
                 "Emails and an SMS with waits, branching on what the lead does; ends when the lead turns hot (to sales handoff), "
                 "unsubscribes, or has seen the whole sequence. Started by other journeys (call activity).")
     j.node("Start", "start", "Enter nurture", 152, 182)
-    j.node("AlreadyHot", "xor", "Hot already?", 215, 175, default="Flow_AlreadyHot_SendCaseStudy")
+    j.node("AlreadyHot", "xor", "Hot already?", 215, 175, default="Flow_AlreadyHot_FirstWait")
     # Back from sales (rejected): not straight back to sales; a new "turned hot" will.
     hot = "${execution.getVariable('tier') == 'hot' && execution.getVariable('salesOutcome') != 'rejected'}"
     rejected = "${execution.getVariable('salesOutcome') == 'rejected'}"
@@ -248,18 +250,21 @@ def nurture():
     j.node("HandedOffAtOnce", "end", "Handed to sales", 452, 62)
     j.node("RenurtureAtOnce", "call", "Nurture again", 430, -60, called="baton-nurture")
     j.node("RenurturedAtOnce", "end", "Back in nurture", 582, -38)
-    j.node("SendCaseStudy", "task", "Send email: case-study", 300, 160, topic="send-email", inputs={"template": "case-study"})
-    j.node("Reaction", "gateway", "Clicked within 3 days?", 455, 175)
-    j.node("Clicked", "catch", "Email clicked", 562, 182, message="Email Clicked")
-    j.node("NoClick", "timer", "3 days", 562, 292, duration="P3D")
-    j.node("SendWebinar", "task", "Send email: webinar-invite", 660, 160, topic="send-email", inputs={"template": "webinar-invite"})
-    j.node("SendReminder", "task", "Send email: case-study-reminder", 660, 270, topic="send-email",
+    # A marketer lets the welcome land before the first marketing email; a hot lead does not wait.
+    j.node("FirstWait", "timer", "1 day", 312, 182, duration="P1D")
+    j.node("SendCaseStudy", "task", "Send email: case-study", 400, 160, topic="send-email", inputs={"template": "case-study"})
+    j.node("Reaction", "gateway", "Clicked within 3 days?", 555, 175)
+    j.node("Clicked", "catch", "Email clicked", 662, 182, message="Email Clicked")
+    j.node("NoClick", "timer", "3 days", 662, 292, duration="P3D")
+    j.node("SendWebinar", "task", "Send email: webinar-invite", 760, 160, topic="send-email", inputs={"template": "webinar-invite"})
+    j.node("SendReminder", "task", "Send email: case-study-reminder", 760, 270, topic="send-email",
            inputs={"template": "case-study-reminder"})
-    j.node("SendSms", "task", "Send SMS: webinar-reminder", 810, 160, topic="send-sms", inputs={"template": "webinar-reminder"})
-    j.node("Settle", "timer", "7 days", 972, 182, duration="P7D")
-    j.node("Finished", "end", "Sequence finished", 1062, 182)
+    j.node("SendSms", "task", "Send SMS: webinar-reminder", 910, 160, topic="send-sms", inputs={"template": "webinar-reminder"})
+    j.node("Settle", "timer", "7 days", 1072, 182, duration="P7D")
+    j.node("Finished", "end", "Sequence finished", 1162, 182)
     j.flow("Start", "AlreadyHot")
-    j.flow("AlreadyHot", "SendCaseStudy")
+    j.flow("AlreadyHot", "FirstWait")
+    j.flow("FirstWait", "SendCaseStudy")
     j.flow("AlreadyHot", "HandoffNow", name="hot", condition=hot)
     j.flow("HandoffNow", "RejectedAtOnce")
     j.flow("RejectedAtOnce", "HandedOffAtOnce")

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Deployment(resources = "dev/baton/processes/wait-for-event.bpmn")
 class ElementTemplatesTest {
     private static final String CAMUNDA = "http://camunda.org/schema/1.0/bpmn";
+    private static final String TRANSACTIONAL = "Transactional (an answer to the lead's own action: skips quiet hours and frequency cap)";
     ProcessEngine engine;
     private Map<String, JsonNode> templates;
 
@@ -69,7 +70,26 @@ class ElementTemplatesTest {
         journey.<org.camunda.bpm.model.bpmn.instance.ExclusiveGateway>getModelElementById("ByTier")
                 .setDefault(journey.getModelElementById("Otherwise"));
         Bpmn.validateModel(journey);
-        engine.getRepositoryService().createDeployment().addModelInstance("uses-templates.bpmn", journey).deploy();
+        // A confirmation answering the lead's registration, then a marketing follow-up left at the default.
+        BpmnModelInstance confirm = Bpmn.createExecutableProcess("confirms-registration").camundaHistoryTimeToLive(1)
+                .startEvent().serviceTask("Confirm").serviceTask("ConfirmBySms").serviceTask("FollowUp").endEvent().done();
+        apply("dev.baton.send-email", confirm, "Confirm", Map.of("Email template", "webinar-invite", TRANSACTIONAL, "true"));
+        apply("dev.baton.send-sms", confirm, "ConfirmBySms", Map.of(TRANSACTIONAL, "true"));
+        apply("dev.baton.send-email", confirm, "FollowUp", Map.of("Email template", "case-study"));
+        Bpmn.validateModel(confirm);
+        engine.getRepositoryService().createDeployment().addModelInstance("uses-templates.bpmn", journey)
+                .addModelInstance("confirms-registration.bpmn", confirm).deploy();
+    }
+
+    @Test
+    void sendStepsAreMarketingUnlessTheMarketerMarksThemTransactional() {
+        engine.getRuntimeService().startProcessInstanceByKey("confirms-registration", "lead-registers");
+
+        assertThat(takeTask("send-email", "lead-registers").getVariables())
+                .containsEntry("template", "webinar-invite").containsEntry("transactional", "true");
+        assertThat(takeTask("send-sms", "lead-registers").getVariables()).containsEntry("transactional", "true");
+        assertThat(takeTask("send-email", "lead-registers").getVariables())
+                .containsEntry("template", "case-study").containsEntry("transactional", "false");
     }
 
     @Test
@@ -109,6 +129,13 @@ class ElementTemplatesTest {
                 .filter(p -> "camunda:topic".equals(p.path("binding").path("name").asText()))
                 .map(p -> p.path("value").asText()).toList();
         assertThat(topics).containsExactlyInAnyOrder("send-email", "send-sms");
+        for (String send : List.of("dev.baton.send-email", "dev.baton.send-sms")) {
+            JsonNode transactional = templates.get(send).path("properties").findParents("binding").stream()
+                    .filter(p -> "transactional".equals(p.path("binding").path("name").asText())).findFirst().orElseThrow();
+            assertThat(transactional.path("label").asText()).as(send).isEqualTo(TRANSACTIONAL);
+            assertThat(transactional.path("value").asText()).as(send + ": marketing unless chosen").isEqualTo("false");
+            assertThat(transactional.path("choices").findValuesAsText("value")).containsExactly("false", "true");
+        }
         assertThat(getClass().getClassLoader().getResource("dev/baton/processes/email/webinar-invite.html")).isNotNull();
         assertThat(getClass().getClassLoader().getResource("dev/baton/processes/sms/webinar-reminder.txt")).isNotNull();
     }
@@ -125,11 +152,16 @@ class ElementTemplatesTest {
     }
 
     private String take(String topic, String lead) {
+        return String.valueOf(takeTask(topic, lead).getVariables().get("template"));
+    }
+
+    /** Locks the lead's one task on the topic and completes it, as a worker would. */
+    private LockedExternalTask takeTask(String topic, String lead) {
         List<LockedExternalTask> tasks = engine.getExternalTaskService().fetchAndLock(10, "test")
                 .topic(topic, 60_000).businessKey(lead).execute();
         assertThat(tasks).hasSize(1);
         engine.getExternalTaskService().complete(tasks.get(0).getId(), "test");
-        return String.valueOf(tasks.get(0).getVariables().get("template"));
+        return tasks.get(0);
     }
 
     /** Applies a template to an element as Camunda Modeler does, with the user's choices by field label. */

@@ -5,12 +5,15 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.calledP
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.execute;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.job;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.externaltask.LockedExternalTask;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.test.Deployment;
 import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
@@ -18,13 +21,15 @@ import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.bpmn.instance.FlowNode;
 import org.camunda.bpm.model.bpmn.instance.bpmndi.BpmnShape;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The journey library runs as drawn: a share click waits for the form, the welcome email is an
- * external task on topic send-email, nurture branches on clicks, and turning hot or unsubscribing
- * ends nurture wherever the lead is in it.
+ * The journey library runs as drawn: a share click waits for the form, the welcome email is a
+ * transactional external task on topic send-email, nurture lets it land for a day before its first
+ * marketing email and then branches on clicks, and turning hot or unsubscribing ends nurture
+ * wherever the lead is in it, the first day's wait included.
  */
 @ExtendWith(ProcessEngineExtension.class)
 @Deployment(resources = {"dev/baton/processes/share-to-lead.bpmn", "dev/baton/processes/nurture.bpmn",
@@ -39,10 +44,30 @@ class JourneyLibraryTest {
 
         correlate("Form Submitted", "lead-1");
 
-        assertThat(sendEmail("lead-1")).isEqualTo("welcome");
+        LockedExternalTask welcome = lock("send-email", "lead-1");
+        assertThat(welcome.getVariables()).as("the answer to the lead's own form").containsEntry("template", "welcome")
+                .containsEntry("transactional", "true");
+        engine.getExternalTaskService().complete(welcome.getId(), "test", Map.of("status", "sent"));
         ProcessInstance nurture = calledProcessInstance("baton-nurture", journey);
         assertThat(nurture.getBusinessKey()).isEqualTo("lead-1");
-        assertThat(sendEmail("lead-1")).isEqualTo("case-study");
+        aDayPasses(nurture);
+        LockedExternalTask caseStudy = lock("send-email", "lead-1");
+        assertThat(caseStudy.getVariables()).containsEntry("template", "case-study").doesNotContainKey("transactional");
+    }
+
+    @Test
+    void nurtureLetsTheWelcomeLandForADayBeforeItsFirstMarketingEmail() {
+        Instant entered = Instant.parse("2026-11-23T23:00:00Z");
+        ClockUtil.setCurrentTime(Date.from(entered));
+        ProcessInstance nurture = startNurture("lead-patient");
+
+        BpmnAwareTests.assertThat(nurture).isWaitingAt("FirstWait");
+        assertThat(pendingSends("lead-patient")).as("nothing the same second as the welcome").isZero();
+        assertThat(job(nurture).getDuedate()).isEqualTo(Date.from(entered.plus(Duration.ofDays(1))));
+
+        aDayPasses(nurture);
+
+        assertThat(sendEmail("lead-patient")).isEqualTo("case-study");
     }
 
     @Test
@@ -54,13 +79,14 @@ class JourneyLibraryTest {
 
     @Test
     void clickInNurtureSendsTheWebinarInviteAndNoClickSendsTheReminder() {
-        startNurture("lead-click");
+        aDayPasses(startNurture("lead-click"));
         assertThat(sendEmail("lead-click")).isEqualTo("case-study");
         correlate("Email Clicked", "lead-click");
         assertThat(sendEmail("lead-click")).isEqualTo("webinar-invite");
         assertThat(send("send-sms", "lead-click")).isEqualTo("webinar-reminder");
 
         ProcessInstance quiet = startNurture("lead-quiet");
+        aDayPasses(quiet);
         assertThat(sendEmail("lead-quiet")).isEqualTo("case-study");
         execute(engine.getManagementService().createJobQuery().processInstanceId(quiet.getId()).singleResult()); // 3 days pass
         assertThat(sendEmail("lead-quiet")).isEqualTo("case-study-reminder");
@@ -69,6 +95,7 @@ class JourneyLibraryTest {
     @Test
     void turningHotAnywhereInNurtureAssignsARepWhoGetsTheCrmTaskANotificationAndATasklistTaskDueAtTheSla() {
         ProcessInstance nurture = startNurture("lead-hot");
+        aDayPasses(nurture);
         assertThat(sendEmail("lead-hot")).isEqualTo("case-study");
 
         correlate("Tier Changed to hot", "lead-hot");
@@ -95,6 +122,21 @@ class JourneyLibraryTest {
         assertThat(handoff.getBusinessKey()).isEqualTo("lead-early");
         assertThat(engine.getExternalTaskService().createExternalTaskQuery().topicName("send-email")
                 .processInstanceId(nurture.getId()).count()).as("no nurture email for a hot lead").isZero();
+        assertThat(engine.getManagementService().createJobQuery().processInstanceId(nurture.getId()).count())
+                .as("a hot lead does not wait out the first day").isZero();
+    }
+
+    @Test
+    void turningHotDuringTheFirstDayGoesToSalesAtOnceWithoutTheCaseStudy() {
+        ProcessInstance nurture = startNurture("lead-quick");
+        BpmnAwareTests.assertThat(nurture).isWaitingAt("FirstWait");
+
+        correlate("Tier Changed to hot", "lead-quick");
+
+        assertThat(calledProcessInstance("baton-sales-handoff", nurture).getBusinessKey()).isEqualTo("lead-quick");
+        assertThat(engine.getManagementService().createJobQuery().processInstanceId(nurture.getId()).count())
+                .as("the day's wait is over").isZero();
+        assertThat(pendingSends("lead-quick")).isZero();
     }
 
     @Test
@@ -149,6 +191,7 @@ class JourneyLibraryTest {
         ProcessInstance again = engine.getRuntimeService().createProcessInstanceQuery().processDefinitionKey("baton-nurture")
                 .superProcessInstanceId(nurture.getId()).singleResult();
         assertThat(again).as("nurture again, called by the first").isNotNull();
+        aDayPasses(again);
         assertThat(sendEmail("lead-back")).as("nurture starts over, not straight back to sales").isEqualTo("case-study");
 
         ProcessInstance handoff = engine.getRuntimeService().startProcessInstanceByKey("baton-sales-handoff", "lead-won");
@@ -166,12 +209,14 @@ class JourneyLibraryTest {
     }
 
     @Test
-    void unsubscribingEndsNurture() {
+    void unsubscribingDuringTheFirstDayEndsNurtureBeforeAnyMarketingEmail() {
         ProcessInstance nurture = startNurture("lead-unsub");
+        BpmnAwareTests.assertThat(nurture).isWaitingAt("FirstWait");
 
         correlate("Unsubscribed", "lead-unsub");
 
-        BpmnAwareTests.assertThat(nurture).hasPassed("Stopped").isEnded();
+        BpmnAwareTests.assertThat(nurture).hasPassed("Stopped").hasNotPassed("SendCaseStudy").isEnded();
+        assertThat(engine.getManagementService().createJobQuery().processInstanceId(nurture.getId()).count()).isZero();
     }
 
     @Test
@@ -188,6 +233,24 @@ class JourneyLibraryTest {
 
     private ProcessInstance startNurture(String lead) {
         return engine.getRuntimeService().startProcessInstanceByKey("baton-nurture", lead);
+    }
+
+    /** Moves the engine's clock to the end of nurture's first day and lets its timer fire. */
+    private void aDayPasses(ProcessInstance nurture) {
+        BpmnAwareTests.assertThat(nurture).isWaitingAt("FirstWait");
+        Job firstDay = job(nurture);
+        ClockUtil.setCurrentTime(firstDay.getDuedate());
+        execute(firstDay);
+    }
+
+    private long pendingSends(String lead) {
+        return engine.getExternalTaskService().createExternalTaskQuery().topicName("send-email").list().stream()
+                .filter(task -> lead.equals(task.getBusinessKey())).count();
+    }
+
+    @AfterEach
+    void backToRealTime() {
+        ClockUtil.reset();
     }
 
     /** Delivers a message to the lead's waiting journey steps (as Baton's correlator does; starts nothing). */

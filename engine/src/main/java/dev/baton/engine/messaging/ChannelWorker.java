@@ -24,11 +24,15 @@ import org.slf4j.LoggerFactory;
  * A Camunda external-task worker for one channel's "send template T" step. Every node runs one
  * per channel (fetch-and-lock shares the tasks out). For each task: the lead (the process's
  * business key) and its address; the {@link SendGuards} (opt-out, same template, frequency cap,
- * quiet hours); the idempotency key (the task's id) claimed in the delivery log before the
- * provider is called, so a retry never sends twice; provider failures retried with doubling
- * backoff, then an incident in Cockpit.
+ * quiet hours; a transactional step only the opt-out and once per triggering event); the
+ * idempotency key (the task's id) claimed in the delivery log before the provider is called, so a
+ * retry never sends twice; provider failures retried with doubling backoff, then an incident in
+ * Cockpit.
  *
- * <p>The step's input: {@code template}. Its output: {@code <channel>Status} = sent | skipped
+ * <p>The step's inputs: {@code template}, and {@code transactional} ({@code true} for an answer to
+ * the lead's own action; marketing otherwise). The event a transactional step answers is the
+ * process variable {@code triggerMessageId} (the message that started the journey), else the
+ * process instance. Its output: {@code <channel>Status} = sent | skipped
  * (no address) | blocked (a guard, reason in {@code <channel>Blocked}) | unconfirmed | failed.
  * Feedback events on the lead: {@code <Label> Sent}, {@code <Label> Failed}.
  */
@@ -106,14 +110,16 @@ abstract class ChannelWorker extends TopicWorker {
         }
         String key = channel() + ":" + task.getId();
         Instant now = clock.instant();
+        SendGuards.Purpose purpose = purposeOf(task);
+        var sending = new DeliveryLog.Delivery(key, channel(), lead.id(), to, template, "sending", null, null, now, null,
+                purpose.transactional(), purpose.trigger());
         DeliveryLog.Delivery earlier = deliveries.get(key);
         if (earlier == null) {
             String refusal = connector(task) == null ? "no " + channel() + " provider is configured" : null;
             SendGuards.Verdict verdict = refusal != null ? new SendGuards.Verdict(refusal, null)
-                    : guarded() ? guards.check(channel(), lead, to, template, now) : new SendGuards.Verdict(null, null);
+                    : guarded() ? guards.check(channel(), lead, to, template, purpose, now) : new SendGuards.Verdict(null, null);
             if (verdict.blockedBecause() != null) {
-                block(task, new DeliveryLog.Delivery(key, channel(), lead.id(), to, template, "blocked", null,
-                        verdict.blockedBecause(), now, null));
+                block(task, sending.with("blocked", null, verdict.blockedBecause(), null));
                 return;
             }
             if (verdict.notBefore() != null) {
@@ -121,16 +127,14 @@ abstract class ChannelWorker extends TopicWorker {
                 return;
             }
         }
-        var claimed = deliveries.claim(new DeliveryLog.Delivery(key, channel(), lead.id(), to, template, "sending",
-                null, null, now, null));
+        var claimed = deliveries.claim(sending);
         if (claimed.isPresent() && !resumeAfter(claimed.get(), task, key)) {
             return;
         }
         SendResult result = connector(task).send(compose(key, lead, to, template, task));
         switch (result.status()) {
             case SENT -> {
-                deliveries.record(new DeliveryLog.Delivery(key, channel(), lead.id(), to, template, "sent",
-                        result.providerId(), null, now, clock.instant()));
+                deliveries.record(sending.with("sent", result.providerId(), null, clock.instant()));
                 finish(task, lead.id(), "sent", label() + " Sent", sentProperties(template, result.providerId(), task));
             }
             case RETRYABLE -> {
@@ -140,8 +144,7 @@ abstract class ChannelWorker extends TopicWorker {
             case UNDELIVERABLE -> {
                 // A bounce is the lead's address, not an operator's problem: mark it, and the journey goes on.
                 log.info("{} {} to lead {} bounced: {}", label(), template, lead.id(), result.reason());
-                deliveries.record(new DeliveryLog.Delivery(key, channel(), lead.id(), to, template, "bounced",
-                        null, result.reason(), now, clock.instant()));
+                deliveries.record(sending.with("bounced", null, result.reason(), clock.instant()));
                 guards.markBounced(channel(), to, lead.id(), clock.instant());
                 finish(task, lead.id(), "bounced", label() + " Bounced",
                         Map.of("template", template, "to", to, "reason", result.reason()));
@@ -155,14 +158,26 @@ abstract class ChannelWorker extends TopicWorker {
                 }
             }
             case PERMANENT -> {
-                deliveries.record(new DeliveryLog.Delivery(key, channel(), lead.id(), to, template, "failed",
-                        null, result.reason(), now, clock.instant()));
+                deliveries.record(sending.with("failed", null, result.reason(), clock.instant()));
                 events.publish(List.of(new EngineEvents.EngineEvent(lead.id(), label() + " Failed",
                         channel() + "-failed:" + task.getId(), clock.instant(),
                         Map.of("template", template, "reason", result.reason()))));
                 fail(task, result.reason(), false);
             }
         }
+    }
+
+    /**
+     * Marketing unless the step says {@code transactional}; a transactional send answers the event
+     * that started the journey, or failing that (journeys started before it was recorded) the
+     * journey itself, so a retried task or a replayed event never sends it twice.
+     */
+    private static SendGuards.Purpose purposeOf(LockedExternalTask task) {
+        if (!Boolean.parseBoolean(String.valueOf(task.getVariables().get("transactional")))) {
+            return SendGuards.Purpose.MARKETING;
+        }
+        Object trigger = task.getVariables().get("triggerMessageId");
+        return SendGuards.Purpose.answering(trigger != null ? trigger.toString() : task.getProcessInstanceId());
     }
 
     /** An earlier attempt claimed the key. True when this one should send anyway. */

@@ -25,11 +25,17 @@ public class DeliveryLog {
         this.indices = indices;
     }
 
-    /** @param state sending (claimed, outcome unknown), sent, failed */
+    /**
+     * @param state sending (claimed, outcome unknown), sent, blocked, bounced, unconfirmed, failed
+     * @param transactional an answer to the lead's own action (see {@link SendGuards.Purpose}), not marketing
+     * @param trigger for a transactional send, the event it answers: it goes once per trigger
+     */
     public record Delivery(String key, String channel, String leadId, String to, String template, String state,
-                           String providerId, String reason, Instant claimedAt, Instant sentAt) {
+                           String providerId, String reason, Instant claimedAt, Instant sentAt, boolean transactional,
+                           String trigger) {
         Delivery with(String newState, String newProviderId, String newReason, Instant at) {
-            return new Delivery(key, channel, leadId, to, template, newState, newProviderId, newReason, claimedAt, at);
+            return new Delivery(key, channel, leadId, to, template, newState, newProviderId, newReason, claimedAt, at,
+                    transactional, trigger);
         }
     }
 

@@ -15,10 +15,12 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * What every send passes before it goes out: the address has not opted out, the lead has not had
- * this template already, the channel's frequency cap for the lead is not reached, and it is not
- * quiet hours where the lead lives (then the send waits until morning). A blocked send is
- * recorded in the delivery log with its reason; nothing is dropped silently.
+ * What a send passes before it goes out. A marketing send: the address has not opted out, the
+ * lead has not had this template already, the channel's frequency cap for the lead is not
+ * reached, and it is not quiet hours where the lead lives (then the send waits until morning). A
+ * transactional send (an answer to the lead's own action: a welcome, a confirmation) goes at once:
+ * the opt-out still holds, and the template goes once per triggering event, not once per lead. A
+ * blocked send is recorded in the delivery log with its reason; nothing is dropped silently.
  */
 @Component
 public class SendGuards {
@@ -56,16 +58,35 @@ public class SendGuards {
         }
     }
 
+    /**
+     * Why a send goes out: marketing (every guard), or transactional, answering the event
+     * {@code trigger} of the lead's own (once per trigger, at any hour, outside the cap).
+     */
+    public record Purpose(boolean transactional, String trigger) {
+        public static final Purpose MARKETING = new Purpose(false, null);
+
+        public static Purpose answering(String trigger) {
+            return new Purpose(true, java.util.Objects.requireNonNull(trigger, "a transactional send answers an event"));
+        }
+    }
+
     /** The address bounced (no such mailbox, not a mobile number): nothing goes to it again. */
     public void markBounced(String channel, String address, String leadId, Instant at) {
         suppressions.suppress(new Suppressions.Suppression(channel, address, leadId, "bounced", at));
     }
 
-    public Verdict check(String channel, LeadProfile lead, String address, String template, Instant now) {
+    public Verdict check(String channel, LeadProfile lead, String address, String template, Purpose purpose,
+                         Instant now) {
         var suppressed = suppressions.reasonFor(channel, address);
         if (suppressed.isPresent()) {
             return new Verdict(suppressed.get().equals("bounced") ? "the " + channel + " address bounced"
                     : "opted out of " + channel + " (" + suppressed.get() + ")", null);
+        }
+        if (purpose.transactional()) {
+            // The lead asked for it: now, whatever the hour or the count; a second event gets its own.
+            return count(channel, lead.id(), template, purpose.trigger(), null) > 0
+                    ? new Verdict("template '" + template + "' was already sent for this event (" + purpose.trigger() + ")",
+                    null) : Verdict.SEND;
         }
         if (sentBefore(channel, lead.id(), template)) {
             return new Verdict("template '" + template + "' was already sent to this lead", null);
@@ -109,14 +130,15 @@ public class SendGuards {
     }
 
     private boolean sentBefore(String channel, String leadId, String template) {
-        return count(channel, leadId, template, null) > 0;
+        return count(channel, leadId, template, null, null) > 0;
     }
 
+    /** Every send counts against the cap, transactional ones too: they fill the same inbox. */
     private long sentSince(String channel, String leadId, Instant since) {
-        return count(channel, leadId, null, since);
+        return count(channel, leadId, null, null, since);
     }
 
-    private long count(String channel, String leadId, String template, Instant since) {
+    private long count(String channel, String leadId, String template, String trigger, Instant since) {
         try {
             indices.ensureInstalled();
             return client.count(c -> c.index(indices.deliveries()).query(q -> q.bool(b -> {
@@ -125,6 +147,9 @@ public class SendGuards {
                         .filter(f -> f.term(t -> t.field("state").value("sent")));
                 if (template != null) {
                     b.filter(f -> f.term(t -> t.field("template").value(template)));
+                }
+                if (trigger != null) {
+                    b.filter(f -> f.term(t -> t.field("trigger").value(trigger)));
                 }
                 if (since != null) {
                     b.filter(f -> f.range(r -> r.date(d -> d.field("sentAt").gte(since.toString()))));

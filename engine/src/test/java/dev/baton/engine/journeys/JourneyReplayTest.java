@@ -49,6 +49,7 @@ class JourneyReplayTest extends IntegrationTest {
                  "context":{"traits":{"email":"%s","firstName":"Rae"}}}""".formatted(UUID.randomUUID(), visitor, email));
         tracked.forEach(this::track);
         awaitMail(email, "Welcome, Rae");
+        nurtureFirstDayPasses(email);
         awaitMail(email, "How teams like yours do it");
         String lead = leadIdOf(email);
         Map<String, List<String>> before = settledStateOf(lead);

@@ -58,6 +58,7 @@ class ShareToLeadJourneyTest extends IntegrationTest {
                 .containsAll(List.of("baton-share-to-lead", "baton-nurture")));
         String unsubscribe = welcome.getHeader("List-Unsubscribe")[0].replaceAll("[<>]", "");
         assertThat(welcome.getHeader("List-Unsubscribe-Post")[0]).isEqualTo("List-Unsubscribe=One-Click");
+        nurtureFirstDayPasses(email);
         awaitMail(email, "How teams like yours do it");
         await().atMost(JOURNEY).until(() -> timeline(email).contains("Email Sent"));
 
@@ -155,8 +156,10 @@ class ShareToLeadJourneyTest extends IntegrationTest {
         awaitLead(email);
 
         String first = runtime.startProcessInstanceByKey("baton-nurture", email).getId();
+        nurtureFirstDayPasses(email);
         awaitMail(email, "How teams like yours do it");
         String second = runtime.startProcessInstanceByKey("baton-nurture", email).getId();
+        nurtureFirstDayPasses(email);
 
         await().atMost(JOURNEY).until(() -> "blocked".equals(emailStatusOf(second)));
         assertThat(emailStatusOf(first)).isEqualTo("sent");

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.connectors.FakeProvider;
 import dev.baton.engine.testing.IntegrationTest;
+import dev.baton.engine.testing.OneStepJourney;
 import dev.baton.engine.testing.TestServers;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -40,22 +41,8 @@ import org.springframework.util.LinkedMultiValueMap;
  */
 class SmsJourneyTest extends IntegrationTest {
     private static final Duration STEP = Duration.ofSeconds(60);
-    private static final String PROCESS = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-                xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="t">
-              <bpmn:process id="sms-step" isExecutable="true" camunda:historyTimeToLive="1">
-                <bpmn:startEvent id="start" />
-                <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="SendSms" />
-                <bpmn:serviceTask id="SendSms" camunda:type="external" camunda:topic="send-sms">
-                  <bpmn:extensionElements><camunda:inputOutput>
-                    <camunda:inputParameter name="template">webinar-reminder</camunda:inputParameter>
-                  </camunda:inputOutput></bpmn:extensionElements>
-                </bpmn:serviceTask>
-                <bpmn:sequenceFlow id="f2" sourceRef="SendSms" targetRef="end" />
-                <bpmn:endEvent id="end" />
-              </bpmn:process>
-            </bpmn:definitions>""";
+    private static final String PROCESS = OneStepJourney.bpmn("sms-step", "SendSms", "send-sms",
+            Map.of("template", "webinar-reminder"));
     @Autowired RepositoryService repository;
     @Autowired RuntimeService runtime;
     @Autowired HistoryService history;

@@ -63,6 +63,10 @@ public abstract class IntegrationTest {
     private dev.baton.engine.tracking.EventTopics topics;
     @Autowired
     private org.springframework.core.env.Environment environment;
+    @Autowired
+    private org.camunda.bpm.engine.RuntimeService camundaRuntime;
+    @Autowired
+    private org.camunda.bpm.engine.ManagementService camundaManagement;
 
     @DynamicPropertySource
     static void realServers(DynamicPropertyRegistry registry) {
@@ -171,6 +175,19 @@ public abstract class IntegrationTest {
     protected KafkaProgress journeyProgress() {
         return new KafkaProgress(kafkaAdmin.getConfigurationProperties(), topics.journeysTopic(), topics.partitions(),
                 environment.getRequiredProperty("spring.kafka.consumer.group-id") + "-journeys");
+    }
+
+    /**
+     * Nurture's first day passes for the lead: once its journeys wait at nurture's "1 day" timer,
+     * the timers fire now (the job executor would fire them a day later). Never sleeps.
+     */
+    protected void nurtureFirstDayPasses(String lead) {
+        java.util.function.Supplier<java.util.List<org.camunda.bpm.engine.runtime.Job>> waiting = () -> camundaRuntime
+                .createProcessInstanceQuery().processDefinitionKey("baton-nurture").processInstanceBusinessKey(lead).list()
+                .stream().flatMap(nurture -> camundaManagement.createJobQuery().processInstanceId(nurture.getId())
+                        .activityId("FirstWait").list().stream()).toList();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> !waiting.get().isEmpty());
+        waiting.get().forEach(timer -> camundaManagement.executeJob(timer.getId()));
     }
 
     /** The lead's timeline, one event name per line, newest first. */
