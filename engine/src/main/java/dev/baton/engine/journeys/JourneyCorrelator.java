@@ -52,6 +52,7 @@ public class JourneyCorrelator {
     private static final Logger log = LoggerFactory.getLogger(JourneyCorrelator.class);
     static final String REENTRY = "reentry";
     static final String TTL_PREFIX = "ttl:";
+    private static final String TIER_CHANGED = "Tier Changed";
     private static final String STARTING = "starting";
     private final RuntimeService runtime;
     private final RepositoryService repository;
@@ -162,6 +163,12 @@ public class JourneyCorrelator {
 
     /** A signal that found no step waiting and started nothing, kept for its time to live. */
     private void buffer(String message, JourneySignal signal) {
+        if (message.startsWith(TIER_CHANGED)) {
+            // The tier is state, not news: every journey of the lead holds it as variable "tier" and
+            // acts on it when it gets there. A tier change kept and delivered later could interrupt
+            // a handoff already under way for the very same change.
+            return;
+        }
         Duration ttl = ttlOf(message);
         if (ttl.isZero() || ttl.isNegative()) {
             return;
