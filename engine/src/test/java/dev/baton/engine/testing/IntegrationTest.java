@@ -181,10 +181,12 @@ public abstract class IntegrationTest {
      * Nurture's first day passes for the lead: once its journeys wait at nurture's "1 day" timer,
      * the timers fire now (the job executor would fire them a day later). Never sleeps.
      */
-    protected void nurtureFirstDayPasses(String lead) {
-        java.util.function.Supplier<java.util.List<org.camunda.bpm.engine.runtime.Job>> waiting = () -> camundaRuntime
-                .createProcessInstanceQuery().processDefinitionKey("baton-nurture").processInstanceBusinessKey(lead).list()
-                .stream().flatMap(nurture -> camundaManagement.createJobQuery().processInstanceId(nurture.getId())
+    protected void nurtureFirstDayPasses(String anyId) throws Exception {
+        // The journey runs under the lead's id; a test that started one by hand may have used another.
+        java.util.Set<String> keys = java.util.Set.copyOf(new java.util.HashSet<>(java.util.List.of(anyId, leadIdOf(anyId))));
+        java.util.function.Supplier<java.util.List<org.camunda.bpm.engine.runtime.Job>> waiting = () -> keys.stream()
+                .flatMap(key -> camundaRuntime.createProcessInstanceQuery().processDefinitionKey("baton-nurture")
+                        .processInstanceBusinessKey(key).list().stream()).flatMap(nurture -> camundaManagement.createJobQuery().processInstanceId(nurture.getId())
                         .activityId("FirstWait").list().stream()).toList();
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> !waiting.get().isEmpty());
         waiting.get().forEach(timer -> camundaManagement.executeJob(timer.getId()));
