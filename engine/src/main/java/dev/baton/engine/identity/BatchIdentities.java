@@ -99,7 +99,8 @@ public final class BatchIdentities {
 
     private Resolution decide(PersonIds ids, boolean alias) {
         boolean explicit = alias && ids.previousId() != null && ids.userId() != null;
-        if (ids.strongKeys().isEmpty()) {
+        String clicked = clickedLead(ids);
+        if (ids.strongKeys().isEmpty() && clicked == null) {
             String device = deviceLead(ids);
             return Resolution.of(device != null ? device : live(ids.userId()));
         }
@@ -111,8 +112,13 @@ public final class BatchIdentities {
         }
         String device = deviceLead(ids);
         Set<String> meeting = new TreeSet<>(people);
-        if (device != null && (people.contains(device) || isAnonymous(device))) {
+        // With strong ids, the device's lead joins only while anonymous (a shared computer's other
+        // person is not merged); joining a click, the device is the person who clicked.
+        if (device != null && (people.contains(device) || isAnonymous(device) || ids.strongKeys().isEmpty())) {
             meeting.add(device);
+        }
+        if (clicked != null) {
+            meeting.add(clicked);
         }
         if (explicit) {
             String previous = known.containsKey("user:" + ids.previousId()) ? known.get("user:" + ids.previousId())
@@ -133,13 +139,19 @@ public final class BatchIdentities {
         if (ids.anonymousKey() != null) {
             map(ids.anonymousKey(), lead);
         }
+        if (clicked != null) {
+            map("anon:" + ids.clickVisitor(), lead);
+            map(ids.clickKey(), lead);
+        }
         if (explicit) {
             map("anon:" + ids.previousId(), lead);
             if (known.containsKey("user:" + ids.previousId())) {
                 map("user:" + ids.previousId(), lead);
             }
         }
-        identified.add(lead);
+        if (!ids.strongKeys().isEmpty()) {
+            identified.add(lead);
+        }
         // A retried batch whose identity writes partly landed: the device already maps here, but its
         // visitor lead may still be unmerged. Folding an absent or already folded lead is a no-op.
         if (ids.anonymousId() != null && !ids.anonymousId().equals(lead) && !mergeFrom.contains(ids.anonymousId())
@@ -154,6 +166,24 @@ public final class BatchIdentities {
             folded.put(ids.previousId(), lead);
         }
         return new Resolution(lead, mergeFrom);
+    }
+
+    /**
+     * The lead of the share click this event's page reports, when the click joins this device: the
+     * click id is unclaimed or already this device's (once per click id: a replay from another
+     * browser joins nobody), the click's visitor is another device, and its lead is still anonymous.
+     */
+    private String clickedLead(PersonIds ids) {
+        if (ids.clickVisitor() == null || ids.anonymousId() == null || ids.clickVisitor().equals(ids.anonymousId())) {
+            return null;
+        }
+        String device = deviceLead(ids);
+        String claimedBy = known.get(ids.clickKey());
+        if (claimedBy != null && !live(claimedBy).equals(device)) {
+            return null;
+        }
+        String clicked = live(known.getOrDefault("anon:" + ids.clickVisitor(), ids.clickVisitor()));
+        return clicked.equals(device) || isAnonymous(clicked) ? clicked : null;
     }
 
     /** The device's lead: its mapping, else the visitor lead named after it; null without a device. */
@@ -183,15 +213,16 @@ public final class BatchIdentities {
 
     /** {@code source} becomes part of {@code target}: every key it holds moves along. */
     private void fold(String source, String target) {
+        if (!isAnonymous(source)) {
+            identified.add(target);
+        }
         folded.put(source, target);
         for (String key : new LinkedHashSet<>(leads.keysOf(source))) {
             map(key, target);
         }
         known.entrySet().stream().filter(e -> e.getValue().equals(source)).map(Map.Entry::getKey).toList()
                 .forEach(key -> map(key, target));
-        if (identified.remove(source)) {
-            identified.add(target);
-        }
+        identified.remove(source);
     }
 
     private void map(String key, String lead) {

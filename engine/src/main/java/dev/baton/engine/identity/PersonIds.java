@@ -11,9 +11,28 @@ import java.util.Map;
  * device, and the strong ones that name a person: {@code user:…}, {@code email:…},
  * {@code phone:…} (normalised: lower-case email, E.164-shaped phone).
  */
-public record PersonIds(String anonymousId, String userId, String email, String phone, String previousId) {
+public record PersonIds(String anonymousId, String userId, String email, String phone, String previousId,
+                        String clickVisitor, String clickId) {
     /** No identifiers (an event replayed for a lead already known). */
     public static final PersonIds NONE = new PersonIds(null, null, null, null, null);
+
+    public PersonIds(String anonymousId, String userId, String email, String phone, String previousId) {
+        this(anonymousId, userId, email, phone, previousId, null, null);
+    }
+
+    /**
+     * These ids and a verified, recent share click the event reports (a landing page's view with
+     * {@code bt_c}): the click's visitor (Baton's cookie at the redirect) is the same person as this
+     * event's device, on another domain.
+     */
+    public PersonIds withClick(String visitor, String id) {
+        return new PersonIds(anonymousId, userId, email, phone, previousId, visitor, id);
+    }
+
+    /** The key that ties a click id to the one device that claimed it first. */
+    public String clickKey() {
+        return clickId == null ? null : "click:" + clickId;
+    }
 
     public static PersonIds of(TrackedEvent event, Map<String, Object> traits) {
         return new PersonIds(event.anonymousId(), event.userId(), normaliseEmail(traits.get("email")),
@@ -48,6 +67,10 @@ public record PersonIds(String anonymousId, String userId, String email, String 
         if (previousId != null) {
             keys.add("user:" + previousId);
             keys.add("anon:" + previousId);
+        }
+        if (clickVisitor != null) {
+            keys.add("anon:" + clickVisitor);
+            keys.add(clickKey());
         }
         return keys;
     }

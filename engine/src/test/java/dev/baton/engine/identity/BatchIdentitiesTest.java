@@ -116,6 +116,39 @@ class BatchIdentitiesTest {
         assertThat(identify.mergeFrom()).as("the page view's visitor lead, made earlier in this batch").containsExactly("tablet-9");
     }
 
+    @Test
+    void landingPageViewReportingAShareClickJoinsThePagesVisitorToTheClicks() {
+        Store store = new Store().visitor("baton-1").visitor("page-1");
+
+        var resolution = store.resolve(new PersonIds("page-1", null, null, null, null).withClick("baton-1", "click-1"));
+
+        assertThat(resolution.leadId()).isEqualTo("baton-1");
+        assertThat(resolution.mergeFrom()).containsExactly("page-1");
+        assertThat(store.keys).containsEntry("click:click-1", "baton-1").containsEntry("anon:page-1", "baton-1");
+    }
+
+    @Test
+    void aClickIdReplayedFromAnotherBrowserJoinsNobody() {
+        Store store = new Store().visitor("baton-2").visitor("page-2").visitor("stranger");
+        store.resolve(new PersonIds("page-2", null, null, null, null).withClick("baton-2", "click-2"));
+
+        var replay = store.resolve(new PersonIds("stranger", null, null, null, null).withClick("baton-2", "click-2"));
+
+        assertThat(replay.leadId()).isEqualTo("stranger");
+        assertThat(replay.mergeFrom()).isEmpty();
+        assertThat(store.keys).containsEntry("anon:baton-2", "baton-2").doesNotContainEntry("anon:stranger", "baton-2");
+    }
+
+    @Test
+    void aClickWhoseVisitorIsAlreadySomeoneElseJoinsNobody() {
+        Store store = new Store().person("ld-ann", "email:ann@example.com", "anon:baton-3").visitor("page-3");
+
+        var resolution = store.resolve(new PersonIds("page-3", null, null, null, null).withClick("baton-3", "click-3"));
+
+        assertThat(resolution.leadId()).isEqualTo("page-3");
+        assertThat(resolution.mergeFrom()).isEmpty();
+    }
+
     /** The identities index and the profiles, as successive batches leave them. */
     private static final class Store implements BatchIdentities.Leads {
         final Map<String, String> keys = new HashMap<>();
