@@ -165,10 +165,10 @@ class FlowLosesNobodyTest extends IntegrationTest {
         for (int n = 0; n < 10; n++) {
             String user = "app-" + UUID.randomUUID();
             users.add(user);
-            track("{\"userId\":\"%s\",\"traits\":{\"email\":\"%s@example.com\",\"country\":\"NZ\",\"title\":\"CTO\"}}"
-                    .formatted(user, user), "/v1/identify");
+            send("/v1/identify", "{\"userId\":\"%s\",\"traits\":{\"email\":\"%s@example.com\",\"country\":\"NZ\",\"title\":\"CTO\"}}"
+                    .formatted(user, user));
             for (int visit = 0; visit < 3; visit++) {
-                track("{\"userId\":\"%s\",\"event\":\"Page Viewed\",\"properties\":{\"category\":\"pricing\"}}".formatted(user));
+                send("/v1/track", "{\"userId\":\"%s\",\"event\":\"Page Viewed\",\"properties\":{\"category\":\"pricing\"}}".formatted(user));
             }
         }
 
@@ -182,7 +182,7 @@ class FlowLosesNobodyTest extends IntegrationTest {
         }
     }
 
-    private void track(String body, String path) {
+    private void send(String path, String body) {
         ResponseEntity<String> response = track(path, body);
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(HttpStatus.OK);
     }
