@@ -92,7 +92,9 @@ class FlowLosesNobodyTest extends IntegrationTest {
         await().atMost(FLOW).until(() -> kafkaProgress().caughtUp());
         for (int n = 0; n < people; n++) {
             String email = "d-%s-%d@example.com".formatted(run, n);
-            JsonNode lead = awaitLead(email, l -> l.path("eventCount").asInt() == 4);
+            await().atMost(FLOW).untilAsserted(() -> assertThat(getJson("/api/leads/" + email).path("eventCount").asInt())
+                    .as(getJson("/api/leads/" + email).toString()).isEqualTo(4));
+            JsonNode lead = getJson("/api/leads/" + email);
             String id = lead.path("id").asText();
             assertThat(id).doesNotContain("@").isNotEqualTo("u-%s-%d".formatted(run, n));
             for (String other : List.of("u-%s-%d".formatted(run, n), "p-%s-%d".formatted(run, n), "l-%s-%d".formatted(run, n))) {

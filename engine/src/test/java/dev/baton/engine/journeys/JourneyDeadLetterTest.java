@@ -27,7 +27,7 @@ class JourneyDeadLetterTest extends IntegrationTest {
     @Test
     void signalThatKeepsFailingIsParkedWithItsReasonAndTheLeadsLaterSignalsGoOn() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        String lead = "parked-" + run + "@example.com";
+        String user = "parked-" + run + "@example.com";
         // Starts on "Webinar Registered", then decides on a variable nobody sets: every start fails.
         BpmnModelInstance broken = Bpmn.createExecutableProcess("broken-start-" + run)
                 .startEvent().message("Webinar Registered")
@@ -38,8 +38,9 @@ class JourneyDeadLetterTest extends IntegrationTest {
         String deployment = repository.createDeployment().addModelInstance("broken-start-" + run + ".bpmn", broken)
                 .name("broken-start-" + run).deploy().getId();
         try {
-            track("{\"userId\":\"%s\",\"event\":\"Webinar Registered\"}".formatted(lead));
-            track("{\"userId\":\"%s\",\"event\":\"Form Submitted\",\"properties\":{\"form\":\"contact\"}}".formatted(lead));
+            track("{\"userId\":\"%s\",\"event\":\"Webinar Registered\"}".formatted(user));
+            track("{\"userId\":\"%s\",\"event\":\"Form Submitted\",\"properties\":{\"form\":\"contact\"}}".formatted(user));
+            String lead = leadIdOf(user);
 
             // Up to give-up-after (10 s here) and the retries' pauses.
             ConsumerRecord<String, String> parked = awaitDeadLetters(Duration.ofSeconds(90),

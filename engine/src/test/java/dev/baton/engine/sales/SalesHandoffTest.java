@@ -198,9 +198,6 @@ class SalesHandoffTest extends IntegrationTest {
 
     // --- helpers ---------------------------------------------------------------------------
 
-    /** Lead id → email, for finding a lead's CRM tasks (they name the person, not Baton's id). */
-    private final Map<String, String> emails = new java.util.concurrent.ConcurrentHashMap<>();
-
     /** A new lead that submits a form and looks at pricing three times: hot (98 points); its lead id. */
     private String hotLead(String name, String country) throws Exception {
         String visitor = "visitor-" + UUID.randomUUID();
@@ -212,9 +209,7 @@ class SalesHandoffTest extends IntegrationTest {
             track("{\"anonymousId\":\"%s\",\"event\":\"Page Viewed\",\"properties\":{\"category\":\"pricing\"}}"
                     .formatted(visitor));
         }
-        String lead = awaitLead(email, profile -> "hot".equals(profile.path("tier").asText())).path("id").asText();
-        emails.put(lead, email);
-        return lead;
+        return awaitLead(email, profile -> "hot".equals(profile.path("tier").asText())).path("id").asText();
     }
 
     private void putRep(String id, String team, String territory, String crmId) {
@@ -243,9 +238,9 @@ class SalesHandoffTest extends IntegrationTest {
         return tasks.createTaskQuery().processInstanceBusinessKey(lead).taskDefinitionKey("Accept").singleResult();
     }
 
-    private List<FakeProvider.Request> crmTasksAbout(String lead) {
-        String email = emails.getOrDefault(lead, lead);
-        return TestServers.hubspot().requests().stream().filter(r -> r.body().contains(email)).toList();
+    /** The CRM tasks about a lead: each names the lead's Baton id ("Lead in Baton: …"). */
+    private static List<FakeProvider.Request> crmTasksAbout(String lead) {
+        return TestServers.hubspot().requests().stream().filter(r -> r.body().contains(lead)).toList();
     }
 
     private HttpEntity<String> jsonBody(Map<String, ?> body) {
