@@ -36,8 +36,6 @@ public final class BatchIdentities {
     private final Map<String, String> folded = new LinkedHashMap<>();
     /** Leads that gained a strong id during this batch: no longer anonymous. */
     private final Set<String> identified = new HashSet<>();
-    /** Leads this batch's earlier events belong to: they have a profile by the time a later event is applied. */
-    private final Set<String> used = new HashSet<>();
 
     /** What resolution needs to know of the stored lead profiles (read before resolving). */
     public interface Leads {
@@ -92,9 +90,7 @@ public final class BatchIdentities {
     }
 
     public Resolution resolve(PersonIds ids, boolean alias) {
-        Resolution resolution = decide(ids, alias);
-        used.add(resolution.leadId());
-        return resolution;
+        return decide(ids, alias);
     }
 
     private Resolution decide(PersonIds ids, boolean alias) {
@@ -129,10 +125,12 @@ public final class BatchIdentities {
         List<String> mergeFrom = new ArrayList<>();
         for (String other : meeting) {
             if (!other.equals(lead)) {
+                // Also a lead with no profile yet: another node may be writing it right now (its
+                // identities land before its profile). The pipeline leaves a tombstone in its place,
+                // created only if absent, so that node's write conflicts and its batch is redone
+                // with this fold in view, rather than both leads living on.
                 fold(other, lead);
-                if (leads.exists(other) || used.contains(other)) {
-                    mergeFrom.add(other); // a device seen first in this very call has no profile to fold
-                }
+                mergeFrom.add(other);
             }
         }
         ids.strongKeys().forEach(key -> map(key, lead));

@@ -200,7 +200,14 @@ class EventPipeline {
                                   Map<String, LeadProfile> profiles, Set<String> changed) {
         for (String sourceId : resolution.mergeFrom()) {
             LeadProfile source = profiles.get(sourceId);
-            if (sourceId.equals(lead.id()) || source == null || source.mergedInto() != null) {
+            if (sourceId.equals(lead.id()) || source != null && source.mergedInto() != null) {
+                continue;
+            }
+            if (source == null) {
+                // Nothing stored yet (a device seen first in this call, or a lead another node is
+                // creating now): its place is taken by a tombstone, written create-only.
+                profiles.put(sourceId, LeadProfile.newLead(sourceId).tombstone(lead.id()));
+                changed.add(sourceId);
                 continue;
             }
             profiles.put(sourceId, source.tombstone(lead.id()));

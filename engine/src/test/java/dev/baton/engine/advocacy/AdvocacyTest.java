@@ -126,7 +126,7 @@ class AdvocacyTest extends IntegrationTest {
         assertThat(north.path("reach").asLong()).isEqualTo(2);
 
         // Sales converts Carol: a result of the team, shown per team and never per person.
-        track("{\"userId\":\"%s\",\"event\":\"Sales Converted\"}".formatted(carolEmail));
+        track("{\"anonymousId\":\"%s\",\"event\":\"Sales Converted\"}".formatted(carol.id));
         await().atMost(STEP).untilAsserted(() -> assertThat(find(getJson("/api/advocacy/teams?campaign=" + campaign), "team",
                 "north-" + run).path("conversions").asLong()).isEqualTo(1));
         assertThat(find(getJson("/api/advocacy/teams?campaign=" + campaign), "team", "south-" + run).path("conversions").asLong())

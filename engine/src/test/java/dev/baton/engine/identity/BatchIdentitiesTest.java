@@ -60,7 +60,7 @@ class BatchIdentitiesTest {
         var resolution = store.resolve(new PersonIds("phone-3", "u-1", "kim@example.com", null, null));
 
         assertThat(resolution.leadId()).isEqualTo("laptop-3");
-        assertThat(resolution.mergeFrom()).containsExactly("ld-aaa");
+        assertThat(resolution.mergeFrom()).as("the device, unseen before, gets a tombstone").containsExactlyInAnyOrder("ld-aaa", "phone-3");
         assertThat(store.keys).containsEntry("user:u-1", "laptop-3").containsEntry("anon:phone-3", "laptop-3");
     }
 
@@ -102,6 +102,18 @@ class BatchIdentitiesTest {
         store.keys.put("anon:tablet", "ld-b");
 
         assertThat(store.resolve(new PersonIds("tablet", null, null, null, null)).leadId()).isEqualTo("ld-a");
+    }
+
+    @Test
+    void aLeadWhoseProfileIsNotWrittenYetIsFoldedAllTheSameSoTheNodeWritingItMustRedo() {
+        // Another node mapped the email to its new lead and has not written that lead's profile yet.
+        Store store = new Store().visitor("laptop-5");
+        store.keys.put("email:joe@example.com", "phone-5");
+
+        var resolution = store.resolve(new PersonIds("laptop-5", null, "joe@example.com", null, null));
+
+        assertThat(resolution.leadId()).isEqualTo("laptop-5");
+        assertThat(resolution.mergeFrom()).containsExactly("phone-5");
     }
 
     @Test
