@@ -67,8 +67,9 @@ public class IdentityStore {
         BulkResponse response = client.bulk(b -> b.operations(operations));
         if (response.errors()) {
             BulkResponseItem failed = response.items().stream().filter(i -> i.error() != null).findFirst().orElseThrow();
-            throw new IOException("writing identity " + failed.id() + " failed (" + failed.status() + "): "
-                    + failed.error().reason());
+            String message = "writing identity " + failed.id() + " failed (" + failed.status() + "): " + failed.error().reason();
+            boolean conflictsOnly = response.items().stream().filter(i -> i.error() != null).allMatch(i -> i.status() == 409);
+            throw conflictsOnly ? new ConcurrentChangeException(message) : new IOException(message);
         }
     }
 }

@@ -441,12 +441,16 @@ public class JourneyCorrelator {
      * retried, when it reaches the instance that won.
      */
     private boolean claimActive(String processKey, String leadId) {
+        // One statement in the usual case (no row yet); a row inserted concurrently fails the primary key.
+        if (jdbc.update("INSERT INTO baton_journey_active (lead_id, process_key, instance_id) SELECT ?, ?, ?"
+                + " WHERE NOT EXISTS (SELECT 1 FROM baton_journey_active WHERE lead_id = ? AND process_key = ?)",
+                leadId, processKey, STARTING, leadId, processKey) == 1) {
+            return true;
+        }
         List<String> holder = jdbc.queryForList("SELECT instance_id FROM baton_journey_active WHERE lead_id = ?"
                 + " AND process_key = ?", String.class, leadId, processKey);
         if (holder.isEmpty()) {
-            jdbc.update("INSERT INTO baton_journey_active (lead_id, process_key, instance_id) VALUES (?, ?, ?)",
-                    leadId, processKey, STARTING);
-            return true;
+            throw new ConcurrentStartException(processKey, leadId); // released meanwhile: redo with fresh reads
         }
         String instance = holder.get(0);
         if (!instance.equals(STARTING) && runtime.createProcessInstanceQuery().processInstanceId(instance).count() > 0) {

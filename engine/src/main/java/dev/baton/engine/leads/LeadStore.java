@@ -9,6 +9,7 @@ import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.MgetResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.mget.MultiGetResponseItem;
+import dev.baton.engine.identity.ConcurrentChangeException;
 import dev.baton.engine.identity.IdentityStore;
 import dev.baton.engine.identity.LeadIds;
 import dev.baton.engine.search.Indices;
@@ -124,7 +125,9 @@ public class LeadStore {
         Map<String, String> failed = tryWriteAll(profiles, readVersions);
         if (!failed.isEmpty()) {
             var first = failed.entrySet().iterator().next();
-            throw new IOException("writing lead " + first.getKey() + " failed " + first.getValue());
+            String message = "writing lead " + first.getKey() + " failed " + first.getValue();
+            throw failed.values().stream().allMatch(reason -> reason.startsWith("(409)"))
+                    ? new ConcurrentChangeException(message) : new IOException(message);
         }
     }
 
