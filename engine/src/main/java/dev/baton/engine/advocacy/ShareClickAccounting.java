@@ -142,31 +142,16 @@ class ShareClickAccounting {
         if (reports.isEmpty()) {
             return joins;
         }
-        BulkRequest.Builder bulk = new BulkRequest.Builder();
+        Map<String, Map<String, String>> documents = new LinkedHashMap<>();
         reports.forEach((id, report) -> {
-            Map<String, String> doc = new HashMap<>();
+            Map<String, String> doc = new HashMap<>(); // the visitor is null for an event with a user id only
             doc.put("click", id);
             doc.put("at", report.at().toString());
             doc.put("visitor", report.visitor());
             doc.put("messageId", report.messageId());
-            bulk.operations(o -> o.create(c -> c.index(indices.shareJs()).id(id).document(doc)));
+            documents.put(id, doc);
         });
-        Set<String> first = new HashSet<>();
-        List<String> taken = new ArrayList<>();
-        for (BulkResponseItem item : client.bulk(bulk.build()).items()) {
-            if (item.error() == null) {
-                first.add(item.id());
-            } else if (item.status() == 409) {
-                taken.add(item.id());
-            } else {
-                throw new IOException("recording a page's share click failed: " + item.error().reason());
-            }
-        }
-        existing(indices.shareJs(), taken).forEach((id, doc) -> {
-            if (reports.get(id).messageId().equals(doc.path("messageId").asText())) {
-                first.add(id);
-            }
-        });
+        Set<String> first = claim(indices.shareJs(), documents, "a page's share click");
         for (String id : first) {
             PageReport report = reports.get(id);
             Share share = report.joinable() == null || report.share() == null ? null : shares.genuine(report.share());
@@ -231,25 +216,38 @@ class ShareClickAccounting {
         if (visits.isEmpty()) {
             return firsts;
         }
+        Map<String, Map<String, String>> documents = new LinkedHashMap<>();
+        visits.forEach((id, click) -> documents.put(id, Map.of("code", click.code(), "visitor", click.visitor(),
+                "messageId", click.messageId())));
+        claim(indices.shareVisits(), documents, "a visit").forEach(id -> firsts.add(visits.get(id).messageId()));
+        return firsts;
+    }
+
+    /**
+     * Creates each document (keyed, carrying the message id that claims it) where none exists yet:
+     * the first claim wins, whichever batch or node made it. Returns the ids this batch holds:
+     * created now, or by an attempt of the same message that did not finish.
+     */
+    private Set<String> claim(String index, Map<String, Map<String, String>> documents, String what) throws IOException {
         BulkRequest.Builder bulk = new BulkRequest.Builder();
-        visits.forEach((id, click) -> bulk.operations(o -> o.create(c -> c.index(indices.shareVisits()).id(id)
-                .document(Map.of("code", click.code(), "visitor", click.visitor(), "messageId", click.messageId())))));
+        documents.forEach((id, doc) -> bulk.operations(o -> o.create(c -> c.index(index).id(id).document(doc))));
+        Set<String> held = new HashSet<>();
         List<String> taken = new ArrayList<>();
         for (BulkResponseItem item : client.bulk(bulk.build()).items()) {
             if (item.error() == null) {
-                firsts.add(visits.get(item.id()).messageId());
+                held.add(item.id());
             } else if (item.status() == 409) {
                 taken.add(item.id());
             } else {
-                throw new IOException("recording a visit failed: " + item.error().reason());
+                throw new IOException("recording " + what + " failed: " + item.error().reason());
             }
         }
-        existing(indices.shareVisits(), taken).forEach((id, doc) -> {
-            if (visits.get(id).messageId().equals(doc.path("messageId").asText())) {
-                firsts.add(visits.get(id).messageId()); // this very click, recorded by an attempt that did not finish
+        existing(index, taken).forEach((id, doc) -> {
+            if (documents.get(id).get("messageId").equals(doc.path("messageId").asText())) {
+                held.add(id);
             }
         });
-        return firsts;
+        return held;
     }
 
     private void store(List<ShareClick> clicks, List<Join> joins, List<TrackedEvent> forms) throws IOException {

@@ -310,9 +310,7 @@ class AdvocacyTest extends IntegrationTest {
         String email = "paula-" + run + "@example.com";
 
         landing.reportFrom(page, null);
-        track("""
-                {"anonymousId":"%s","event":"Form Submitted","properties":{"form":"guide"},
-                 "context":{"traits":{"email":"%s","firstName":"Paula"}}}""".formatted(page, email));
+        submitForm(page, email);
 
         await().atMost(STEP).untilAsserted(() -> {
             JsonNode figures = employee("alice-" + run);
@@ -341,9 +339,7 @@ class AdvocacyTest extends IntegrationTest {
 
         String replayer = "page-" + UUID.randomUUID();
         landing.reportFrom(replayer, null);
-        track("""
-                {"anonymousId":"%s","event":"Form Submitted","properties":{"form":"guide"},
-                 "context":{"traits":{"email":"replayer-%s@example.com"}}}""".formatted(replayer, run));
+        submitForm(replayer, "replayer-" + run + "@example.com");
         afterEverythingOf(replayer);
 
         assertThat(attribution(replayer).path("firstTouch").path("sharer").asText()).isEqualTo("dan-" + run);
@@ -358,9 +354,7 @@ class AdvocacyTest extends IntegrationTest {
         String page = "page-" + UUID.randomUUID();
 
         landing.reportFrom(page, java.time.Instant.now().plus(joinWindow).plusSeconds(60));
-        track("""
-                {"anonymousId":"%s","event":"Form Submitted","properties":{"form":"guide"},
-                 "context":{"traits":{"email":"late-%s@example.com"}}}""".formatted(page, run));
+        submitForm(page, "late-" + run + "@example.com");
         afterEverythingOf(page);
 
         assertThat(attribution(page).path("firstTouch").path("sharer").asText()).isEqualTo("dan-" + run);
@@ -377,9 +371,7 @@ class AdvocacyTest extends IntegrationTest {
         String page = "page-" + UUID.randomUUID();
 
         new Landing(landing.share, forged).reportFrom(page, null);
-        track("""
-                {"anonymousId":"%s","event":"Form Submitted","properties":{"form":"guide"},
-                 "context":{"traits":{"email":"forger-%s@example.com"}}}""".formatted(page, run));
+        submitForm(page, "forger-" + run + "@example.com");
         afterEverythingOf(page);
 
         assertThat(attribution(page).path("firstTouch").path("sharer").asText()).isEqualTo("dan-" + run);
@@ -488,6 +480,13 @@ class AdvocacyTest extends IntegrationTest {
         sameId.cookies.put("baton_aid", visitorId);
         assertThat(sameId.click(dans, BROWSER).statusCode()).isEqualTo(302);
         await().atMost(STEP).until(() -> clicksBy(visitorId) == 1 && attribution(visitorId) != null);
+    }
+
+    /** The visitor signs up on the guide's page. */
+    private void submitForm(String visitor, String email) {
+        track("""
+                {"anonymousId":"%s","event":"Form Submitted","properties":{"form":"guide"},"context":{"traits":{"email":"%s"}}}"""
+                .formatted(visitor, email));
     }
 
     private JsonNode attribution(String visitor) throws Exception {
