@@ -341,12 +341,16 @@ class AdvocacyStats {
                     return b;
                 })), JsonNode.class);
         Map<String, List<String>> sharersOf = new LinkedHashMap<>();
+        Map<String, String> joinedFrom = new HashMap<>();
         List<String> formVisitors = new ArrayList<>();
         for (var hit : attributed.hits().hits()) {
             JsonNode doc = hit.source();
             List<String> sharers = new ArrayList<>();
             doc.path("firstTouch").path("chainSharers").forEach(v -> sharers.add(v.asText()));
             sharersOf.put(hit.id(), sharers);
+            if (doc.hasNonNull("joinedFrom")) {
+                joinedFrom.put(hit.id(), doc.path("joinedFrom").asText());
+            }
             if (doc.path("formSubmitted").asBoolean()) {
                 formVisitors.add(hit.id());
                 sharers.forEach(e -> counts.forms.merge(e, 1L, Long::sum));
@@ -360,10 +364,13 @@ class AdvocacyStats {
                 .query(q -> q.terms(t -> t.field("anonymousId").terms(v -> v.value(visitors))))
                 .aggregations("visitor", a -> a.terms(t -> t.field("anonymousId").size(visitors.size()))), JsonNode.class);
         Map<String, Long> events = buckets(activity.aggregations().get("visitor"));
-        sharersOf.forEach((visitor, sharers) -> {
-            long n = events.getOrDefault(visitor, 0L);
+        // A landing page's visitor and the click's visitor it was joined to are one person: their events add up.
+        Map<String, Long> eventsPerPerson = new LinkedHashMap<>();
+        sharersOf.keySet().forEach(visitor -> eventsPerPerson.merge(sharersOf.containsKey(joinedFrom.get(visitor))
+                ? joinedFrom.get(visitor) : visitor, events.getOrDefault(visitor, 0L), Long::sum));
+        eventsPerPerson.forEach((person, n) -> {
             int bucket = n >= HEAVY ? 2 : n >= MEDIUM ? 1 : 0;
-            sharers.forEach(e -> counts.engagement.computeIfAbsent(e, k -> new long[3])[bucket]++);
+            sharersOf.get(person).forEach(e -> counts.engagement.computeIfAbsent(e, k -> new long[3])[bucket]++);
         });
         if (formVisitors.isEmpty()) {
             return;

@@ -7,6 +7,7 @@ import com.google.zxing.EncodeHintType;
 import com.google.zxing.WriterException;
 import com.google.zxing.common.BitMatrix;
 import com.google.zxing.qrcode.QRCodeWriter;
+import dev.baton.engine.identity.ShareClickIds;
 import dev.baton.engine.tracking.EventOutbox;
 import dev.baton.engine.tracking.TrackingMessages;
 import io.swagger.v3.oas.annotations.Operation;
@@ -20,6 +21,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -58,15 +60,17 @@ class ShareLinks {
     private final TrackingMessages messages;
     private final EventOutbox outbox;
     private final ObjectMapper json;
+    private final ShareClickIds clickIds;
     private final Clock clock;
 
     ShareLinks(Shares shares, AdvocacyStore store, TrackingMessages messages, EventOutbox outbox, ObjectMapper json,
-               Clock clock) {
+               ShareClickIds clickIds, Clock clock) {
         this.shares = shares;
         this.store = store;
         this.messages = messages;
         this.outbox = outbox;
         this.json = json;
+        this.clickIds = clickIds;
         this.clock = clock;
     }
 
@@ -88,10 +92,12 @@ class ShareLinks {
         String excluded = isBot(userAgent) ? "bot"
                 : share.sharer().equals(shares.sharerOf(cookie(request, ShareController.SHARER_COOKIE)))
                         || share.sharer().equals(visitor) ? "self" : null;
-        String click = UUID.randomUUID().toString();
+        Instant now = clock.instant();
+        // Signed, carrying this visitor: the landing page's snippet reports it from a visitor id of its own.
+        String click = clickIds.issue(visitor, now, excluded == null);
         // The visitor gets the content whatever happens; a click Kafka does not take waits in the outbox.
         outbox.publishOrKeep(messages.accept("track", clickEvent(click, share, content, visitor, channel, request,
-                userAgent, excluded), clock.instant()));
+                userAgent, excluded), now));
         return ResponseEntity.status(HttpStatus.FOUND)
                 .header(HttpHeaders.LOCATION, landing(content.url(), share, channel, click))
                 .header(HttpHeaders.SET_COOKIE, ResponseCookie.from(VISITOR_COOKIE, visitor).path("/")

@@ -21,7 +21,7 @@ class Shares {
     Shares(AdvocacyStore store, Credentials credentials, EmailProperties urls, Clock clock,
            @Value("${baton.advocacy.link-secret:}") String secret) {
         this.store = store;
-        String key = secret == null || secret.isBlank() ? credentials.derivedSecret("share-links") : secret;
+        String key = credentials.secretOr(secret, "share-links");
         this.codes = new ShareCodes(key);
         this.sharerCookies = new dev.baton.connectors.LinkSigner(key + ":sharer");
         this.publicUrl = urls.publicUrl().replaceAll("/+$", "");

@@ -10,6 +10,7 @@ import com.google.zxing.BinaryBitmap;
 import com.google.zxing.RGBLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
+import dev.baton.engine.identity.ShareClickIds;
 import dev.baton.engine.search.Indices;
 import dev.baton.engine.testing.IntegrationTest;
 import java.io.ByteArrayInputStream;
@@ -26,6 +27,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -45,6 +47,8 @@ class AdvocacyTest extends IntegrationTest {
     private final ObjectMapper json = new ObjectMapper();
     @Autowired ElasticsearchClient elasticsearch;
     @Autowired Indices indices;
+    @Autowired ShareClickIds clickIds;
+    @Value("${baton.advocacy.click-join-window}") Duration joinWindow;
     private String run;
     private String campaign;
 
@@ -293,6 +297,88 @@ class AdvocacyTest extends IntegrationTest {
         assertThat(employee("alice-" + run).path("points").asLong()).isEqualTo(before);
     }
 
+    @Test
+    void landingPageOnAnotherDomainAttributesTheSignupToTheWholeChain() throws Exception {
+        // README's example: the guide lives on www.example.com, whose own t.js knows visitors by an id of its own.
+        String alice = shareAs("alice-" + run).path("code").asText();
+        Visitor bob = new Visitor();
+        bob.click(alice, BROWSER);
+        String bobsLink = bob.reshare(alice, "Bob");
+        Landing landing = new Landing(new Visitor().click(bobsLink, BROWSER));
+        assertThat(landing.share).isEqualTo(bobsLink);
+        String page = "page-" + UUID.randomUUID();
+        String email = "paula-" + run + "@example.com";
+
+        landing.reportFrom(page, null);
+        submitForm(page, email);
+
+        await().atMost(STEP).untilAsserted(() -> {
+            JsonNode figures = employee("alice-" + run);
+            assertThat(figures.path("forms").asLong()).as("forms Alice's chain brought: %s", figures).isEqualTo(1);
+            assertThat(figures.path("leads").asLong()).as("leads Alice's chain brought: %s", figures).isEqualTo(1);
+        });
+        JsonNode figures = employee("alice-" + run);
+        assertThat(figures.path("reach").asLong()).as("Bob and the visitor; the page's id is no one new").isEqualTo(2);
+        JsonNode engagement = figures.path("engagement");
+        assertThat(engagement.path("light").asLong() + engagement.path("medium").asLong() + engagement.path("heavy").asLong())
+                .as("visitors brought: the clicking browser and its landing page are one").isEqualTo(2);
+        JsonNode onTheBoard = find(getJson("/api/advocacy/leaderboard?campaign=" + campaign), "employee", "alice-" + run);
+        assertThat(onTheBoard.path("forms").asLong()).isEqualTo(1);
+        assertThat(onTheBoard.path("leads").asLong()).isEqualTo(1);
+        JsonNode lead = awaitLead(email, l -> l.path("attribution").has("broughtBy"));
+        assertThat(lead.path("attribution").path("broughtBy").asText()).isEqualTo("brought by Alice Liddell via Bob's re-share");
+        assertThat(clickReport(landing.click).path("visitor").asText()).as("the page confirmed the click").isEqualTo(page);
+    }
+
+    @Test
+    void replayedClickIdFromAnotherBrowserAttributesNobodyElse() throws Exception {
+        Landing landing = new Landing(new Visitor().click(shareAs("alice-" + run).path("code").asText(), BROWSER));
+        String page = "page-" + UUID.randomUUID();
+        landing.reportFrom(page, null);
+        await().atMost(STEP).until(() -> attribution(page) != null);
+
+        String replayer = "page-" + UUID.randomUUID();
+        landing.reportFrom(replayer, null);
+        submitForm(replayer, "replayer-" + run + "@example.com");
+        afterEverythingOf(replayer);
+
+        assertThat(attribution(replayer).path("firstTouch").path("sharer").asText()).isEqualTo("dan-" + run);
+        assertThat(employee("alice-" + run).path("forms").asLong()).isZero();
+        assertThat(employee("alice-" + run).path("leads").asLong()).isZero();
+        assertThat(clickReport(landing.click).path("visitor").asText()).as("the first report stays the page's").isEqualTo(page);
+    }
+
+    @Test
+    void clickIdOutsideTheWindowJoinsNobody() throws Exception {
+        Landing landing = new Landing(new Visitor().click(shareAs("alice-" + run).path("code").asText(), BROWSER));
+        String page = "page-" + UUID.randomUUID();
+
+        landing.reportFrom(page, java.time.Instant.now().plus(joinWindow).plusSeconds(60));
+        submitForm(page, "late-" + run + "@example.com");
+        afterEverythingOf(page);
+
+        assertThat(attribution(page).path("firstTouch").path("sharer").asText()).isEqualTo("dan-" + run);
+        assertThat(employee("alice-" + run).path("forms").asLong()).isZero();
+    }
+
+    @Test
+    void forgedClickIdIsIgnored() throws Exception {
+        Landing landing = new Landing(new Visitor().click(shareAs("alice-" + run).path("code").asText(), BROWSER));
+        String clickingBrowser = clickIds.verify(landing.click).orElseThrow().visitorId();
+        // Made with another secret, for the very browser that clicked, and marked genuine.
+        String forged = new ShareClickIds("not-this-installations-secret", joinWindow)
+                .issue(clickingBrowser, java.time.Instant.now(), true);
+        String page = "page-" + UUID.randomUUID();
+
+        new Landing(landing.share, forged).reportFrom(page, null);
+        submitForm(page, "forger-" + run + "@example.com");
+        afterEverythingOf(page);
+
+        assertThat(attribution(page).path("firstTouch").path("sharer").asText()).isEqualTo("dan-" + run);
+        assertThat(employee("alice-" + run).path("forms").asLong()).isZero();
+        assertThat(clickReport(forged)).as("a forged click id is no report of a click").isNull();
+    }
+
     // --- helpers ------------------------------------------------------------------------------
 
     /** A browser: keeps its cookies (visitor id, and the sharer cookie when it made a link). */
@@ -351,6 +437,65 @@ class AdvocacyTest extends IntegrationTest {
             }
             id = cookies.get("baton_aid");
         }
+    }
+
+    /** Where a share link's redirect led: the share ({@code bt_s}) and the click ({@code bt_c}) the page reports. */
+    private final class Landing {
+        final String share;
+        final String click;
+
+        Landing(HttpResponse<String> redirect) {
+            assertThat(redirect.statusCode()).isEqualTo(302);
+            URI location = URI.create(redirect.headers().firstValue("Location").orElseThrow());
+            Map<String, String> query = new HashMap<>();
+            for (String pair : location.getRawQuery().split("&")) {
+                String[] kv = pair.split("=", 2);
+                query.put(kv[0], java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8));
+            }
+            this.share = query.get("bt_s");
+            this.click = query.get("bt_c");
+        }
+
+        Landing(String share, String click) {
+            this.share = share;
+            this.click = click;
+        }
+
+        /** The landing page's snippet reports its view, as t.js does, from the page's own visitor id. */
+        void reportFrom(String pageVisitor, java.time.Instant timestamp) {
+            assertThat(track("/v1/page", """
+                    {"anonymousId":"%s",%s"context":{"campaign":{"share":"%s","click":"%s"}}}""".formatted(pageVisitor,
+                    timestamp == null ? "" : "\"timestamp\":\"" + timestamp + "\",", share, click)).getStatusCode())
+                    .isEqualTo(HttpStatus.OK);
+        }
+    }
+
+    /**
+     * Waits until the advocacy consumer has handled everything this visitor sent so far: a click
+     * of Dan's link from a browser carrying the visitor's id comes after it on the same partition.
+     */
+    private void afterEverythingOf(String visitorId) throws Exception {
+        String dans = shareAs("dan-" + run).path("code").asText();
+        Visitor sameId = new Visitor();
+        sameId.cookies.put("baton_aid", visitorId);
+        assertThat(sameId.click(dans, BROWSER).statusCode()).isEqualTo(302);
+        await().atMost(STEP).until(() -> clicksBy(visitorId) == 1 && attribution(visitorId) != null);
+    }
+
+    /** The visitor signs up on the guide's page. */
+    private void submitForm(String visitor, String email) {
+        track("""
+                {"anonymousId":"%s","event":"Form Submitted","properties":{"form":"guide"},"context":{"traits":{"email":"%s"}}}"""
+                .formatted(visitor, email));
+    }
+
+    private JsonNode attribution(String visitor) throws Exception {
+        return elasticsearch.get(g -> g.index(indices.attribution()).id(visitor), JsonNode.class).source();
+    }
+
+    /** The page's report of a click, as stored (null when none was). */
+    private JsonNode clickReport(String click) throws Exception {
+        return elasticsearch.get(g -> g.index(indices.shareJs()).id(click), JsonNode.class).source();
     }
 
     private JsonNode shareAs(String employee) throws Exception {
