@@ -13,6 +13,7 @@ import dev.baton.engine.journeys.JourneySignals;
 import dev.baton.engine.identity.BatchIdentities;
 import dev.baton.engine.identity.IdentityStore;
 import dev.baton.engine.identity.PersonIds;
+import dev.baton.engine.identity.ShareClickIds;
 import dev.baton.engine.scoring.ScoringService;
 import dev.baton.engine.search.Indices;
 import dev.baton.engine.tracking.DeadLetters;
@@ -60,12 +61,14 @@ class EventPipeline {
     private final TierChanges tierChanges;
     private final JourneySignals journeys;
     private final ScoringService scoring;
+    private final ShareClickIds clickIds;
     private final ObjectMapper json;
     private final Clock clock;
 
     EventPipeline(ElasticsearchClient client, Indices indices, LeadStore leads, IdentityStore identities,
                   LeadScorer scorer, TrackingMessages messages, DeadLetters deadLetters, TierChanges tierChanges,
-                  JourneySignals journeys, ScoringService scoring, ObjectMapper json, Clock clock) {
+                  JourneySignals journeys, ScoringService scoring, ShareClickIds clickIds, ObjectMapper json, Clock clock) {
+        this.clickIds = clickIds;
         this.client = client;
         this.indices = indices;
         this.leads = leads;
@@ -96,7 +99,7 @@ class EventPipeline {
                 TrackedEvent event = messages.fromKafka(record.value());
                 String systemLead = EngineEvents.leadOf(record);
                 Map<String, Object> traits = systemLead == null ? event.traits(json) : Map.of();
-                PersonIds ids = systemLead == null ? PersonIds.of(event, traits) : NO_IDS;
+                PersonIds ids = systemLead == null ? withReportedClick(PersonIds.of(event, traits), event) : NO_IDS;
                 byMessageId.putIfAbsent(event.messageId(), new Incoming(record, event, ids, traits, systemLead));
             } catch (RuntimeException e) {
                 deadLetters.send(record, "unreadable event: " + e.getMessage());
@@ -115,7 +118,8 @@ class EventPipeline {
         Map<String, String> mapped = identities.leadsOf(keys);
         Set<String> candidates = new LinkedHashSet<>(mapped.values());
         for (Incoming in : fresh) {
-            Collections.addAll(candidates, in.systemLead(), in.ids().anonymousId(), in.ids().previousId());
+            Collections.addAll(candidates, in.systemLead(), in.ids().anonymousId(), in.ids().previousId(),
+                    in.ids().clickVisitor());
         }
         candidates.remove(null);
         Map<String, LeadStore.Versioned> read = readFollowingMerges(candidates);
@@ -193,6 +197,20 @@ class EventPipeline {
                     lead == null ? null : !lead.isAnonymous()));
         }
         return signals;
+    }
+
+    /**
+     * The ids, with the share click the event reports ({@code context.campaign.click}: a landing
+     * page's t.js sends the redirect's bt_c) when that click id is Baton's own, genuine and recent:
+     * then the page's visitor and the click's are one person, on two domains.
+     */
+    private PersonIds withReportedClick(PersonIds ids, TrackedEvent event) {
+        String clickId = event.message().path("context").path("campaign").path("click").asText(null);
+        if (clickId == null || ids.anonymousId() == null) {
+            return ids;
+        }
+        return clickIds.verify(clickId).filter(click -> clickIds.joinable(click, event.timestamp()))
+                .map(click -> ids.withClick(click.visitorId(), click.id())).orElse(ids);
     }
 
     /** Folds the leads the resolution names into {@code lead}; each is left as a tombstone pointing there. */

@@ -48,6 +48,7 @@ class AdvocacyTest extends IntegrationTest {
     @Autowired ElasticsearchClient elasticsearch;
     @Autowired Indices indices;
     @Autowired ShareClickIds clickIds;
+    @Autowired org.camunda.bpm.engine.HistoryService history;
     @Value("${baton.advocacy.click-join-window}") Duration joinWindow;
     private String run;
     private String campaign;
@@ -304,7 +305,8 @@ class AdvocacyTest extends IntegrationTest {
         Visitor bob = new Visitor();
         bob.click(alice, BROWSER);
         String bobsLink = bob.reshare(alice, "Bob");
-        Landing landing = new Landing(new Visitor().click(bobsLink, BROWSER));
+        Visitor clicker = new Visitor();
+        Landing landing = new Landing(clicker.click(bobsLink, BROWSER));
         assertThat(landing.share).isEqualTo(bobsLink);
         String page = "page-" + UUID.randomUUID();
         String email = "paula-" + run + "@example.com";
@@ -328,6 +330,14 @@ class AdvocacyTest extends IntegrationTest {
         JsonNode lead = awaitLead(email, l -> l.path("attribution").has("broughtBy"));
         assertThat(lead.path("attribution").path("broughtBy").asText()).isEqualTo("brought by Alice Liddell via Bob's re-share");
         assertThat(clickReport(landing.click).path("visitor").asText()).as("the page confirmed the click").isEqualTo(page);
+        // The click's browser (Baton's cookie) and the landing page's visitor are one lead, in one
+        // journey: the click started share-to-lead, the page's form continued it, one welcome.
+        JsonNode joined = awaitLead(email, l -> l.path("anonymousIds").size() == 2);
+        assertThat(joined.path("anonymousIds")).extracting(JsonNode::asText).containsExactlyInAnyOrder(clicker.id, page);
+        assertThat(getJson("/api/leads/" + clicker.id).path("id").asText()).isEqualTo(joined.path("id").asText());
+        await().atMost(STEP).until(() -> mailTo(email).size() == 1);
+        assertThat(history.createHistoricProcessInstanceQuery().processDefinitionKey("baton-share-to-lead")
+                .processInstanceBusinessKey(joined.path("id").asText()).count()).as("one share-to-lead journey").isEqualTo(1);
     }
 
     @Test

@@ -95,8 +95,8 @@ class ConsoleBrowserTest extends IntegrationTest {
         for (int visit = 0; visit < 3; visit++) {
             track("{\"anonymousId\":\"%s\",\"event\":\"Page Viewed\",\"properties\":{\"category\":\"pricing\"}}".formatted(visitor));
         }
-        awaitLead(lead, l -> "hot".equals(l.path("tier").asText()));
-        await().atMost(PIPELINE).until(() -> rep.equals(getJson("/api/sales/leads/" + lead).path("owner").asText()));
+        String leadId = awaitLead(lead, l -> "hot".equals(l.path("tier").asText())).path("id").asText();
+        await().atMost(PIPELINE).until(() -> rep.equals(getJson("/api/sales/leads/" + leadId).path("owner").asText()));
         await().atMost(PIPELINE).until(() -> getJson("/api/advocacy/leaderboard").toString().contains(employee));
         // Only now: a seed that failed half-way is tried again by the next test instead of being taken as done.
         ConsoleBrowserTest.rep = rep;
