@@ -1,7 +1,6 @@
 package dev.baton.engine.identity;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -34,6 +33,8 @@ public final class BatchIdentities {
     private final Map<String, String> remapped = new LinkedHashMap<>();
     /** Leads folded into another during this batch → where they went. */
     private final Map<String, String> folded = new LinkedHashMap<>();
+    /** Stored tombstones the current resolution passed on its way to a live lead. */
+    private final Set<String> passing = new LinkedHashSet<>();
     /** Leads that gained a strong id during this batch: no longer anonymous. */
     private final Set<String> identified = new HashSet<>();
 
@@ -48,8 +49,8 @@ public final class BatchIdentities {
         /** Where a folded lead went, or null. */
         String mergedInto(String leadId);
 
-        /** Every identity key ({@code anon:…}, {@code user:…}, …) the lead's profile holds. */
-        Collection<String> keysOf(String leadId);
+        /** Whether the lead's stored profile has taken in {@code other} (a lead folded into it). */
+        boolean absorbed(String leadId, String other);
 
         Leads NONE = new Leads() {
             public boolean exists(String leadId) {
@@ -64,8 +65,8 @@ public final class BatchIdentities {
                 return null;
             }
 
-            public Collection<String> keysOf(String leadId) {
-                return List.of();
+            public boolean absorbed(String leadId, String other) {
+                return false;
             }
         };
     }
@@ -90,7 +91,17 @@ public final class BatchIdentities {
     }
 
     public Resolution resolve(PersonIds ids, boolean alias) {
-        return decide(ids, alias);
+        passing.clear();
+        Resolution decided = decide(ids, alias);
+        // Tombstones passed on the way may still owe the lead their content (a write that should have
+        // taken it in was lost): the pipeline takes in those it has not.
+        List<String> mergeFrom = new ArrayList<>(decided.mergeFrom());
+        for (String tombstone : List.copyOf(passing)) {
+            if (!mergeFrom.contains(tombstone) && !tombstone.equals(decided.leadId()) && live(tombstone).equals(decided.leadId())) {
+                mergeFrom.add(tombstone);
+            }
+        }
+        return new Resolution(decided.leadId(), mergeFrom);
     }
 
     private Resolution decide(PersonIds ids, boolean alias) {
@@ -200,31 +211,43 @@ public final class BatchIdentities {
     private String live(String leadId) {
         String current = leadId;
         for (int hop = 0; hop < 10 && current != null; hop++) {
-            String next = folded.containsKey(current) ? folded.get(current) : leads.mergedInto(current);
+            boolean stored = !folded.containsKey(current);
+            String next = stored ? leads.mergedInto(current) : folded.get(current);
             if (next == null || next.equals(current)) {
                 return current;
+            }
+            if (stored) {
+                passing.add(current);
             }
             current = next;
         }
         return current;
     }
 
-    /** {@code source} becomes part of {@code target}: every key it holds moves along. */
+    /**
+     * {@code source} becomes part of {@code target}. Its keys keep naming it: they reach the target
+     * through its tombstone, and keep the tombstone in view until the target has taken it in (see
+     * {@link #map}).
+     */
     private void fold(String source, String target) {
         if (!isAnonymous(source)) {
             identified.add(target);
         }
         folded.put(source, target);
-        for (String key : new LinkedHashSet<>(leads.keysOf(source))) {
-            map(key, target);
-        }
-        known.entrySet().stream().filter(e -> e.getValue().equals(source)).map(Map.Entry::getKey).toList()
-                .forEach(key -> map(key, target));
         identified.remove(source);
     }
 
+    /**
+     * Points the key at {@code lead}. A key that reaches the lead through a tombstone is moved only
+     * once the lead's stored profile has taken that tombstone in; until then it keeps the tombstone
+     * in view, so a lost write is made good by the next batch that meets the key.
+     */
     private void map(String key, String lead) {
-        if (lead.equals(known.get(key))) {
+        String current = known.get(key);
+        if (lead.equals(current)) {
+            return;
+        }
+        if (current != null && live(current).equals(lead) && !leads.absorbed(lead, current)) {
             return;
         }
         boolean stored = known.containsKey(key) && !created.containsKey(key);

@@ -146,6 +146,16 @@ class EventPipeline {
             Incoming in = fresh.get(n);
             var resolution = resolutions.get(n);
             LeadProfile lead = profiles.getOrDefault(resolution.leadId(), LeadProfile.newLead(resolution.leadId()));
+            String tierBefore = lead.tier();
+            if (!resolution.mergeFrom().isEmpty()) {
+                // Whether or not this event is applied again (a retried batch): the folds it decided are.
+                LeadProfile merged = mergeInto(lead, resolution, profiles, changed);
+                if (merged != lead) {
+                    lead = merged;
+                    profiles.put(lead.id(), lead);
+                    changed.add(lead.id());
+                }
+            }
             Long applied = lead.kafkaOffsets().get(in.partitionKey());
             ObjectNode doc = in.event().message().deepCopy();
             doc.put("leadId", lead.id());
@@ -153,8 +163,6 @@ class EventPipeline {
             // Engine-made events are scored like any other, except Tier Changed (its cause was).
             boolean toScore = in.systemLead() == null || !TierChanges.EVENT.equals(in.event().event());
             if (toScore && (applied == null || applied < in.record().offset())) {
-                String tierBefore = lead.tier();
-                lead = mergeInto(lead, resolution, profiles, changed);
                 LeadScorer.Scored scored = scorer.apply(lead, in.event(), in.ids(), in.traits());
                 lead = scored.profile().withOffset(in.partitionKey(), in.record().offset());
                 ObjectNode score = doc.putObject("score");
@@ -163,16 +171,23 @@ class EventPipeline {
                 scored.card().changes().stream().map(ScoreChange::rule).distinct().forEach(rules::add);
                 profiles.put(lead.id(), lead);
                 changed.add(lead.id());
-                if (lead.tier() != null && !lead.tier().equals(tierBefore) && !(tierBefore == null && lead.tier().equals(startingTier))) {
-                    tierMoves.add(new TierChanges.TierChange(lead.id(), tierBefore, lead.tier(), lead.score(),
-                            lead.ruleSetVersion(), "event", in.event().messageId(), in.event().timestamp()));
-                }
+            }
+            // A move the event (or a fold it decided) caused; a retried batch derives the same
+            // message id, so it is stored once.
+            if (lead.tier() != null && !lead.tier().equals(tierBefore) && !(tierBefore == null && lead.tier().equals(startingTier))) {
+                tierMoves.add(new TierChanges.TierChange(lead.id(), tierBefore, lead.tier(), lead.score(),
+                        lead.ruleSetVersion(), "event", in.event().messageId(), in.event().timestamp()));
             }
             eventDocs.put(in.event().messageId(), doc);
         }
         tierChanges.publish(tierMoves);
+        // Tombstones first: once one is written its lead is frozen (a node still writing it conflicts
+        // and redoes its batch), and its content waits in the tombstone until the surviving lead,
+        // written last, has taken it in.
+        List<LeadProfile> written = changed.stream().map(profiles::get).toList();
+        leads.writeAll(written.stream().filter(p -> p.mergedInto() != null).toList(), read);
         identities.write(batchIdentities.created(), batchIdentities.remapped(), clock.instant());
-        leads.writeAll(changed.stream().map(profiles::get).toList(), read);
+        leads.writeAll(written.stream().filter(p -> p.mergedInto() == null).toList(), read);
         // After the leads (a journey step reads the lead), before the events: a batch retried after
         // a failure here has not stored its events yet, so it forwards them again (the journeys
         // side counts each message id once).
@@ -213,25 +228,33 @@ class EventPipeline {
                 .map(click -> ids.withClick(click.visitorId(), click.id())).orElse(ids);
     }
 
-    /** Folds the leads the resolution names into {@code lead}; each is left as a tombstone pointing there. */
+    /**
+     * Folds the leads the resolution names into {@code lead}: a live one becomes a tombstone that
+     * keeps its content (frozen), and the lead takes that content in; a tombstone folded here
+     * earlier whose content the lead has not taken in yet (the write that should have was lost) is
+     * taken in now; one the lead already holds is left alone. Safe to repeat on a retried batch.
+     */
     private LeadProfile mergeInto(LeadProfile lead, BatchIdentities.Resolution resolution,
                                   Map<String, LeadProfile> profiles, Set<String> changed) {
         for (String sourceId : resolution.mergeFrom()) {
             LeadProfile source = profiles.get(sourceId);
-            if (sourceId.equals(lead.id()) || source != null && source.mergedInto() != null) {
+            if (sourceId.equals(lead.id())) {
                 continue;
             }
             if (source == null) {
                 // Nothing stored yet (a device seen first in this call, or a lead another node is
-                // creating now): its place is taken by a tombstone, written create-only.
+                // creating now): its place is taken by an empty tombstone, written create-only.
                 profiles.put(sourceId, LeadProfile.newLead(sourceId).tombstone(lead.id()));
                 changed.add(sourceId);
-                continue;
+            } else if (source.mergedInto() == null) {
+                profiles.put(sourceId, source.tombstone(lead.id()));
+                changed.add(sourceId);
+                log.info("Merged {} into lead {}", sourceId, lead.id());
+                lead = scorer.merge(lead, source);
+            } else if (source.owedTo(lead)) {
+                log.info("Lead {} takes in {} (folded there by a batch whose write of the lead was lost)", lead.id(), sourceId);
+                lead = scorer.merge(lead, source.frozen());
             }
-            profiles.put(sourceId, source.tombstone(lead.id()));
-            changed.add(sourceId);
-            log.info("Merged {} into lead {}", sourceId, lead.id());
-            lead = scorer.merge(lead, source);
         }
         return lead;
     }
@@ -239,7 +262,7 @@ class EventPipeline {
     /** The stored profiles of these ids and, for those folded away, of the leads they went to. */
     private Map<String, LeadStore.Versioned> readFollowingMerges(Set<String> ids) throws IOException {
         Map<String, LeadStore.Versioned> read = leads.getAll(ids);
-        for (int hop = 0; hop < 5; hop++) {
+        for (int hop = 0; hop < 10; hop++) {
             Set<String> targets = new LinkedHashSet<>();
             read.values().forEach(v -> {
                 if (v.profile().mergedInto() != null && !read.containsKey(v.profile().mergedInto())) {
@@ -256,7 +279,7 @@ class EventPipeline {
 
     private static String liveId(String id, Map<String, LeadStore.Versioned> read) {
         String current = id;
-        for (int hop = 0; hop < 5 && read.containsKey(current) && read.get(current).profile().mergedInto() != null; hop++) {
+        for (int hop = 0; hop < 10 && read.containsKey(current) && read.get(current).profile().mergedInto() != null; hop++) {
             current = read.get(current).profile().mergedInto();
         }
         return current;
@@ -276,17 +299,8 @@ class EventPipeline {
             return read.containsKey(leadId) ? read.get(leadId).profile().mergedInto() : null;
         }
 
-        public Collection<String> keysOf(String leadId) {
-            if (!read.containsKey(leadId)) {
-                return List.of();
-            }
-            LeadProfile profile = read.get(leadId).profile();
-            List<String> keys = new ArrayList<>();
-            profile.userIds().forEach(id -> keys.add("user:" + id));
-            profile.emails().forEach(id -> keys.add("email:" + id));
-            profile.phones().forEach(id -> keys.add("phone:" + id));
-            profile.anonymousIds().forEach(id -> keys.add("anon:" + id));
-            return keys;
+        public boolean absorbed(String leadId, String other) {
+            return read.containsKey(leadId) && read.get(leadId).profile().mergedLeads().contains(other);
         }
     }
 

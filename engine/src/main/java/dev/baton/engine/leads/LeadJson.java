@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Configuration;
 @Configuration
 class LeadJson {
 
-    @JsonIgnoreProperties({"kafkaOffsets"})
+    @JsonIgnoreProperties({"kafkaOffsets", "frozen"})
     abstract static class PublicLeadProfile {
     }
 

@@ -25,13 +25,16 @@ import java.util.Set;
  *                     looks at leads whose time has come); null when it never would
  * @param recent       what the lead did lately, which rules look at (intent: pricing twice in 7 days)
  * @param mergedLeads  the ids of the leads folded into this one (their journeys continue under this id)
+ * @param frozen       on a tombstone: the profile as it was when folded (not indexed), which the lead it
+ *                     went to takes in once, even if the write that should have done so was lost
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousIds, Set<String> emails,
                           Set<String> phones, int score, String tier, Set<String> tags, List<ScorePart> scoreParts,
                           String ruleSetVersion, Instant firstSeen, Instant lastSeen, long eventCount,
                           Map<String, Object> traits, String mergedInto, Map<String, Long> kafkaOffsets,
-                          Points points, Instant tierReviewAt, List<Activity> recent, Set<String> mergedLeads) {
+                          Points points, Instant tierReviewAt, List<Activity> recent, Set<String> mergedLeads,
+                          LeadProfile frozen) {
 
     public LeadProfile {
         userIds = userIds == null ? Set.of() : userIds;
@@ -50,7 +53,7 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
 
     static LeadProfile newLead(String id) {
         return new LeadProfile(id, Set.of(), Set.of(), Set.of(), Set.of(), 0, null, Set.of(), List.of(), null, null,
-                null, 0, Map.of(), null, Map.of(), Points.NONE, null, List.of(), Set.of());
+                null, 0, Map.of(), null, Map.of(), Points.NONE, null, List.of(), Set.of(), null);
     }
 
     /** Known only by devices: nobody has said who this is yet. */
@@ -63,17 +66,17 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
         Map<String, Long> offsets = new HashMap<>(kafkaOffsets);
         offsets.merge(partition, offset, Math::max);
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, tier, tags, scoreParts, ruleSetVersion,
-                firstSeen, lastSeen, eventCount, traits, mergedInto, offsets, points, tierReviewAt, recent, mergedLeads);
+                firstSeen, lastSeen, eventCount, traits, mergedInto, offsets, points, tierReviewAt, recent, mergedLeads, frozen);
     }
 
     LeadProfile withTier(String newTier) {
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, newTier, tags, scoreParts,
-                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, tierReviewAt, recent, mergedLeads);
+                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, tierReviewAt, recent, mergedLeads, frozen);
     }
 
     LeadProfile withTierReviewAt(Instant reviewAt) {
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, tier, tags, scoreParts,
-                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, reviewAt, recent, mergedLeads);
+                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, reviewAt, recent, mergedLeads, frozen);
     }
 
     /**
@@ -89,19 +92,25 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
         Points aged = new Points(points.behaviour() * factor, points.fit(), at);
         List<ScorePart> agedParts = scoreParts.stream().map(part -> part.decayed(factor)).toList();
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, aged.score(), tier, tags, agedParts,
-                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, aged, tierReviewAt, recent, mergedLeads);
+                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, aged, tierReviewAt, recent, mergedLeads, frozen);
     }
 
     /** This lead with nothing scored yet (for a rescore): ids, traits, activity span and offsets kept. */
     LeadProfile cleared() {
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, 0, null, Set.of(), List.of(), null, firstSeen,
-                lastSeen, 0, traits, mergedInto, kafkaOffsets, Points.NONE, null, List.of(), mergedLeads);
+                lastSeen, 0, traits, mergedInto, kafkaOffsets, Points.NONE, null, List.of(), mergedLeads, frozen);
     }
 
     /** What is left of this profile once folded into {@code target}: its ids, pointing there. */
     LeadProfile tombstone(String target) {
+        LeadProfile asItWas = frozen != null ? frozen : this;
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, 0, null, Set.of(), List.of(), ruleSetVersion,
-                firstSeen, lastSeen, 0, Map.of(), target, kafkaOffsets, Points.NONE, null, List.of(), mergedLeads);
+                firstSeen, lastSeen, 0, Map.of(), target, kafkaOffsets, Points.NONE, null, List.of(), mergedLeads, asItWas);
+    }
+
+    /** A tombstone folded into {@code leadId} whose content that lead has not taken in yet. */
+    boolean owedTo(LeadProfile lead) {
+        return mergedInto != null && mergedInto.equals(lead.id()) && frozen != null && !lead.mergedLeads().contains(id);
     }
 
     /**
@@ -128,7 +137,7 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
                 latest(lastSeen, other.lastSeen), eventCount + other.eventCount, mergedTraits, mergedInto, offsets,
                 summed, tierReviewAt, List.copyOf(activity.size() > Activity.MAX
                         ? activity.subList(activity.size() - Activity.MAX, activity.size()) : activity),
-                union(union(mergedLeads, other.mergedLeads), Set.of(other.id)));
+                union(union(mergedLeads, other.mergedLeads), Set.of(other.id)), frozen);
     }
 
     /** The ids this lead's journeys may still run under: leads folded into it and its devices' visitor leads. */

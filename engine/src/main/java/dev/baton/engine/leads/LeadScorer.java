@@ -73,7 +73,7 @@ class LeadScorer {
                 rules.version(), LeadProfile.earliest(aged.firstSeen(), event.getTimestamp()),
                 LeadProfile.latest(aged.lastSeen(), event.getTimestamp()), aged.eventCount() + 1, mergedTraits, null,
                 aged.kafkaOffsets(), points, rules.nextTierChange(after.behaviour(), after.fit(), at).orElse(null),
-                after.recent(), aged.mergedLeads());
+                after.recent(), aged.mergedLeads(), null);
         return new Scored(next, step.card());
     }
 

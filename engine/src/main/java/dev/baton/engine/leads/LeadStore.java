@@ -30,7 +30,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class LeadStore {
-    private static final int MAX_MERGE_HOPS = 5;
+    private static final int MAX_MERGE_HOPS = 10;
     private final ElasticsearchClient client;
     private final Indices indices;
     private final IdentityStore identities;
