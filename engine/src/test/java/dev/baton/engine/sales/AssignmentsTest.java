@@ -3,6 +3,7 @@ package dev.baton.engine.sales;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.engine.testing.TestPostgres;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

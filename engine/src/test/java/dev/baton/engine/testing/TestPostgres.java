@@ -1,4 +1,4 @@
-package dev.baton.engine.sales;
+package dev.baton.engine.testing;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,7 +12,7 @@ import org.testcontainers.containers.PostgreSQLContainer;
  * user {@code BATON_TEST_POSTGRES_USER}, default postgres, trust auth), which {@code .ci/run}
  * installs and starts on a machine that lacks it. Each caller gets its own schema.
  */
-final class TestPostgres {
+public final class TestPostgres {
     private static String baseUrl;
     private static String user;
     private static String password = "";
@@ -20,13 +20,13 @@ final class TestPostgres {
     private TestPostgres() {
     }
 
-    static synchronized String user() {
+    public static synchronized String user() {
         server();
         return user;
     }
 
     /** A JDBC URL whose default schema is new and empty. */
-    static synchronized String freshSchema(String prefix) throws SQLException {
+    public static synchronized String freshSchema(String prefix) throws SQLException {
         String url = server();
         String schema = prefix + "_" + Long.toHexString(System.nanoTime());
         try (Connection connection = DriverManager.getConnection(url, user, password)) {

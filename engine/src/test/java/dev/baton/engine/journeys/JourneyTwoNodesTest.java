@@ -1,0 +1,122 @@
+package dev.baton.engine.journeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.baton.engine.testing.TestPostgres;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.spring.SpringProcessEngineConfiguration;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Two engine nodes (two Camunda engines on one PostgreSQL, the database production nodes share),
+ * each correlating on its own thread: a lead's click reaches one node and its form the other at
+ * the same moment. The database holds "one active journey per lead", so each lead ends in one
+ * share-to-lead journey with one welcome to send, whichever node wins.
+ */
+class JourneyTwoNodesTest {
+    private static final int LEADS = 40;
+
+    @Test
+    void clickAndFormOfOneLeadOnTwoNodesAtOnceMakeOneJourneyAndOneWelcome() throws Exception {
+        String url = TestPostgres.freshSchema("baton_nodes");
+        try (Node first = new Node(url, "node-1"); Node second = new Node(url, "node-2")) {
+            first.engine.getRepositoryService().createDeployment()
+                    .addClasspathResource("dev/baton/processes/share-to-lead.bpmn").deploy();
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try {
+                for (int n = 0; n < LEADS; n++) {
+                    String lead = "two-nodes-" + n + "-" + UUID.randomUUID();
+                    CountDownLatch go = new CountDownLatch(1);
+                    var click = CompletableFuture.runAsync(() -> first.deliver(go, signal(lead, "Share Clicked")), threads);
+                    var form = CompletableFuture.runAsync(() -> second.deliver(go, signal(lead, "Form Submitted")), threads);
+                    go.countDown();
+                    CompletableFuture.allOf(click, form).join();
+
+                    assertThat(first.engine.getHistoryService().createHistoricProcessInstanceQuery()
+                            .processDefinitionKey("baton-share-to-lead").processInstanceBusinessKey(lead).count())
+                            .as("share-to-lead journeys of " + lead).isEqualTo(1);
+                    assertThat(second.engine.getExternalTaskService().createExternalTaskQuery().topicName("send-email")
+                            .list().stream().filter(task -> lead.equals(task.getBusinessKey())).count())
+                            .as("welcomes to send to " + lead).isEqualTo(1);
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    private static JourneySignal signal(String lead, String event) {
+        return new JourneySignal(UUID.randomUUID().toString(), lead, List.of(), event, Map.of(), Instant.now());
+    }
+
+    /** One engine node: its own Camunda engine and correlator, on the shared database. */
+    private static final class Node implements AutoCloseable {
+        final HikariDataSource pool = new HikariDataSource();
+        final ProcessEngine engine;
+        final JourneyCorrelator correlator;
+
+        Node(String url, String name) {
+            pool.setJdbcUrl(url);
+            pool.setUsername(TestPostgres.user());
+            pool.setMaximumPoolSize(4);
+            DataSourceTransactionManager transactions = new DataSourceTransactionManager(pool);
+            SpringProcessEngineConfiguration configuration = new SpringProcessEngineConfiguration();
+            configuration.setDataSource(pool);
+            configuration.setTransactionManager(transactions);
+            configuration.setDatabaseSchemaUpdate("true");
+            configuration.setJobExecutorActivate(false);
+            configuration.setHistory("full");
+            configuration.setProcessEngineName(name + "-" + UUID.randomUUID());
+            var context = new org.springframework.context.support.GenericApplicationContext();
+            context.refresh();
+            configuration.setApplicationContext(context);
+            engine = configuration.buildProcessEngine();
+            correlator = new JourneyCorrelator(engine.getRuntimeService(), engine.getRepositoryService(),
+                    engine.getHistoryService(), new JdbcTemplate(pool), new TransactionTemplate(transactions), configuration,
+                    JourneySettings.DEFAULTS, new ObjectMapper().findAndRegisterModules(), Clock.systemUTC());
+        }
+
+        /**
+         * Correlates once the test says go; a failure (the other node held the lead's journey slot)
+         * is retried, as the journeys consumer retries its batch.
+         */
+        void deliver(CountDownLatch go, JourneySignal signal) {
+            try {
+                go.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    correlator.correlate(signal);
+                    return;
+                } catch (RuntimeException e) {
+                    if (attempt == 20) {
+                        throw e;
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            engine.close();
+            pool.close();
+        }
+    }
+}
