@@ -119,6 +119,11 @@ public class JourneyCorrelator {
                     startedHere = handOffHotLead(message, signal, variables);
                 }
                 if (here == 0 && startedHere.isEmpty()) {
+                    // A journey another node or partition started meanwhile (committed after our first
+                    // look, so not ours to start) may wait for it now; else it is kept for when one does.
+                    here = deliver(message, signal.leadId(), variables);
+                }
+                if (here == 0 && startedHere.isEmpty()) {
                     buffer(message, signal);
                 }
                 delivered += here;
