@@ -56,6 +56,8 @@ class JourneyTwoNodesTest {
             } finally {
                 threads.shutdownNow();
             }
+        } finally {
+            TestPostgres.dropSchema(url);
         }
     }
 
@@ -78,6 +80,8 @@ class JourneyTwoNodesTest {
             configuration.setDataSource(pool);
             configuration.setTransactionManager(transactions);
             configuration.setDatabaseSchemaUpdate("true");
+            // Camunda looks for its tables by schema: without this it may find another test's schema's.
+            configuration.setDatabaseSchema(url.substring(url.indexOf("currentSchema=") + "currentSchema=".length()));
             configuration.setJobExecutorActivate(false);
             configuration.setHistory("full");
             configuration.setProcessEngineName(name + "-" + UUID.randomUUID());

@@ -35,6 +35,14 @@ public final class TestPostgres {
         return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
+    /** Drops the schema a {@link #freshSchema} URL names, with everything in it. */
+    public static synchronized void dropSchema(String url) throws SQLException {
+        String schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
+        try (Connection connection = DriverManager.getConnection(server(), user, password)) {
+            connection.createStatement().execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+    }
+
     @SuppressWarnings("resource") // the container lives as long as the test JVM
     private static String server() {
         if (baseUrl != null) {
