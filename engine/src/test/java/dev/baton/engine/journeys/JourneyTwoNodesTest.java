@@ -81,7 +81,9 @@ class JourneyTwoNodesTest {
             configuration.setTransactionManager(transactions);
             configuration.setDatabaseSchemaUpdate("true");
             // Camunda looks for its tables by schema: without this it may find another test's schema's.
-            configuration.setDatabaseSchema(url.substring(url.indexOf("currentSchema=") + "currentSchema=".length()));
+            String schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
+            configuration.setDatabaseSchema(schema);
+            configuration.setDatabaseTablePrefix(schema + ".");
             configuration.setJobExecutorActivate(false);
             configuration.setHistory("full");
             configuration.setProcessEngineName(name + "-" + UUID.randomUUID());
