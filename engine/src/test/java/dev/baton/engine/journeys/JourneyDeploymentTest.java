@@ -77,18 +77,7 @@ class JourneyDeploymentTest extends IntegrationTest {
     @Test
     void journeyNamingATopicNoWorkerServesIsRefusedNamingTheElement() {
         String key = "unknown-topic-" + UUID.randomUUID().toString().substring(0, 8);
-        String bpmn = """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-                    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="t">
-                  <bpmn:process id="%s" isExecutable="true" camunda:historyTimeToLive="30">
-                    <bpmn:startEvent id="start" />
-                    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="SendFax" />
-                    <bpmn:serviceTask id="SendFax" camunda:type="external" camunda:topic="send-fax" />
-                    <bpmn:sequenceFlow id="f2" sourceRef="SendFax" targetRef="end" />
-                    <bpmn:endEvent id="end" />
-                  </bpmn:process>
-                </bpmn:definitions>""".formatted(key);
+        String bpmn = dev.baton.engine.testing.OneStepJourney.bpmn(key, "SendFax", "send-fax", java.util.Map.of());
 
         ResponseEntity<String> refused = deploy(key + ".bpmn", bpmn);
 
