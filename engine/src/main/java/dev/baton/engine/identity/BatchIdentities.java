@@ -1,6 +1,8 @@
 package dev.baton.engine.identity;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -16,9 +18,10 @@ import java.util.TreeSet;
  *   <li>an anonymous event belongs to its device's lead, or to a visitor lead named after the device;</li>
  *   <li>an event with strong ids (user, email, phone) gathers the leads they map to and its
  *       device's lead (when that one is anonymous: a shared computer's other person is not
- *       merged); they are one person, so they become one lead: the one with the smallest id.
- *       The choice depends only on which leads meet, not on which call came first, so two
- *       devices identifying at once on two partitions converge on the same lead;</li>
+ *       merged); they are one person, so they become one lead: the one first seen (ties: the
+ *       smallest id). The choice depends only on which leads meet, not on which call came first,
+ *       so two devices identifying at once on two partitions converge on the same lead, and a
+ *       lead's id never changes because a newer device of the same person turns up;</li>
  *   <li>a person nobody knew keeps their device's visitor lead (its id, so its journeys and the
  *       events after identification are one stream), or, seen without an anonymous device, gets
  *       a new opaque lead id derived from the strong id (deterministic: replays converge);</li>
@@ -52,6 +55,9 @@ public final class BatchIdentities {
         /** Whether the lead's stored profile has taken in {@code other} (a lead folded into it). */
         boolean absorbed(String leadId, String other);
 
+        /** When the stored lead was first seen; null when it is not stored (yet). */
+        Instant firstSeen(String leadId);
+
         Leads NONE = new Leads() {
             public boolean exists(String leadId) {
                 return false;
@@ -67,6 +73,10 @@ public final class BatchIdentities {
 
             public boolean absorbed(String leadId, String other) {
                 return false;
+            }
+
+            public Instant firstSeen(String leadId) {
+                return null;
             }
         };
     }
@@ -132,7 +142,7 @@ public final class BatchIdentities {
                     : known.getOrDefault("anon:" + ids.previousId(), ids.previousId());
             meeting.add(live(previous));
         }
-        String lead = meeting.isEmpty() ? LeadIds.forPerson(ids.strongKeys().get(0)) : meeting.iterator().next();
+        String lead = meeting.isEmpty() ? LeadIds.forPerson(ids.strongKeys().get(0)) : oldest(meeting);
         List<String> mergeFrom = new ArrayList<>();
         for (String other : meeting) {
             if (!other.equals(lead)) {
@@ -175,6 +185,16 @@ public final class BatchIdentities {
             folded.put(ids.previousId(), lead);
         }
         return new Resolution(lead, mergeFrom);
+    }
+
+    /**
+     * The lead that lives on when several meet: the one first seen (a lead's id never changes
+     * because a newer device or id of the same person turns up), ties and leads not stored yet
+     * by id. It depends only on which leads meet, not on which call came first.
+     */
+    private String oldest(Set<String> meeting) {
+        return meeting.stream().min(Comparator.comparing((String id) -> leads.firstSeen(id),
+                Comparator.nullsLast(Comparator.naturalOrder())).thenComparing(Comparator.naturalOrder())).orElseThrow();
     }
 
     /**

@@ -302,6 +302,10 @@ class EventPipeline {
         public boolean absorbed(String leadId, String other) {
             return read.containsKey(leadId) && read.get(leadId).profile().mergedLeads().contains(other);
         }
+
+        public java.time.Instant firstSeen(String leadId) {
+            return read.containsKey(leadId) ? read.get(leadId).profile().firstSeen() : null;
+        }
     }
 
     /** Message ids of this batch that an earlier batch already stored. */

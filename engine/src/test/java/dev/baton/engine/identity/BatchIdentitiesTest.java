@@ -45,9 +45,9 @@ class BatchIdentitiesTest {
         laptopFirst.resolve(phoneLogin);
 
         for (Store store : List.of(phoneFirst, laptopFirst)) {
-            assertThat(store.liveLeads()).as("one lead, no visitor left beside it").containsExactly("laptop-7");
+            assertThat(store.liveLeads()).as("one lead, the device first seen; no visitor left beside it").containsExactly("phone-7");
             for (String key : List.of("user:user-7", "email:eve@example.com", "anon:phone-7", "anon:laptop-7")) {
-                assertThat(store.leadOf(key)).as(key).isEqualTo("laptop-7");
+                assertThat(store.leadOf(key)).as(key).isEqualTo("phone-7");
             }
         }
     }
@@ -59,10 +59,10 @@ class BatchIdentitiesTest {
 
         var resolution = store.resolve(new PersonIds("phone-3", "u-1", "kim@example.com", null, null));
 
-        assertThat(resolution.leadId()).isEqualTo("laptop-3");
-        assertThat(resolution.mergeFrom()).as("the device, unseen before, gets a tombstone").containsExactlyInAnyOrder("ld-aaa", "phone-3");
-        assertThat(store.leadOf("user:u-1")).isEqualTo("laptop-3");
-        assertThat(store.leadOf("anon:phone-3")).isEqualTo("laptop-3");
+        assertThat(resolution.leadId()).as("the lead first seen lives on").isEqualTo("ld-aaa");
+        assertThat(resolution.mergeFrom()).as("the device, unseen before, gets a tombstone").containsExactlyInAnyOrder("laptop-3", "phone-3");
+        assertThat(store.leadOf("email:kim@example.com")).isEqualTo("ld-aaa");
+        assertThat(store.leadOf("anon:phone-3")).isEqualTo("ld-aaa");
     }
 
     @Test
@@ -186,8 +186,20 @@ class BatchIdentitiesTest {
         static final class Profile {
             final Set<String> keys = new LinkedHashSet<>();
             final Set<String> absorbed = new LinkedHashSet<>();
+            final java.time.Instant firstSeen;
             boolean identified;
             String mergedInto;
+
+            Profile(java.time.Instant firstSeen) {
+                this.firstSeen = firstSeen;
+            }
+        }
+
+        private long ticks;
+
+        /** Profiles are stored in the order the story makes them: the first one made is the oldest. */
+        private Profile newProfile() {
+            return new Profile(java.time.Instant.EPOCH.plusSeconds(++ticks));
         }
 
         /** Where a key leads, through tombstones. */
@@ -200,14 +212,14 @@ class BatchIdentitiesTest {
         }
 
         Store visitor(String anonymousId) {
-            Profile profile = new Profile();
+            Profile profile = newProfile();
             profile.keys.add("anon:" + anonymousId);
             profiles.put(anonymousId, profile);
             return this;
         }
 
         Store person(String leadId, String... ids) {
-            Profile profile = new Profile();
+            Profile profile = newProfile();
             profile.identified = true;
             for (String key : ids) {
                 profile.keys.add(key);
@@ -227,9 +239,9 @@ class BatchIdentitiesTest {
             var resolution = batch.resolve(ids, alias);
             keys.putAll(batch.created());
             keys.putAll(batch.remapped());
-            Profile lead = profiles.computeIfAbsent(resolution.leadId(), id -> new Profile());
+            Profile lead = profiles.computeIfAbsent(resolution.leadId(), id -> newProfile());
             for (String source : resolution.mergeFrom()) {
-                Profile folded = profiles.computeIfAbsent(source, id -> new Profile());
+                Profile folded = profiles.computeIfAbsent(source, id -> newProfile());
                 if (folded.mergedInto == null || folded.mergedInto.equals(resolution.leadId()) && !lead.absorbed.contains(source)) {
                     folded.mergedInto = resolution.leadId();
                     lead.keys.addAll(folded.keys);
@@ -266,6 +278,11 @@ class BatchIdentitiesTest {
         @Override
         public String mergedInto(String leadId) {
             return profiles.containsKey(leadId) ? profiles.get(leadId).mergedInto : null;
+        }
+
+        @Override
+        public java.time.Instant firstSeen(String leadId) {
+            return profiles.containsKey(leadId) ? profiles.get(leadId).firstSeen : null;
         }
 
         @Override
