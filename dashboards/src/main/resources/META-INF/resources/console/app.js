@@ -235,7 +235,7 @@ async function leadsPage(state) {
     <section class="card"><p>${t("leads.total")}: <strong data-figure="leads.total">${found.total}</strong></p>
     <table><thead><tr><th>${t("leads.lead")}</th><th class="num">${t("leads.score")}</th><th>${t("leads.tier")}</th><th>${t("leads.tags")}</th>
       <th>${t("leads.lastSeen")}</th></tr></thead><tbody>
-      ${found.items.map(l => `<tr class="clickable" data-lead="${esc(l.id)}"><td>${esc(l.id)}</td>${num(l.score)}<td>${esc(l.tier)}</td>
+      ${found.items.map(l => `<tr class="clickable" data-lead="${esc(l.id)}"><td>${esc((l.emails || [])[0] || l.id)}</td>${num(l.score)}<td>${esc(l.tier)}</td>
         <td>${esc((l.tags || []).join(", "))}</td><td>${when(l.lastSeen)}</td></tr>`).join("")}</tbody></table></section>`;
   const go = () => { location.hash = "#/leads?" + query({ q: page.querySelector("#q").value }); };
   page.querySelector("#go").addEventListener("click", go);
@@ -246,18 +246,23 @@ async function leadsPage(state) {
 }
 
 async function leadPage(id) {
-  const [lead, events, journeys, sales] = await Promise.all([
-    api("/api/leads/" + encodeURIComponent(id)), api(`/api/leads/${encodeURIComponent(id)}/events?size=100`),
-    api("/api/journeys/leads/" + encodeURIComponent(id)), api("/api/sales/leads/" + encodeURIComponent(id))]);
+  // Any of the person's ids finds the lead; the rest is asked by the lead's own id.
+  const lead = await api("/api/leads/" + encodeURIComponent(id));
+  const key = encodeURIComponent(lead.id);
+  const [events, journeys, sales, kept] = await Promise.all([api(`/api/leads/${key}/events?size=100`),
+    api("/api/journeys/leads/" + key), api("/api/sales/leads/" + key), api(`/api/journeys/leads/${key}/kept-signals`)]);
+  const ids = [...(lead.emails || []), ...(lead.phones || []), ...(lead.userIds || []), ...(lead.anonymousIds || [])];
   const tierHistory = events.items.filter(e => e.event === "Tier Changed");
-  page.innerHTML = `<h1>${esc(lead.id)}</h1>
+  page.innerHTML = `<h1>${esc((lead.emails || [])[0] || lead.id)} <small data-figure="lead.id">${esc(lead.id)}</small></h1>
     <div class="grid2"><section class="card"><p>${t("leads.score")}: <strong data-figure="lead.score">${lead.score}</strong> ·
       ${t("leads.tier")}: <strong data-figure="lead.tier">${esc(lead.tier)}</strong></p>
       <p>${t("leads.tags")}: <span data-figure="lead.tags">${esc((lead.tags || []).join(", "))}</span></p>
       <h2>${t("lead.why")}</h2><p>${esc(lead.whyThisTier)}</p>
       <h2>${t("lead.owner")}</h2><p data-figure="lead.owner">${esc(sales.owner || t("lead.none"))}</p>
       <h2>${t("lead.chain")}</h2><p data-figure="lead.broughtBy">${esc(lead.attribution?.broughtBy || t("lead.none"))}</p>
-      <h2>${t("lead.journeys")}</h2><p data-figure="lead.journeys">${esc(Object.keys(journeys).join(", ") || t("lead.none"))}</p></section>
+      <h2>${t("lead.journeys")}</h2><p data-figure="lead.journeys">${esc(Object.keys(journeys).join(", ") || t("lead.none"))}</p>
+      <h2>${t("lead.kept")}</h2><p data-figure="lead.kept">${esc(kept.map(k => k.message).join(", ") || t("lead.none"))}</p>
+      <h2>${t("lead.ids")}</h2><p data-figure="lead.ids">${esc(ids.join(", ") || t("lead.none"))}</p></section>
     <section class="card"><h2>${t("lead.parts")}</h2><table><thead><tr><th>${t("lead.reason")}</th><th class="num">${t("lead.points")}</th>
       <th class="num">${t("lead.now")}</th></tr></thead><tbody>${(lead.scoreParts || []).map(p => `<tr><td>${esc(p.reason)} (${esc(p.rule)})</td>
       ${num(p.points)}${num(Math.round(p.value))}</tr>`).join("")}</tbody></table>

@@ -191,9 +191,12 @@ class ConsoleBrowserTest extends IntegrationTest {
     void leadPageShowsScoreTierOwnerAndTheShareThatBroughtTheLead() throws Exception {
         open("#/leads?q=" + lead);
         assertThat(figure("leads.total")).isEqualTo(getJson("/api/leads?query=" + lead).path("total").asText());
-        browser.findElement(By.cssSelector("tr[data-lead='" + lead + "']")).click();
-        waitReady();
         JsonNode api = getJson("/api/leads/" + lead);
+        browser.findElement(By.cssSelector("tr[data-lead='" + api.path("id").asText() + "']")).click();
+        waitReady();
+        assertThat(figure("lead.id")).isEqualTo(api.path("id").asText());
+        assertThat(figure("lead.ids")).as("the person's identities beside the lead").contains(lead);
+        assertThat(figure("lead.kept")).isNotBlank();
         assertThat(figure("lead.tier")).isEqualTo(api.path("tier").asText());
         assertThat(figure("lead.owner")).isEqualTo(rep);
         assertThat(figure("lead.broughtBy")).isEqualTo(api.path("attribution").path("broughtBy").asText()).contains("Emma");
