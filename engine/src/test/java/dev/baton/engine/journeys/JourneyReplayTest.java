@@ -3,6 +3,7 @@ package dev.baton.engine.journeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.engine.testing.IntegrationTest;
 import dev.baton.engine.testing.TestServers;
 import dev.baton.engine.tracking.EventTopics;
@@ -74,6 +75,68 @@ class JourneyReplayTest extends IntegrationTest {
         assertThat(settledStateOf(lead)).isEqualTo(before);
         assertThat(mailTo(email)).hasSize(mailBefore);
         assertThat(awaitLead(email).path("score").asDouble()).isEqualTo(scoreBefore);
+    }
+
+    @Test
+    void everyEventOfAWholeJourneyReplayedTwiceShuffledInOneBatchSendsNothingAgainAndChangesNothing() throws Exception {
+        String visitor = "visitor-" + UUID.randomUUID();
+        String email = "whole-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        List<String> story = new ArrayList<>(List.of(
+                message(visitor, "\"event\":\"Share Clicked\""),
+                message(visitor, "\"event\":\"Form Submitted\",\"context\":{\"traits\":{\"email\":\"" + email
+                        + "\",\"firstName\":\"Wim\",\"country\":\"AQ\"}}")));
+        story.forEach(this::track);
+        awaitMail(email, "Welcome, Wim");
+        List<String> after = List.of(
+                message(visitor, "\"event\":\"Email Opened\",\"properties\":{\"template\":\"welcome\"}"),
+                message(visitor, "\"event\":\"Email Clicked\",\"properties\":{\"template\":\"welcome\"}"),
+                message(visitor, "\"event\":\"Page Viewed\",\"properties\":{\"category\":\"pricing\"}"),
+                message(visitor, "\"event\":\"Page Viewed\",\"properties\":{\"category\":\"pricing\"}"),
+                message(visitor, "\"event\":\"Page Viewed\",\"properties\":{\"category\":\"pricing\"}"));
+        after.forEach(this::track);
+        story.addAll(after);
+        String lead = leadIdOf(email);
+        // Hot by now: nurture handed the lead to sales (a CRM task for the managers' queue, nobody covers AQ).
+        await().atMost(JOURNEY).until(() -> correlator.activeJourneys(lead).containsKey("baton-sales-handoff"));
+        Map<String, List<String>> before = settledStateOf(lead);
+        int mailBefore = mailTo(email).size();
+        long tasksBefore = crmTasksAbout(lead);
+        JsonNode profileBefore = awaitLead(email);
+        List<ConsumerRecord<String, String>> signals = journeySignalsOf(java.util.Set.of(lead));
+        assertThat(signals).extracting(ConsumerRecord::value).anyMatch(v -> v.contains("Tier Changed"))
+                .anyMatch(v -> v.contains("Email Clicked"));
+
+        // Twice over, shuffled, in one SDK batch; and the journeys topic's records, twice, shuffled.
+        List<String> replay = new ArrayList<>(story);
+        replay.addAll(story);
+        java.util.Collections.shuffle(replay, new java.util.Random(7));
+        long journeyEventsBefore = journeyProgress().produced();
+        assertThat(track("/v1/batch", "{\"batch\":[" + String.join(",", replay) + "]}").getStatusCode().is2xxSuccessful()).isTrue();
+        List<ConsumerRecord<String, String>> resent = new ArrayList<>(signals);
+        resent.addAll(signals);
+        java.util.Collections.shuffle(resent, new java.util.Random(11));
+        for (ConsumerRecord<String, String> signal : resent) {
+            kafka.send(new ProducerRecord<>(topics.journeysTopic(), signal.key(), signal.value())).get();
+        }
+
+        await().atMost(JOURNEY).until(() -> kafkaProgress().caughtUp() && journeyProgress().caughtUp()
+                && journeyProgress().produced() >= journeyEventsBefore + resent.size());
+        assertThat(settledStateOf(lead)).isEqualTo(before);
+        assertThat(mailTo(email)).as("no email twice").hasSize(mailBefore);
+        assertThat(crmTasksAbout(lead)).as("no sales task twice").isEqualTo(tasksBefore);
+        JsonNode profileAfter = awaitLead(email);
+        assertThat(profileAfter.path("score").asInt()).isEqualTo(profileBefore.path("score").asInt());
+        assertThat(profileAfter.path("eventCount").asLong()).isEqualTo(profileBefore.path("eventCount").asLong());
+        assertThat(profileAfter.path("tier").asText()).isEqualTo("hot");
+    }
+
+    /** A Segment message of this visitor with a message id of its own (what a replay repeats). */
+    private static String message(String visitor, String fields) {
+        return "{\"type\":\"track\",\"messageId\":\"%s\",\"anonymousId\":\"%s\",%s}".formatted(UUID.randomUUID(), visitor, fields);
+    }
+
+    private static long crmTasksAbout(String lead) {
+        return TestServers.hubspot().requests().stream().filter(r -> r.body().contains(lead)).count();
     }
 
     /** Journey key → the activities its instance waits at, once no send is in flight for the lead. */
