@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  * answers with the responses scripted for it, in order (the documented success and errors).
  */
 public final class FakeProvider implements AutoCloseable {
-    /** One request as received. */
-    public record Request(String method, String path, String query, Map<String, List<String>> headers, String body) {
+    /** One request as received, and when. */
+    public record Request(String method, String path, String query, Map<String, List<String>> headers, String body,
+                          java.time.Instant receivedAt) {
         public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
@@ -45,7 +46,8 @@ public final class FakeProvider implements AutoCloseable {
         server.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()), body));
+                    exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()), body,
+                    java.time.Instant.now()));
             Response scripted = script.poll();
             Response response = scripted == null ? fallback : scripted;
             if (!response.delay().isZero()) {
