@@ -42,10 +42,12 @@ class JourneyController {
      * @param incidents       activity id → open incidents there (failed sends waiting for an operator)
      * @param startsOn        message names that start it
      * @param exits           end event id → leads that left the journey there (every version; the end's name says why)
+     * @param expiredSignals  message this journey waits for → signals of it that were kept for a step and expired
+     *                        before any step waited (a journey that gets there too late for its leads' events)
      */
     record Journey(String key, String name, int version, String deploymentId, boolean suspended, String reentry,
                    long activeInstances, Map<String, Long> waitingAt, Map<String, Long> incidents, List<String> startsOn,
-                   Map<String, Long> exits) {
+                   Map<String, Long> exits, Map<String, Long> expiredSignals) {
     }
 
     @Operation(summary = "Deployed journeys (latest versions) with leads waiting at each activity and open incidents")
@@ -118,6 +120,21 @@ class JourneyController {
         return correlator.expiredUnused();
     }
 
+    /** Expired kept signals of the messages this journey waits for (not those that only start it). */
+    private Map<String, Long> expiredSignals(ProcessDefinition definition) {
+        Map<String, Long> expired = correlator.expiredUnused();
+        Map<String, Long> mine = new TreeMap<>();
+        for (var catcher : repository.getBpmnModelInstance(definition.getId())
+                .getModelElementsByType(org.camunda.bpm.model.bpmn.instance.MessageEventDefinition.class)) {
+            boolean startsIt = catcher.getParentElement() instanceof org.camunda.bpm.model.bpmn.instance.StartEvent start
+                    && start.getParentElement() instanceof org.camunda.bpm.model.bpmn.instance.Process;
+            if (!startsIt && catcher.getMessage() != null && expired.containsKey(catcher.getMessage().getName())) {
+                mine.put(catcher.getMessage().getName(), expired.get(catcher.getMessage().getName()));
+            }
+        }
+        return mine;
+    }
+
     private Journey describe(ProcessDefinition definition) {
         Map<String, Long> waiting = new TreeMap<>();
         Map<String, Long> incidents = new TreeMap<>();
@@ -139,6 +156,6 @@ class JourneyController {
         return new Journey(definition.getKey(), definition.getName(), definition.getVersion(), definition.getDeploymentId(),
                 definition.isSuspended(), correlator.reentryOf(definition.getId()),
                 runtime.createProcessInstanceQuery().processDefinitionKey(definition.getKey()).count(), waiting, incidents,
-                startsOn, exits(definition));
+                startsOn, exits(definition), expiredSignals(definition));
     }
 }

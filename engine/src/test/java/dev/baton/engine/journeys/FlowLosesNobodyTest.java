@@ -117,21 +117,8 @@ class FlowLosesNobodyTest extends IntegrationTest {
     @Test
     void aSignalThatComesBeforeItsJourneyWaitsIsKeptAndDeliveredWhenItDoes() throws Exception {
         String key = "kept-" + UUID.randomUUID().toString().substring(0, 8);
-        repository.createDeployment().addString(key + ".bpmn", """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
-                  <bpmn:message id="Registered" name="Webinar Registered %1$s" />
-                  <bpmn:message id="Attended" name="Webinar Attended %1$s" />
-                  <bpmn:process id="%1$s" isExecutable="true">
-                    <bpmn:startEvent id="start"><bpmn:messageEventDefinition messageRef="Registered" /></bpmn:startEvent>
-                    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="prepare" />
-                    <bpmn:userTask id="prepare" />
-                    <bpmn:sequenceFlow id="f2" sourceRef="prepare" targetRef="attended" />
-                    <bpmn:intermediateCatchEvent id="attended"><bpmn:messageEventDefinition messageRef="Attended" /></bpmn:intermediateCatchEvent>
-                    <bpmn:sequenceFlow id="f3" sourceRef="attended" targetRef="end" />
-                    <bpmn:endEvent id="end" />
-                  </bpmn:process>
-                </bpmn:definitions>""".formatted(key)).deploy();
+        repository.createDeployment().addString(key + ".bpmn", waitsAfterATask(key, "Webinar Registered " + key,
+                "Webinar Attended " + key)).deploy();
         String lead = "early-" + UUID.randomUUID();
 
         correlator.correlate(signal(lead, "Webinar Registered " + key));
@@ -148,16 +135,21 @@ class FlowLosesNobodyTest extends IntegrationTest {
     }
 
     @Test
-    void keptSignalsThatNoJourneyEverWaitsForExpireCountedPerMessage() throws Exception {
-        String message = "Nobody Waits " + UUID.randomUUID();
+    void keptSignalsThatExpireBeforeAnyStepWaitsAreCountedPerMessageAndShownOnTheJourneyThatWaitsTooLate() throws Exception {
+        String key = "late-" + UUID.randomUUID().toString().substring(0, 8);
+        String message = "Webinar Attended " + key;
+        repository.createDeployment().addString(key + ".bpmn", waitsAfterATask(key, "Webinar Registered " + key, message)).deploy();
         String lead = "expiring-" + UUID.randomUUID();
-        long before = correlator.expiredUnused().getOrDefault(message, 0L);
+
         correlator.correlate(signal(lead, message));
 
         assertThat(correlator.keptFor(lead)).hasSize(1);
-        jdbcExpire(lead);
-        await().atMost(FLOW).until(() -> correlator.expiredUnused().getOrDefault(message, 0L) == before + 1);
+        expireKeptSignalsOf(lead);
+        await().atMost(FLOW).until(() -> correlator.expiredUnused().getOrDefault(message, 0L) == 1);
         assertThat(correlator.keptFor(lead)).isEmpty();
+        assertThat(getJson("/api/journeys/" + key).path("expiredSignals").path(message).asLong())
+                .as("shown on the journey that waits for it").isEqualTo(1);
+        assertThat(getJson("/api/journeys/signals/expired").path(message).asLong()).isEqualTo(1);
     }
 
     @Test
@@ -194,7 +186,26 @@ class FlowLosesNobodyTest extends IntegrationTest {
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(HttpStatus.OK);
     }
 
-    private void jdbcExpire(String lead) {
+    /** A journey that starts on one message, waits at a user task, then waits for another message. */
+    private static String waitsAfterATask(String key, String startsOn, String waitsFor) {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+                  <bpmn:message id="Starts" name="%2$s" />
+                  <bpmn:message id="Waits" name="%3$s" />
+                  <bpmn:process id="%1$s" isExecutable="true">
+                    <bpmn:startEvent id="start"><bpmn:messageEventDefinition messageRef="Starts" /></bpmn:startEvent>
+                    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="prepare" />
+                    <bpmn:userTask id="prepare" />
+                    <bpmn:sequenceFlow id="f2" sourceRef="prepare" targetRef="attended" />
+                    <bpmn:intermediateCatchEvent id="attended"><bpmn:messageEventDefinition messageRef="Waits" /></bpmn:intermediateCatchEvent>
+                    <bpmn:sequenceFlow id="f3" sourceRef="attended" targetRef="end" />
+                    <bpmn:endEvent id="end" />
+                  </bpmn:process>
+                </bpmn:definitions>""".formatted(key, startsOn, waitsFor);
+    }
+
+    private void expireKeptSignalsOf(String lead) {
         jdbc.update("UPDATE baton_journey_buffer SET expires_at = ? WHERE lead_id = ?",
                 java.sql.Timestamp.from(Instant.now().minusSeconds(1)), lead);
     }
