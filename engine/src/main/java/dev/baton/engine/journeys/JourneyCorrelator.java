@@ -53,7 +53,6 @@ public class JourneyCorrelator {
     static final String REENTRY = "reentry";
     static final String TTL_PREFIX = "ttl:";
     private static final String TIER_CHANGED = "Tier Changed";
-    private static final String STARTING = "starting";
     private final RuntimeService runtime;
     private final RepositoryService repository;
     private final HistoryService history;
@@ -107,8 +106,6 @@ public class JourneyCorrelator {
                 return new Outcome(true, 0, List.of());
             }
             adoptFormerIds(signal);
-            // Signals kept earlier go first: the lead's events reach its journeys in order.
-            boolean buffered = deliverBuffered(signal.leadId()) >= 0;
             Map<String, Object> variables = variables(signal);
             int delivered = 0;
             List<String> started = new ArrayList<>();
@@ -130,8 +127,10 @@ public class JourneyCorrelator {
                 started.addAll(startedHere);
             }
             shareTier(signal.leadId(), variables.get("tier"));
-            if (buffered && !started.isEmpty()) {
-                deliverBuffered(signal.leadId()); // a journey that just started may wait for one of them
+            if (!started.isEmpty()) {
+                // A journey that just started may wait for a signal kept for the lead; other kept
+                // signals reach steps that come to wait for them within a sweep (oldest first).
+                deliverBuffered(signal.leadId());
             }
             if (delivered > 0 || !started.isEmpty()) {
                 log.info("{} of lead {}: {} waiting journey step(s) continued, started {}", signal.event(),
@@ -155,7 +154,7 @@ public class JourneyCorrelator {
         }
         ProcessDefinition definition = repository.createProcessDefinitionQuery().processDefinitionKey(handoff)
                 .latestVersion().active().singleResult();
-        if (definition == null || !claimActive(definition.getKey(), signal.leadId())) {
+        if (definition == null) {
             return List.of();
         }
         Map<String, Object> start = new HashMap<>(variables);
@@ -427,7 +426,7 @@ public class JourneyCorrelator {
         List<ProcessDefinition> definitions = repository.createProcessDefinitionQuery()
                 .messageEventSubscriptionName(message).latestVersion().active().list();
         for (ProcessDefinition definition : definitions) {
-            if (mayEnter(definition, signal.leadId()) && claimActive(definition.getKey(), signal.leadId())) {
+            if (mayEnter(definition, signal.leadId())) {
                 Map<String, Object> start = new HashMap<>(variables);
                 start.put("triggerMessageId", signal.messageId());
                 ProcessInstance instance = runtime.startProcessInstanceByMessageAndProcessDefinitionId(message,
@@ -440,37 +439,26 @@ public class JourneyCorrelator {
     }
 
     /**
-     * Takes the lead's slot for this journey in {@code baton_journey_active}, or finds it held by an
-     * instance still running. A concurrent start on another node or partition holds the row's lock:
-     * this one waits, then fails on the primary key or finds the row changed, and the signal is
-     * retried, when it reaches the instance that won.
+     * Holds the lead's slot for this journey in {@code baton_journey_active} for the instance just
+     * started, in the starting transaction. A concurrent start of the same journey for the same
+     * lead (another node or partition) holds the row's lock: this one waits, then fails on the
+     * primary key or finds the row held by a running instance, and throws; its transaction,
+     * the instance included, rolls back, and the retried signal reaches the instance that won.
      */
-    private boolean claimActive(String processKey, String leadId) {
-        // One statement in the usual case (no row yet); a row inserted concurrently fails the primary key.
+    private void holdActive(String processKey, String leadId, String instanceId) {
+        // One statement in the usual case (no row yet).
         if (jdbc.update("INSERT INTO baton_journey_active (lead_id, process_key, instance_id) SELECT ?, ?, ?"
                 + " WHERE NOT EXISTS (SELECT 1 FROM baton_journey_active WHERE lead_id = ? AND process_key = ?)",
-                leadId, processKey, STARTING, leadId, processKey) == 1) {
-            return true;
+                leadId, processKey, instanceId, leadId, processKey) == 1) {
+            return;
         }
         List<String> holder = jdbc.queryForList("SELECT instance_id FROM baton_journey_active WHERE lead_id = ?"
                 + " AND process_key = ?", String.class, leadId, processKey);
-        if (holder.isEmpty()) {
-            throw new ConcurrentStartException(processKey, leadId); // released meanwhile: redo with fresh reads
-        }
-        String instance = holder.get(0);
-        if (!instance.equals(STARTING) && runtime.createProcessInstanceQuery().processInstanceId(instance).count() > 0) {
-            return false;
-        }
-        if (jdbc.update("UPDATE baton_journey_active SET instance_id = ? WHERE lead_id = ? AND process_key = ?"
-                + " AND instance_id = ?", STARTING, leadId, processKey, instance) == 0) {
+        if (holder.isEmpty() || runtime.createProcessInstanceQuery().processInstanceId(holder.get(0)).count() > 0
+                || jdbc.update("UPDATE baton_journey_active SET instance_id = ? WHERE lead_id = ? AND process_key = ?"
+                + " AND instance_id = ?", instanceId, leadId, processKey, holder.get(0)) == 0) {
             throw new ConcurrentStartException(processKey, leadId);
         }
-        return true;
-    }
-
-    private void holdActive(String processKey, String leadId, String instanceId) {
-        jdbc.update("UPDATE baton_journey_active SET instance_id = ? WHERE lead_id = ? AND process_key = ?",
-                instanceId, leadId, processKey);
     }
 
     /** Another node started the same journey for the same lead at the same moment: retried, it finds that one. */
