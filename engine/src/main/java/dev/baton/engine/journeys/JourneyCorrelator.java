@@ -64,6 +64,7 @@ public class JourneyCorrelator {
     private final Clock clock;
     private final Map<String, String> reentryByDefinition = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Duration>> ttlsByDefinition = new ConcurrentHashMap<>();
+    private volatile DeclaredTtls declared;
 
     public JourneyCorrelator(RuntimeService runtime, RepositoryService repository, HistoryService history, JdbcTemplate jdbc,
                              TransactionTemplate transactions, ProcessEngineConfigurationImpl engine, JourneySettings settings,
@@ -292,14 +293,26 @@ public class JourneyCorrelator {
      * property {@code ttl:<message name>}, an ISO duration), else {@code baton.journeys.signal-ttl}.
      */
     private Duration ttlOf(String message) {
-        Duration ttl = null;
-        for (ProcessDefinition definition : repository.createProcessDefinitionQuery().latestVersion().active().list()) {
-            Duration declared = ttlsByDefinition.computeIfAbsent(definition.getId(), this::declaredTtls).get(message);
-            if (declared != null && (ttl == null || declared.compareTo(ttl) > 0)) {
-                ttl = declared;
-            }
+        Duration declared = declaredTtls().get(message);
+        return declared != null ? declared : settings.signalTtl();
+    }
+
+    /** Deployed journeys' declared times to live, longest per message; read again at most every 30 s, not per signal. */
+    private Map<String, Duration> declaredTtls() {
+        DeclaredTtls current = declared;
+        if (current != null && clock.instant().isBefore(current.readAt().plusSeconds(30))) {
+            return current.ttls();
         }
-        return ttl != null ? ttl : settings.signalTtl();
+        Map<String, Duration> ttls = new HashMap<>();
+        for (ProcessDefinition definition : repository.createProcessDefinitionQuery().latestVersion().active().list()) {
+            ttlsByDefinition.computeIfAbsent(definition.getId(), this::declaredTtls)
+                    .forEach((message, ttl) -> ttls.merge(message, ttl, (a, b) -> a.compareTo(b) >= 0 ? a : b));
+        }
+        declared = new DeclaredTtls(clock.instant(), Map.copyOf(ttls));
+        return declared.ttls();
+    }
+
+    private record DeclaredTtls(Instant readAt, Map<String, Duration> ttls) {
     }
 
     private Map<String, Duration> declaredTtls(String definitionId) {
@@ -384,17 +397,24 @@ public class JourneyCorrelator {
                 });
                 log.info("Journey {} of {} continues as lead {}", instance.getId(), former, signal.leadId());
             }
-            if (jdbc.update("UPDATE baton_journey_buffer SET lead_id = ? WHERE lead_id = ?", signal.leadId(), former) > 0) {
-                log.info("Signals kept for {} now wait for lead {}", former, signal.leadId());
-            }
-            for (String key : jdbc.queryForList("SELECT process_key FROM baton_journey_active WHERE lead_id = ?",
-                    String.class, former)) {
-                if (jdbc.queryForObject("SELECT COUNT(*) FROM baton_journey_active WHERE lead_id = ? AND process_key = ?",
-                        Integer.class, signal.leadId(), key) == 0) {
-                    jdbc.update("UPDATE baton_journey_active SET lead_id = ? WHERE lead_id = ? AND process_key = ?",
-                            signal.leadId(), former, key);
-                }
-            }
+        }
+        if (signal.formerIds().isEmpty()) {
+            return;
+        }
+        // Kept signals and journey slots of the former ids, in two statements whatever their number.
+        String in = String.join(", ", java.util.Collections.nCopies(signal.formerIds().size(), "?"));
+        List<Object> update = new ArrayList<>(List.of(signal.leadId()));
+        update.addAll(signal.formerIds());
+        if (jdbc.update("UPDATE baton_journey_buffer SET lead_id = ? WHERE lead_id IN (" + in + ")", update.toArray()) > 0) {
+            log.info("Signals kept for {} now wait for lead {}", signal.formerIds(), signal.leadId());
+        }
+        List<Map<String, Object>> slots = jdbc.queryForList("SELECT lead_id, process_key FROM baton_journey_active"
+                + " WHERE lead_id IN (" + in + ")", signal.formerIds().toArray());
+        for (Map<String, Object> slot : slots) {
+            // A slot the lead holds already stays with the former id (the lead runs that journey itself).
+            jdbc.update("UPDATE baton_journey_active SET lead_id = ? WHERE lead_id = ? AND process_key = ? AND NOT EXISTS"
+                    + " (SELECT 1 FROM baton_journey_active held WHERE held.lead_id = ? AND held.process_key = ?)",
+                    signal.leadId(), slot.get("lead_id"), slot.get("process_key"), signal.leadId(), slot.get("process_key"));
         }
     }
 
