@@ -57,28 +57,6 @@ public final class BatchIdentities {
 
         /** When the stored lead was first seen; null when it is not stored (yet). */
         Instant firstSeen(String leadId);
-
-        Leads NONE = new Leads() {
-            public boolean exists(String leadId) {
-                return false;
-            }
-
-            public boolean isAnonymous(String leadId) {
-                return true;
-            }
-
-            public String mergedInto(String leadId) {
-                return null;
-            }
-
-            public boolean absorbed(String leadId, String other) {
-                return false;
-            }
-
-            public Instant firstSeen(String leadId) {
-                return null;
-            }
-        };
     }
 
     public BatchIdentities(Map<String, String> stored, Leads leads) {
