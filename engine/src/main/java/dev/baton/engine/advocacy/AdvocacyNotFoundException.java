@@ -1,8 +1,10 @@
 package dev.baton.engine.advocacy;
 
+import dev.baton.engine.web.NotFoundException;
+
 /** No campaign, share, team or employee with that id. */
-public class AdvocacyNotFoundException extends RuntimeException {
+class AdvocacyNotFoundException extends NotFoundException {
     public AdvocacyNotFoundException(String what) {
-        super(what);
+        super("not-found", "Not found", what);
     }
 }

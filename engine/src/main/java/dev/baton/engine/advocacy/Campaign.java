@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * @param status active or archived
  */
-public record Campaign(String id, String name, String status, Instant startsAt, Instant endsAt, List<String> teams,
+record Campaign(String id, String name, String status, Instant startsAt, Instant endsAt, List<String> teams,
                        String journey, List<Content> contents, Instant createdAt) {
 
     /**

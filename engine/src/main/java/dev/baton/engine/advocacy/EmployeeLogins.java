@@ -1,5 +1,6 @@
 package dev.baton.engine.advocacy;
 
+import dev.baton.engine.security.LoginGroups;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.identity.User;
@@ -10,8 +11,8 @@ import org.springframework.stereotype.Component;
  * group {@value #GROUP}: the same identity service as every other login, nothing kept elsewhere.
  */
 @Component
-public class EmployeeLogins {
-    public static final String GROUP = "baton-employees";
+class EmployeeLogins {
+    static final String GROUP = LoginGroups.EMPLOYEES;
     private final IdentityService identity;
 
     EmployeeLogins(IdentityService identity) {

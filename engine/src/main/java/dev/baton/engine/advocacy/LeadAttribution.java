@@ -33,13 +33,6 @@ public class LeadAttribution {
     public record View(Attribution.Touch firstTouch, Attribution.Touch lastTouch, String broughtBy, List<ChainLink> chain) {
     }
 
-    /** The attribution of this lead (through every visitor id it was known by), or null when no share brought it. */
-    public View of(dev.baton.engine.leads.LeadProfile lead) {
-        java.util.Set<String> ids = new java.util.LinkedHashSet<>(lead.anonymousIds());
-        ids.add(lead.id());
-        return of(ids);
-    }
-
     /** The attribution of a lead known by these ids, or null when no share brought it. */
     public View of(Collection<String> ids) {
         if (ids.isEmpty()) {

@@ -12,7 +12,7 @@ import java.util.List;
  * @param chain        share codes from the root to this one
  * @param chainSharers who made each share of the chain, in the same order
  */
-public record Share(String code, String campaign, String content, String sharer, String sharerKind, String sharerName,
+record Share(String code, String campaign, String content, String sharer, String sharerKind, String sharerName,
                     String rootEmployee, String rootTeam, String parent, int depth, List<String> chain,
                     List<String> chainSharers, String channel, Instant createdAt) {
 }

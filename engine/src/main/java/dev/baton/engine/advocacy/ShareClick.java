@@ -9,7 +9,7 @@ import java.util.List;
  * {@code awaitingJs}: counted for now, on content whose page reports its clicks, until that page
  * (or a form of the visitor) confirms it or {@link NoJsClicks} excludes it.
  */
-public record ShareClick(String messageId, String code, String campaign, String content, String sharer,
+record ShareClick(String messageId, String code, String campaign, String content, String sharer,
                          String rootEmployee, String rootTeam, int depth, List<String> chain, List<String> chainSharers,
                          String visitor, String ip, String userAgent, String referrer, String channel, Instant at,
                          boolean counted, String excluded, boolean awaitingJs) {

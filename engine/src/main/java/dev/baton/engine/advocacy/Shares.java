@@ -1,6 +1,5 @@
 package dev.baton.engine.advocacy;
 
-import dev.baton.engine.messaging.EmailProperties;
 import dev.baton.engine.security.Credentials;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,13 +17,14 @@ class Shares {
     private final String publicUrl;
     private final Clock clock;
 
-    Shares(AdvocacyStore store, Credentials credentials, EmailProperties urls, Clock clock,
-           @Value("${baton.advocacy.link-secret:}") String secret) {
+    Shares(AdvocacyStore store, Credentials credentials, Clock clock,
+           @Value("${baton.advocacy.link-secret:}") String secret,
+           @Value("${baton.email.public-url:http://localhost:8080}") String publicUrl) {
         this.store = store;
         String key = credentials.secretOr(secret, "share-links");
         this.codes = new ShareCodes(key);
         this.sharerCookies = new dev.baton.connectors.LinkSigner(key + ":sharer");
-        this.publicUrl = urls.publicUrl().replaceAll("/+$", "");
+        this.publicUrl = publicUrl.replaceAll("/+$", "");
         this.clock = clock;
     }
 

@@ -1,5 +1,5 @@
 package dev.baton.engine.advocacy;
 
 /** A team of employees; its manager sees the team table. */
-public record Team(String id, String name, String manager) {
+record Team(String id, String name, String manager) {
 }

@@ -9,7 +9,7 @@ import java.util.List;
  * @param defaultRegion ISO 3166 country for phone numbers written without +country (e.g. "GB")
  * @param successUrl    where a plain HTML form post is redirected (303) on success; JSON posts get 200
  */
-public record FormDefinition(String id, String name, List<FormField> fields, Consent consent, String defaultRegion,
+record FormDefinition(String id, String name, List<FormField> fields, Consent consent, String defaultRegion,
                              String successUrl) {
 
     public FormDefinition {

@@ -1,8 +1,10 @@
 package dev.baton.engine.forms;
 
+import dev.baton.engine.web.NotFoundException;
+
 /** No form with that id. */
-public class FormNotFoundException extends RuntimeException {
+class FormNotFoundException extends NotFoundException {
     public FormNotFoundException(String id) {
-        super("no form with id '" + id + "'");
+        super("form-not-found", "Form not found", "no form with id '" + id + "'");
     }
 }

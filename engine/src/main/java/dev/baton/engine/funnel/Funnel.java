@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
  * those its shares brought first (up to 10,000 visitors and their leads).
  */
 @Component
-public class Funnel {
+class Funnel {
     static final int MAX_CAMPAIGN_PEOPLE = 10_000;
     private final ElasticsearchClient client;
     private final Indices indices;

@@ -1,8 +1,10 @@
 package dev.baton.engine.leads;
 
+import dev.baton.engine.web.NotFoundException;
+
 /** No job with that id was ever started. */
-public class JobNotFoundException extends RuntimeException {
+class JobNotFoundException extends NotFoundException {
     public JobNotFoundException(String id) {
-        super("no job with id '" + id + "'");
+        super("job-not-found", "Job not found", "no job with id '" + id + "'");
     }
 }

@@ -42,7 +42,7 @@ class LeadController {
     @GetMapping("/{id}")
     LeadView lead(@PathVariable String id) {
         LeadScorer.Reviewed now = scorer.explain(leads.get(id), clock.instant());
-        return new LeadView(now.lead(), now.why(), attribution.of(now.lead()));
+        return new LeadView(now.lead(), now.why(), attribution.of(now.lead().visitorIds()));
     }
 
     /**

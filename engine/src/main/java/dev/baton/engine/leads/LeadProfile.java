@@ -140,6 +140,14 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
                 union(union(mergedLeads, other.mergedLeads), Set.of(other.id)), frozen);
     }
 
+    /** The ids a share may have brought this lead under: its devices' visitor ids and its own. */
+    @JsonIgnore
+    public Set<String> visitorIds() {
+        Set<String> ids = new LinkedHashSet<>(anonymousIds);
+        ids.add(id);
+        return ids;
+    }
+
     /** The ids this lead's journeys may still run under: leads folded into it and its devices' visitor leads. */
     @JsonIgnore
     public List<String> formerIds() {

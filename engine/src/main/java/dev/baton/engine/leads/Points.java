@@ -10,7 +10,7 @@ import java.time.Instant;
  *
  * @param asOf the instant the values hold at (null for a lead never scored)
  */
-public record Points(double behaviour, double fit, Instant asOf) {
+record Points(double behaviour, double fit, Instant asOf) {
     static final Points NONE = new Points(0, 0, null);
 
     public int score() {

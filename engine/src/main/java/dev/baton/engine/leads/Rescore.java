@@ -38,7 +38,7 @@ import org.springframework.stereotype.Component;
  * behind its profile (an event being written right now) is redone once they are visible.
  */
 @Component
-public class Rescore {
+class Rescore {
     private static final Logger log = LoggerFactory.getLogger(Rescore.class);
     private static final int PAGE = 100;
     private static final int MAX_ATTEMPTS = 5;

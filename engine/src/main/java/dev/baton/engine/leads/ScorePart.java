@@ -11,7 +11,7 @@ import java.util.List;
  * @param kind  "points" (behaviour, decays) or "fit" (who the lead is, does not decay)
  * @param value the part's worth as of the lead's {@link Points#asOf()}
  */
-public record ScorePart(String rule, String reason, String kind, int points, int times, Instant lastAt, double value) {
+record ScorePart(String rule, String reason, String kind, int points, int times, Instant lastAt, double value) {
 
     boolean decays() {
         return !"fit".equals(kind);

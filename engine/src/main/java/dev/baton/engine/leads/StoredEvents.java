@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
 
 /** Behaviour events as stored in the events indices, read back for scoring (rescore, simulation). */
 @Component
-public class StoredEvents {
+class StoredEvents {
     private static final int PAGE = 1000;
     private final ElasticsearchClient client;
     private final Indices indices;

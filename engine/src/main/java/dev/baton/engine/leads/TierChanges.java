@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * under the same message id, which the pipeline stores once.
  */
 @Component
-public class TierChanges {
+class TierChanges {
     /** The event name; other readers of stored events (the simulation) skip events of this name. */
     public static final String EVENT = "Tier Changed";
     private static final Logger log = LoggerFactory.getLogger(TierChanges.class);

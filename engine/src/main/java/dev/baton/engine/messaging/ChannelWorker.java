@@ -1,5 +1,6 @@
 package dev.baton.engine.messaging;
 
+import dev.baton.engine.journeys.TopicWorker;
 import dev.baton.connectors.Connector;
 import dev.baton.connectors.OutboundMessage;
 import dev.baton.connectors.SendResult;

@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param defaultOwner the CRM owner of tasks when the journey names none
  */
 @ConfigurationProperties("baton.crm")
-public record CrmProperties(String provider, Duration timeout, Duration due, String defaultOwner, Salesforce salesforce,
+record CrmProperties(String provider, Duration timeout, Duration due, String defaultOwner, Salesforce salesforce,
                             HubSpot hubspot, Webhook webhook) {
     public CrmProperties {
         provider = provider == null || provider.isBlank() ? "none" : provider.strip().toLowerCase();

@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * after. A retry (after a lost lock or a crash) finds the key sent and only finishes the task.
  */
 @Component
-public class DeliveryLog {
+class DeliveryLog {
     private final ElasticsearchClient client;
     private final Indices indices;
 

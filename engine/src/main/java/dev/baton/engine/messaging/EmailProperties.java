@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                   tracking write key (also shared by every node)
  */
 @ConfigurationProperties("baton.email")
-public record EmailProperties(String from, String publicUrl, String linkSecret) {
+record EmailProperties(String from, String publicUrl, String linkSecret) {
     public EmailProperties {
         from = from == null || from.isBlank() ? "Baton <news@baton.local>" : from;
         publicUrl = publicUrl == null || publicUrl.isBlank() ? "http://localhost:8080" : publicUrl;

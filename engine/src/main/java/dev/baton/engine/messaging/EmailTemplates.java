@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * missing). Compiled once at start; a template that does not parse stops the start with its name.
  */
 @Component
-public class EmailTemplates {
+class EmailTemplates {
     private static final Logger log = LoggerFactory.getLogger(EmailTemplates.class);
     private static final String FOLDER = "classpath*:dev/baton/processes/email/";
     private static final Pattern TITLE = Pattern.compile("<title>(.*?)</title>", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);

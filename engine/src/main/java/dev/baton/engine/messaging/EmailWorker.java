@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
  * one message.
  */
 @Component
-public class EmailWorker extends ChannelWorker {
+class EmailWorker extends ChannelWorker {
     private final EmailTemplates templates;
     private final EmailComposer composer;
     private final SmtpEmailConnector smtp;

@@ -1,8 +1,10 @@
 package dev.baton.engine.messaging;
 
+import dev.baton.engine.web.InvalidRequestException;
+
 /** A link whose token this engine did not sign (altered, truncated, forged). */
-public class InvalidLinkException extends RuntimeException {
+class InvalidLinkException extends InvalidRequestException {
     public InvalidLinkException() {
-        super("this link is not valid: it was changed or cut short; open it from the email again");
+        super("invalid-link", "Invalid link", "token", "this link is not valid: it was changed or cut short; open it from the email again");
     }
 }

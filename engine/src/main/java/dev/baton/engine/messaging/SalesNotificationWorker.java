@@ -23,7 +23,7 @@ import org.springframework.web.util.HtmlUtils;
  * hours, but the same idempotency (one notification per step, whatever the retries).
  */
 @Component
-public class SalesNotificationWorker extends ChannelWorker {
+class SalesNotificationWorker extends ChannelWorker {
     private static final Set<String> TEMPLATES = Set.of("lead-assigned", "sla-missed", "lead-queued");
     private final SmtpEmailConnector smtp;
     private final SmsWorker sms;

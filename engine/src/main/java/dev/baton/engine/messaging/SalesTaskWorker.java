@@ -30,7 +30,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @EnableConfigurationProperties(CrmProperties.class)
-public class SalesTaskWorker extends ChannelWorker {
+class SalesTaskWorker extends ChannelWorker {
     private final CrmProperties crm;
     private final SalesTaskConnector target;
     private final LeadExplanations explanations;

@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
  * blocked send is recorded in the delivery log with its reason; nothing is dropped silently.
  */
 @Component
-public class SendGuards {
+class SendGuards {
     private final ElasticsearchClient client;
     private final Indices indices;
     private final Suppressions suppressions;

@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param rate at most this many messages a second, from all nodes together (the provider account's limit)
  */
 @ConfigurationProperties("baton.sms")
-public record SmsProperties(String provider, double rate, Duration timeout, Twilio twilio, Aliyun aliyun) {
+record SmsProperties(String provider, double rate, Duration timeout, Twilio twilio, Aliyun aliyun) {
     public SmsProperties {
         provider = provider == null || provider.isBlank() ? "none" : provider.strip().toLowerCase();
         rate = rate <= 0 ? 10 : rate;

@@ -35,7 +35,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @EnableConfigurationProperties(SmsProperties.class)
-public class SmsWorker extends ChannelWorker {
+class SmsWorker extends ChannelWorker {
     private static final Logger log = LoggerFactory.getLogger(SmsWorker.class);
     private final SmsProperties properties;
     private final Connector connector;

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
  * every node and worker sees it, and checked before every send.
  */
 @Component
-public class Suppressions {
+class Suppressions {
     private final ElasticsearchClient client;
     private final Indices indices;
 

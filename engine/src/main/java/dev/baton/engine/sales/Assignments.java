@@ -25,7 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * shared cursor, so it is fair across nodes and restarts. A lead already owned goes back to its
  * owner; a lead no rep can take goes to the team's manager queue, never nowhere.
  */
-public class Assignments {
+class Assignments {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final Clock clock;

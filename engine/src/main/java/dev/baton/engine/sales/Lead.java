@@ -9,7 +9,7 @@ import java.util.Set;
  * @param sharerTeam the team of the employee whose share brought the lead, or null
  * @param grade      A to D (fit), or null
  */
-public record Lead(String id, String country, String industry, String language, String sharerTeam, String tier,
+record Lead(String id, String country, String industry, String language, String sharerTeam, String tier,
                    long score, String grade, Set<String> tags, Map<String, Object> traits) {
 
     public Lead(String id, String country, String industry, String language, String sharerTeam) {

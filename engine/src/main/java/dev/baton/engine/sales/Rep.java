@@ -19,7 +19,7 @@ import java.util.List;
  * @param slaHits      first answers within the SLA (counted from the recorded answers)
  * @param slaMisses    leads taken away because the SLA passed
  */
-public record Rep(String id, String name, String email, String phone, String team, List<String> territories,
+record Rep(String id, String name, String email, String phone, String team, List<String> territories,
                   List<String> industries, List<String> languages, String workingHours, String timeZone, int capacity,
                   boolean outOfOffice, String crmId, String notifyBy, int openLeads, int slaHits, int slaMisses) {
     public Rep {

@@ -8,7 +8,7 @@ import dev.baton.engine.leads.LeadExplanations;
 import dev.baton.engine.leads.LeadNotFoundException;
 import dev.baton.engine.leads.LeadProfile;
 import dev.baton.engine.leads.LeadStore;
-import dev.baton.engine.messaging.TopicWorker;
+import dev.baton.engine.journeys.TopicWorker;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -76,7 +76,7 @@ class SalesAssignmentWorker extends TopicWorker {
             return;
         }
         Map<String, Object> in = task.getVariables();
-        LeadAttribution.View brought = attribution.of(profile);
+        LeadAttribution.View brought = attribution.of(profile.visitorIds());
         Lead lead = SalesLeads.of(profile, brought);
         Set<String> tried = new LinkedHashSet<>(split(in.get("triedReps")));
         String previous = text(in.get("rep"));

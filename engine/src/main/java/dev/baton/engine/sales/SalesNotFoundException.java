@@ -1,8 +1,10 @@
 package dev.baton.engine.sales;
 
+import dev.baton.engine.web.NotFoundException;
+
 /** No such rep, owner or queued lead (404). */
-public class SalesNotFoundException extends RuntimeException {
+class SalesNotFoundException extends NotFoundException {
     public SalesNotFoundException(String what) {
-        super(what);
+        super("not-found", "Not found", what);
     }
 }

@@ -1,6 +1,6 @@
 package dev.baton.engine.sales;
 
-import dev.baton.engine.messaging.TopicWorker;
+import dev.baton.engine.journeys.TopicWorker;
 import java.io.IOException;
 import java.util.Date;
 import java.util.Locale;

@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
  * handoff (and scoring, and any journey) sees. A rejected lead goes back to nurture.
  */
 @Component
-public class SalesOutcomes {
+class SalesOutcomes {
     public static final Set<String> OUTCOMES = Set.of("accepted", "converted", "rejected");
     /** The handoff's user task the rep answers. */
     static final String ACCEPT_TASK = "Accept";

@@ -6,7 +6,7 @@ package dev.baton.engine.sales;
  * rules} (filters; {@code rules} is the Drools assignment rule set), then {@code round-robin} or
  * {@code least-open} (pick).
  */
-public enum Strategy {
+enum Strategy {
     TERRITORY, INDUSTRY, LANGUAGE, SHARER_TEAM, RULES, ROUND_ROBIN, LEAST_OPEN;
 
     public boolean isPick() {

@@ -16,7 +16,7 @@ import java.util.Set;
  * 08:00-12:00}, {@code MON-SUN 00:00-24:00}. An SLA of one working hour given on Friday at 16:30
  * in Berlin ends Monday at 09:30 Berlin time.
  */
-public record WorkingHours(Set<DayOfWeek> days, LocalTime opens, LocalTime closes, boolean untilMidnight, ZoneId zone) {
+record WorkingHours(Set<DayOfWeek> days, LocalTime opens, LocalTime closes, boolean untilMidnight, ZoneId zone) {
 
     /** @throws IllegalArgumentException saying what is wrong */
     public static WorkingHours parse(String text, String timeZone) {

@@ -1,8 +1,10 @@
 package dev.baton.engine.scoring;
 
+import dev.baton.engine.web.NotFoundException;
+
 /** No stored rule-set version with that number. */
-public class RuleSetNotFoundException extends RuntimeException {
+class RuleSetNotFoundException extends NotFoundException {
     public RuleSetNotFoundException(int version) {
-        super("no rule-set version " + version);
+        super("rule-set-not-found", "Rule set not found", "no rule-set version " + version);
     }
 }

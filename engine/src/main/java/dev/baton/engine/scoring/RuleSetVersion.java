@@ -22,7 +22,7 @@ import java.util.Map;
  * @param changes       what differs from the previous version ("+ rule …", "~ file …")
  * @param tests         the version's own test cases (events → expected score, tier, tags)
  */
-public record RuleSetVersion(int version, Map<String, String> files, String author, String note, Instant createdAt,
+record RuleSetVersion(int version, Map<String, String> files, String author, String note, Instant createdAt,
                              String decayHalfLife, List<String> changes, List<RuleSetTestCase> tests) {
 
     public RuleSetVersion {

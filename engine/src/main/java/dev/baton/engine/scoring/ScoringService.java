@@ -81,7 +81,7 @@ public class ScoringService {
     }
 
     /** Makes a stored version (or 0, the default) the active one, here at once and on every node soon. */
-    synchronized void activate(int version, String by) {
+    public synchronized void activate(int version, String by) {
         CompiledRuleSet rules = compiledVersion(version);
         store.activate(new RuleSetStore.ActivePointer(version, by, clock.instant()));
         active.set(new Active(version, rules));
@@ -130,7 +130,7 @@ public class ScoringService {
     }
 
     /** A version compiled (cached: each version compiles once per node). */
-    CompiledRuleSet compiledVersion(int version) {
+    public CompiledRuleSet compiledVersion(int version) {
         return compiled.computeIfAbsent(version, v -> {
             RuleSetVersion stored = store.version(v).orElseThrow(() -> new RuleSetNotFoundException(v));
             return compiler.compile(String.valueOf(v), stored.files(), stored.decay());

@@ -1,8 +1,10 @@
 package dev.baton.engine.search;
 
+import dev.baton.engine.web.NotFoundException;
+
 /** A rule version that was never uploaded (404). */
-public class RuleVersionNotFoundException extends RuntimeException {
+class RuleVersionNotFoundException extends NotFoundException {
     public RuleVersionNotFoundException(String what) {
-        super(what);
+        super("not-found", "Not found", what);
     }
 }

@@ -17,8 +17,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class CamundaIdentityAuthenticationProvider implements AuthenticationProvider {
-    /** The Camunda group of employees who log in for their own advocacy view (user id = employee id). */
-    static final String EMPLOYEES = dev.baton.engine.advocacy.EmployeeLogins.GROUP;
     private final IdentityService identity;
 
     CamundaIdentityAuthenticationProvider(IdentityService identity) {
@@ -33,7 +31,7 @@ class CamundaIdentityAuthenticationProvider implements AuthenticationProvider {
             throw new BadCredentialsException("wrong user name or password");
         }
         boolean admin = identity.createUserQuery().userId(user).memberOfGroup(Groups.CAMUNDA_ADMIN).count() > 0;
-        boolean employee = identity.createUserQuery().userId(user).memberOfGroup(EMPLOYEES).count() > 0;
+        boolean employee = identity.createUserQuery().userId(user).memberOfGroup(LoginGroups.EMPLOYEES).count() > 0;
         var roles = new java.util.ArrayList<SimpleGrantedAuthority>(List.of(new SimpleGrantedAuthority("ROLE_USER")));
         if (admin) {
             roles.add(new SimpleGrantedAuthority("ROLE_ADMIN"));

@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * "generate on the first run, print once, keep in Camunda's database".
  */
 @ConfigurationProperties("baton.security")
-public record SecurityProperties(String adminUser, String adminPassword, String writeKey) {
+record SecurityProperties(String adminUser, String adminPassword, String writeKey) {
     public SecurityProperties {
         adminUser = adminUser == null || adminUser.isBlank() ? "admin" : adminUser;
     }

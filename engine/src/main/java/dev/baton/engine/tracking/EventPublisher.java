@@ -1,5 +1,6 @@
 package dev.baton.engine.tracking;
 
+import dev.baton.engine.web.UnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -52,9 +53,14 @@ public class EventPublisher {
     }
 
     /** Kafka is unreachable or slow: the sender gets a 503 and retries (Segment SDKs do). */
-    public static class EventBusUnavailableException extends RuntimeException {
+    public static class EventBusUnavailableException extends UnavailableException {
         EventBusUnavailableException(String message, Throwable cause) {
-            super(message, cause);
+            super("event-bus-unavailable", "Event bus unavailable", message, cause);
+        }
+
+        @Override
+        public String detail() {
+            return getMessage() + "; nothing was recorded, retry later";
         }
     }
 }

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * sites (origins) whose pages may call the tracking and form endpoints from the browser.
  */
 @ConfigurationProperties("baton.tracking")
-public record TrackingProperties(int maxMessageBytes, int maxBatchBytes, List<String> allowedOrigins) {
+record TrackingProperties(int maxMessageBytes, int maxBatchBytes, List<String> allowedOrigins) {
     public TrackingProperties {
         allowedOrigins = allowedOrigins == null ? List.of()
                 : allowedOrigins.stream().map(String::strip).filter(o -> !o.isEmpty()).toList();

@@ -1,19 +1,6 @@
 package dev.baton.engine.web;
 
-import dev.baton.engine.forms.FormErrors;
-import dev.baton.engine.forms.FormNotFoundException;
-import dev.baton.engine.messaging.InvalidLinkException;
-import dev.baton.engine.leads.JobNotFoundException;
-import dev.baton.engine.leads.LeadNotFoundException;
-import dev.baton.engine.scoring.RuleSetNotFoundException;
-import dev.baton.engine.scoring.RuleSetTestsFailedException;
 import dev.baton.rules.RuleSetCompilationException;
-import dev.baton.engine.search.SearchUnavailableException;
-import dev.baton.engine.tracking.EventPublisher.EventBusUnavailableException;
-import dev.baton.engine.tracking.InvalidEventException;
-import dev.baton.engine.tracking.WrongWriteKeyException;
-import dev.baton.engine.advocacy.AdvocacyNotFoundException;
-import dev.baton.engine.journeys.JourneyNotFoundException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +11,6 @@ import org.camunda.bpm.engine.Problem;
 import org.camunda.bpm.engine.ResourceReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -34,29 +20,21 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 /**
  * Maps Baton's errors to RFC 9457 problem details that say what is wrong and where
- * ({@code field}), so a sender can fix the request without reading logs.
+ * ({@code field}), so a sender can fix the request without reading logs. Features say how they
+ * answer by extending {@link ApiProblem}; this class knows none of them.
  */
 @RestControllerAdvice
 class ApiErrors extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
 
-    @ExceptionHandler(InvalidEventException.class)
-    ProblemDetail invalidEvent(InvalidEventException e) {
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "invalid-event", "Invalid event", e.getMessage());
-        problem.setProperty("field", e.field());
-        return problem;
-    }
-
-    @ExceptionHandler(FormErrors.class)
-    ProblemDetail formErrors(FormErrors e) {
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "invalid-form", "Some fields need attention", e.getMessage());
-        problem.setProperty("errors", e.errors());
-        return problem;
-    }
-
-    @ExceptionHandler(FormNotFoundException.class)
-    ProblemDetail formNotFound(FormNotFoundException e) {
-        return problem(HttpStatus.NOT_FOUND, "form-not-found", "Form not found", e.getMessage());
+    @ExceptionHandler(ApiProblem.class)
+    ResponseEntity<ProblemDetail> apiProblem(ApiProblem e) {
+        if (e.status().is5xxServerError()) {
+            log.warn("{}: {}", e.title(), e.getMessage());
+        }
+        ProblemDetail problem = problem(e.status(), e.type(), e.title(), e.detail());
+        e.properties().forEach(problem::setProperty);
+        return ResponseEntity.status(e.status()).headers(e.headers()).body(problem);
     }
 
     @ExceptionHandler(RuleSetCompilationException.class)
@@ -65,66 +43,6 @@ class ApiErrors extends ResponseEntityExceptionHandler {
                 "Rule set does not compile", e.errors().size() + " error(s); the active rule set is unchanged");
         problem.setProperty("errors", e.errors());
         return problem;
-    }
-
-    @ExceptionHandler(RuleSetTestsFailedException.class)
-    ProblemDetail ruleSetTestsFail(RuleSetTestsFailedException e) {
-        ProblemDetail problem = problem(HttpStatus.UNPROCESSABLE_ENTITY, "rule-set-tests-fail", "Rule set tests fail",
-                e.getMessage() + "; nothing was stored and the active rule set is unchanged");
-        problem.setProperty("testResults", e.results());
-        return problem;
-    }
-
-    @ExceptionHandler(RuleSetNotFoundException.class)
-    ProblemDetail ruleSetNotFound(RuleSetNotFoundException e) {
-        return problem(HttpStatus.NOT_FOUND, "rule-set-not-found", "Rule set not found", e.getMessage());
-    }
-
-    @ExceptionHandler(WrongWriteKeyException.class)
-    ResponseEntity<ProblemDetail> wrongWriteKey(WrongWriteKeyException e) {
-        return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"baton-tracking\"")
-                .body(problem(HttpStatus.UNAUTHORIZED, "write-key", "Wrong write key", e.getMessage()));
-    }
-
-    @ExceptionHandler(LeadNotFoundException.class)
-    ProblemDetail leadNotFound(LeadNotFoundException e) {
-        return problem(HttpStatus.NOT_FOUND, "lead-not-found", "Lead not found", e.getMessage());
-    }
-
-    @ExceptionHandler(InvalidLinkException.class)
-    ProblemDetail invalidLink(InvalidLinkException e) {
-        return problem(HttpStatus.BAD_REQUEST, "invalid-link", "Invalid link", e.getMessage());
-    }
-
-    @ExceptionHandler(JobNotFoundException.class)
-    ProblemDetail jobNotFound(JobNotFoundException e) {
-        return problem(HttpStatus.NOT_FOUND, "job-not-found", "Job not found", e.getMessage());
-    }
-
-    /** Advocacy, sales, CSV imports: what is wrong and in which field or line. */
-    @ExceptionHandler(InvalidRequestException.class)
-    ProblemDetail invalidRequest(InvalidRequestException e) {
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage());
-        problem.setProperty("field", e.field());
-        return problem;
-    }
-
-    @ExceptionHandler({AdvocacyNotFoundException.class, dev.baton.engine.search.RuleVersionNotFoundException.class,
-            dev.baton.engine.sales.SalesNotFoundException.class})
-    ProblemDetail notFound(RuntimeException e) {
-        return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage());
-    }
-
-    /** The request is valid but the state does not allow it now (a rep at capacity, a lead not in the queue). */
-    @ExceptionHandler(dev.baton.engine.sales.SalesConflictException.class)
-    ProblemDetail salesConflict(dev.baton.engine.sales.SalesConflictException e) {
-        return problem(HttpStatus.CONFLICT, "conflict", "Conflict", e.getMessage());
-    }
-
-    @ExceptionHandler(JourneyNotFoundException.class)
-    ProblemDetail journeyNotFound(JourneyNotFoundException e) {
-        return problem(HttpStatus.NOT_FOUND, "journey-not-found", "Journey not found", e.getMessage());
     }
 
     /** A BPMN that does not parse or names an unknown topic: each problem with its file, element and line. */
@@ -145,21 +63,6 @@ class ApiErrors extends ResponseEntityExceptionHandler {
                 e.getMessage() + "; nothing was deployed and the running versions are unchanged");
         problem.setProperty("errors", errors);
         return problem;
-    }
-
-    @ExceptionHandler(EventBusUnavailableException.class)
-    ResponseEntity<ProblemDetail> eventBusUnavailable(EventBusUnavailableException e) {
-        log.warn("Event not accepted: {}", e.getMessage());
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
-                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "event-bus-unavailable", "Event bus unavailable",
-                        e.getMessage() + "; nothing was recorded, retry later"));
-    }
-
-    @ExceptionHandler(SearchUnavailableException.class)
-    ResponseEntity<ProblemDetail> searchUnavailable(SearchUnavailableException e) {
-        log.warn("Search unavailable: {}", e.getMessage());
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
-                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "search-unavailable", "Search unavailable", e.getMessage()));
     }
 
     private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {

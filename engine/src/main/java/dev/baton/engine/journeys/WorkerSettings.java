@@ -1,4 +1,4 @@
-package dev.baton.engine.messaging;
+package dev.baton.engine.journeys;
 
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;

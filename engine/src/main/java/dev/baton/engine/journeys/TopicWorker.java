@@ -1,4 +1,4 @@
-package dev.baton.engine.messaging;
+package dev.baton.engine.journeys;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -36,7 +36,7 @@ public abstract class TopicWorker {
     }
 
     /** How this worker signs its task locks (Camunda's history shows who did each task). */
-    protected String workerId() {
+    public String workerId() {
         if (workerId == null) {
             workerId = "baton-" + topic() + "@" + ProcessHandle.current().pid() + "-"
                     + Integer.toHexString(System.identityHashCode(this));

@@ -1,4 +1,4 @@
-package dev.baton.engine.scoring;
+package dev.baton.engine.leads;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
@@ -8,9 +8,6 @@ import co.elastic.clients.elasticsearch.core.search.Hit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.baton.engine.leads.LeadProfile;
-import dev.baton.engine.leads.StoredEvents;
-import dev.baton.engine.leads.TierChanges;
 import dev.baton.engine.search.Indices;
 import dev.baton.engine.search.SearchUnavailableException;
 import dev.baton.rules.BehaviourEvent;
