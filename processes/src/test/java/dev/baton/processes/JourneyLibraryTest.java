@@ -127,6 +127,25 @@ class JourneyLibraryTest {
     }
 
     @Test
+    void leadWithSalesAlreadyTurningHotInNurtureEndsNurtureWithoutASecondTaskOrNotification() {
+        ProcessInstance nurture = engine.getRuntimeService().startProcessInstanceByKey("baton-nurture", "lead-twice",
+                Map.of("tier", "hot"));
+        ProcessInstance handoff = calledProcessInstance("baton-sales-handoff", nurture);
+
+        // Baton's assign worker found an earlier handoff of this lead still running.
+        engine.getExternalTaskService().complete(lock("assign-sales-rep", "lead-twice").getId(), "test",
+                Map.of("withSales", "earlier-handoff", "rep", "anna"));
+
+        assertThat(engine.getHistoryService().createHistoricActivityInstanceQuery().processInstanceId(handoff.getId())
+                .activityId("AlreadyWithSales").finished().count()).isEqualTo(1);
+        assertThat(engine.getExternalTaskService().createExternalTaskQuery().processInstanceId(handoff.getId()).count())
+                .as("no CRM task, no notification").isZero();
+        assertThat(engine.getTaskService().createTaskQuery().processInstanceBusinessKey("lead-twice").count()).isZero();
+        assertThat(engine.getHistoryService().createHistoricProcessInstanceQuery().processInstanceId(nurture.getId())
+                .singleResult().getEndActivityId()).as("nurture ends handed off").startsWith("HandedOff");
+    }
+
+    @Test
     void turningHotDuringTheFirstDayGoesToSalesAtOnceWithoutTheCaseStudy() {
         ProcessInstance nurture = startNurture("lead-quick");
         BpmnAwareTests.assertThat(nurture).isWaitingAt("FirstWait");

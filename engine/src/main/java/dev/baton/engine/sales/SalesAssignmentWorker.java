@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.camunda.bpm.engine.ExternalTaskService;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.externaltask.LockedExternalTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,12 @@ import org.springframework.stereotype.Component;
  * hours, why the lead is hot, what it did lately and the share chain that brought it. With
  * {@code reassign}: the SLA passed, so the current rep loses the lead (a miss on their record)
  * and never gets it again in this handoff. Safe to run twice: assignment is idempotent per lead.
+ *
+ * <p>One lead, one handoff: when another handoff of the same lead started earlier and still runs
+ * (a hot lead handed off directly, then a form that started nurture, which turned hot again), this
+ * one assigns nobody and sets {@code withSales} to that handoff's id; the process then ends
+ * "Already with sales". Two handoffs started at the same moment agree on which goes on: the one
+ * that started first, ties broken by id.
  */
 @Component
 class SalesAssignmentWorker extends TopicWorker {
@@ -46,11 +54,13 @@ class SalesAssignmentWorker extends TopicWorker {
     private final TeamManagers managers;
     private final EngineEvents events;
     private final Clock clock;
+    private final HistoryService history;
 
     SalesAssignmentWorker(ExternalTaskService tasks, Workers workers, LeadStore leads, Assignments assignments,
                           SalesProperties properties, LeadAttribution attribution, LeadExplanations explanations,
-                          TeamManagers managers, EngineEvents events, Clock clock) {
+                          TeamManagers managers, EngineEvents events, Clock clock, HistoryService history) {
         super(tasks, workers);
+        this.history = history;
         this.leads = leads;
         this.assignments = assignments;
         this.properties = properties;
@@ -76,6 +86,17 @@ class SalesAssignmentWorker extends TopicWorker {
             return;
         }
         Map<String, Object> in = task.getVariables();
+        if (!"true".equals(text(in.get("reassign"))) && text(in.get("chosenRep")) == null) {
+            String earlier = earlierHandoff(task);
+            if (earlier != null) {
+                log.info("Lead {} is with sales already (handoff {}): handoff {} ends without a second assignment",
+                        task.getBusinessKey(), earlier, task.getProcessInstanceId());
+                Map<String, Object> out = new HashMap<>();
+                out.put("withSales", earlier);
+                complete(task, out);
+                return;
+            }
+        }
         LeadAttribution.View brought = attribution.of(profile.visitorIds());
         Lead lead = SalesLeads.of(profile, brought);
         Set<String> tried = new LinkedHashSet<>(split(in.get("triedReps")));
@@ -105,6 +126,7 @@ class SalesAssignmentWorker extends TopicWorker {
             assignment = assignments.assign(lead, chain, task.getProcessInstanceId(), tried);
         }
         out.put("rep", assignment.rep());
+        out.put("withSales", null);
         out.put("chosenRep", null);
         out.put("reassign", null);
         out.put("triedReps", String.join(",", tried));
@@ -141,6 +163,27 @@ class SalesAssignmentWorker extends TopicWorker {
         out.put("managerEmail", manager != null && manager.email() != null ? manager.email() : properties.managersEmail());
         events.publish(news);
         complete(task, out);
+    }
+
+    /** Another unfinished handoff of this task's lead that goes before this one, or null. */
+    private String earlierHandoff(LockedExternalTask task) {
+        String self = task.getProcessInstanceId();
+        HistoricProcessInstance mine = null;
+        List<HistoricProcessInstance> running = history.createHistoricProcessInstanceQuery()
+                .processDefinitionKey(task.getProcessDefinitionKey()).processInstanceBusinessKey(task.getBusinessKey())
+                .unfinished().list();
+        for (HistoricProcessInstance instance : running) {
+            if (instance.getId().equals(self)) {
+                mine = instance;
+            }
+        }
+        if (mine == null) {
+            return null;
+        }
+        java.util.Comparator<HistoricProcessInstance> order = java.util.Comparator
+                .comparing(HistoricProcessInstance::getStartTime).thenComparing(HistoricProcessInstance::getId);
+        HistoricProcessInstance me = mine;
+        return running.stream().filter(i -> order.compare(i, me) < 0).min(order).map(HistoricProcessInstance::getId).orElse(null);
     }
 
     private String chainFor(Map<String, Object> in, LeadAttribution.View brought) {

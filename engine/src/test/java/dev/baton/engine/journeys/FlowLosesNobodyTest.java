@@ -154,12 +154,7 @@ class FlowLosesNobodyTest extends IntegrationTest {
 
     @Test
     void hotLeadIdentifiedThroughTheApiIsHandedToSalesWithoutAnyJourney() throws Exception {
-        String rep = "rep-" + UUID.randomUUID().toString().substring(0, 8);
-        ResponseEntity<String> created = admin().exchange("/api/sales/reps/" + rep, HttpMethod.PUT, jsonBody(json.writeValueAsString(
-                Map.of("name", rep, "email", rep + "@example.com", "team", "t-" + rep, "territories", List.of("NZ"),
-                        "workingHours", "MON-SUN 00:00-24:00", "timeZone", "Pacific/Auckland", "capacity", 50, "crmId", "nz-1"))),
-                String.class);
-        assertThat(created.getStatusCode()).as(created.getBody()).isEqualTo(HttpStatus.OK);
+        String rep = repFor("NZ");
         List<String> users = new ArrayList<>();
         for (int n = 0; n < 10; n++) {
             String user = "app-" + UUID.randomUUID();
@@ -179,6 +174,47 @@ class FlowLosesNobodyTest extends IntegrationTest {
             assertThat(history.createHistoricProcessInstanceQuery().processDefinitionKey("baton-sales-handoff")
                     .processInstanceBusinessKey(lead).count()).as("handed off once").isEqualTo(1);
         }
+    }
+
+    @Test
+    void hotLeadWithSalesWhoThenSubmitsAFormGetsTheWelcomeButNoSecondRepTaskOrNotification() throws Exception {
+        String rep = repFor("AQ");
+        String user = "app-" + UUID.randomUUID();
+        String email = user + "@example.com";
+        send("/v1/identify", "{\"userId\":\"%s\",\"traits\":{\"email\":\"%s\",\"country\":\"AQ\",\"title\":\"CTO\"}}"
+                .formatted(user, email));
+        for (int visit = 0; visit < 3; visit++) {
+            send("/v1/track", "{\"userId\":\"%s\",\"event\":\"Page Viewed\",\"properties\":{\"category\":\"pricing\"}}".formatted(user));
+        }
+        String lead = leadIdOf(user);
+        await().atMost(FLOW).until(() -> rep.equals(getJson("/api/sales/leads/" + lead).path("owner").asText()));
+
+        // The form starts share-to-lead, whose nurture sees a hot lead and calls the handoff again.
+        send("/v1/track", "{\"userId\":\"%s\",\"event\":\"Form Submitted\",\"properties\":{\"form\":\"demo\"},\"context\":{\"traits\":{\"email\":\"%s\"}}}"
+                .formatted(user, email));
+        await().atMost(FLOW).until(() -> history.createHistoricProcessInstanceQuery().processDefinitionKey("baton-nurture")
+                .processInstanceBusinessKey(lead).finished().count() == 1);
+
+        var handoffs = history.createHistoricProcessInstanceQuery().processDefinitionKey("baton-sales-handoff")
+                .processInstanceBusinessKey(lead).orderByProcessInstanceStartTime().asc().list();
+        assertThat(handoffs).hasSize(2);
+        assertThat(handoffs.get(0).getEndTime()).as("the first handoff runs on: the rep has the lead").isNull();
+        assertThat(handoffs.get(1).getEndActivityId()).isEqualTo("AlreadyWithSales");
+        await().atMost(FLOW).until(() -> mailTo(email).size() == 1); // the welcome still goes out
+        assertThat(TestServers.hubspot().requests().stream()
+                .filter(r -> r.path().equals("/crm/v3/objects/tasks") && r.body().contains(email))).as("one CRM task").hasSize(1);
+        assertThat(getJson("/api/sales/leads/" + lead).path("owner").asText()).isEqualTo(rep);
+    }
+
+    /** A rep who takes every lead of one territory, round the clock; returns their id. */
+    private String repFor(String territory) throws Exception {
+        String rep = "rep-" + UUID.randomUUID().toString().substring(0, 8);
+        ResponseEntity<String> created = admin().exchange("/api/sales/reps/" + rep, HttpMethod.PUT, jsonBody(json.writeValueAsString(
+                Map.of("name", rep, "email", rep + "@example.com", "team", "t-" + rep, "territories", List.of(territory),
+                        "workingHours", "MON-SUN 00:00-24:00", "timeZone", "Pacific/Auckland", "capacity", 50,
+                        "crmId", territory.toLowerCase() + "-1"))), String.class);
+        assertThat(created.getStatusCode()).as(created.getBody()).isEqualTo(HttpStatus.OK);
+        return rep;
     }
 
     private void send(String path, String body) {
