@@ -135,7 +135,8 @@ public abstract class IntegrationTest {
     /** Waits until the lead exists and is as expected, and returns its profile. */
     protected com.fasterxml.jackson.databind.JsonNode awaitLead(
             String id, java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> ready) throws Exception {
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+        // A minute: the pipeline is asynchronous and a busy build machine can lag it well past 30 s.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
             ResponseEntity<String> response = admin().getForEntity("/api/leads/" + id, String.class);
             return response.getStatusCode().is2xxSuccessful() && ready.test(JSON.readTree(response.getBody()));
         });
