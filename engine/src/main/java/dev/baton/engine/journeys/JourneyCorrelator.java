@@ -78,20 +78,6 @@ public class JourneyCorrelator {
         this.settings = settings;
         this.json = json;
         this.clock = clock;
-        jdbc.execute("CREATE TABLE IF NOT EXISTS baton_journey_signal (message_id VARCHAR(255) PRIMARY KEY,"
-                + " lead_id VARCHAR(255) NOT NULL, event VARCHAR(255) NOT NULL, received_at TIMESTAMP NOT NULL)");
-        // Signals no journey step was waiting for yet, kept until one waits or their time to live ends.
-        jdbc.execute("CREATE TABLE IF NOT EXISTS baton_journey_buffer (message_id VARCHAR(255) NOT NULL,"
-                + " message_name VARCHAR(255) NOT NULL, lead_id VARCHAR(255) NOT NULL, signal_json VARCHAR(100000) NOT NULL,"
-                + " received_at TIMESTAMP NOT NULL, expires_at TIMESTAMP NOT NULL, PRIMARY KEY (message_id, message_name))");
-        jdbc.execute("CREATE INDEX IF NOT EXISTS baton_journey_buffer_lead ON baton_journey_buffer (lead_id)");
-        jdbc.execute("CREATE TABLE IF NOT EXISTS baton_journey_buffer_expired (message_name VARCHAR(255) PRIMARY KEY,"
-                + " expired BIGINT NOT NULL, last_expired_at TIMESTAMP NOT NULL)");
-        // At most one active instance per lead and journey, held by the database: the primary key
-        // makes a second start of the same journey for the same lead (another node, another
-        // partition) fail and retry, and then find the first.
-        jdbc.execute("CREATE TABLE IF NOT EXISTS baton_journey_active (lead_id VARCHAR(255) NOT NULL,"
-                + " process_key VARCHAR(255) NOT NULL, instance_id VARCHAR(64) NOT NULL, PRIMARY KEY (lead_id, process_key))");
     }
 
     /** What one signal did. */

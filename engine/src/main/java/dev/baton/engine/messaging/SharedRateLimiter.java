@@ -26,8 +26,6 @@ final class SharedRateLimiter implements RateLimiter {
         this.jdbc = jdbc;
         this.name = name;
         this.perSecond = (int) perSecond;
-        jdbc.execute("CREATE TABLE IF NOT EXISTS baton_rate_window (name VARCHAR(100) NOT NULL, window_start BIGINT NOT NULL,"
-                + " used INTEGER NOT NULL, PRIMARY KEY (name, window_start))");
     }
 
     @Override

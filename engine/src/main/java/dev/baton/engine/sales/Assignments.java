@@ -41,19 +41,6 @@ class Assignments {
         this.transactions = transactions;
         this.clock = clock;
         this.rules = rules;
-        jdbc.execute("CREATE TABLE IF NOT EXISTS baton_sales_rep (id VARCHAR(100) PRIMARY KEY, name VARCHAR(255),"
-                + " email VARCHAR(255), phone VARCHAR(32), team VARCHAR(100) NOT NULL, territories VARCHAR(1000),"
-                + " industries VARCHAR(1000), languages VARCHAR(255), working_hours VARCHAR(100), time_zone VARCHAR(64),"
-                + " capacity INTEGER NOT NULL, out_of_office BOOLEAN NOT NULL, crm_id VARCHAR(100), notify_by VARCHAR(16),"
-                + " open_leads INTEGER NOT NULL)");
-        jdbc.execute("CREATE TABLE IF NOT EXISTS baton_sales_owner (lead_id VARCHAR(255) PRIMARY KEY,"
-                + " rep_id VARCHAR(100) NOT NULL, journey_instance VARCHAR(64), assigned_at TIMESTAMP NOT NULL)");
-        jdbc.execute("CREATE TABLE IF NOT EXISTS baton_sales_queue (lead_id VARCHAR(255) PRIMARY KEY,"
-                + " team VARCHAR(100) NOT NULL, reason VARCHAR(1000), queued_at TIMESTAMP NOT NULL)");
-        jdbc.execute("CREATE TABLE IF NOT EXISTS baton_sales_sla (answer_key VARCHAR(100) PRIMARY KEY,"
-                + " rep_id VARCHAR(100) NOT NULL, hit BOOLEAN NOT NULL, answered_at TIMESTAMP NOT NULL)");
-        jdbc.execute("CREATE INDEX IF NOT EXISTS baton_sales_sla_rep ON baton_sales_sla (rep_id)");
-        jdbc.execute("CREATE TABLE IF NOT EXISTS baton_sales_cursor (pool VARCHAR(64) PRIMARY KEY, position BIGINT NOT NULL)");
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.baton.rules.sales.AssignmentRules;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -23,7 +24,12 @@ class SalesConfiguration {
         return new SalesRuleSets(client, indices, clock);
     }
 
+    /**
+     * Made after the migrations (db/migration) ran: it takes the DataSource, not the JdbcTemplate
+     * bean Spring Boot already orders after them.
+     */
     @Bean
+    @DependsOnDatabaseInitialization
     Assignments assignments(DataSource camundaDatabase, PlatformTransactionManager transactions, Clock clock,
                             SalesRuleSets rules) {
         return new Assignments(new JdbcTemplate(camundaDatabase), new TransactionTemplate(transactions), clock, rules::active);

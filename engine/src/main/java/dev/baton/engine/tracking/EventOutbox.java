@@ -37,8 +37,6 @@ public class EventOutbox {
         this.publisher = publisher;
         this.messages = messages;
         this.clock = clock;
-        jdbc.execute("CREATE TABLE IF NOT EXISTS baton_event_outbox (message_id VARCHAR(100) NOT NULL PRIMARY KEY,"
-                + " payload VARCHAR(100000) NOT NULL, created_at TIMESTAMP NOT NULL)");
     }
 
     /** Publishes the event, or keeps it here when Kafka does not take it; never throws for Kafka. */

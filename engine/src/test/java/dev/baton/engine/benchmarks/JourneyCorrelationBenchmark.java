@@ -86,6 +86,7 @@ class JourneyCorrelationBenchmark {
         ProcessEngine engine = configuration.buildProcessEngine();
         try {
             engine.getRepositoryService().createDeployment().addString("bench.bpmn", PROCESS).deploy();
+            dev.baton.engine.testing.BatonSchema.migrate(dataSource);
             JourneyCorrelator correlator = new JourneyCorrelator(engine.getRuntimeService(), engine.getRepositoryService(),
                     engine.getHistoryService(), new JdbcTemplate(dataSource), new TransactionTemplate(transactions), configuration,
                     dev.baton.engine.journeys.JourneySettings.DEFAULTS, new com.fasterxml.jackson.databind.ObjectMapper()

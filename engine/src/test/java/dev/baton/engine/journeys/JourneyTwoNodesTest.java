@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.baton.engine.testing.BatonSchema;
 import dev.baton.engine.testing.TestPostgres;
 import java.time.Clock;
 import java.time.Instant;
@@ -91,6 +92,7 @@ class JourneyTwoNodesTest {
             context.refresh();
             configuration.setApplicationContext(context);
             engine = configuration.buildProcessEngine();
+            BatonSchema.migrate(pool);
             correlator = new JourneyCorrelator(engine.getRuntimeService(), engine.getRepositoryService(),
                     engine.getHistoryService(), new JdbcTemplate(pool), new TransactionTemplate(transactions), configuration,
                     JourneySettings.DEFAULTS, new ObjectMapper().findAndRegisterModules(), Clock.systemUTC());

@@ -2,6 +2,7 @@ package dev.baton.engine.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.engine.testing.BatonSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ class SharedRateLimiterTest {
     void twoNodesTogetherNeverTakeMoreSlotsInASecondThanTheLimit() throws Exception {
         // One database, as two engine nodes share Camunda's; each node has its own limiter and connections.
         String url = "jdbc:h2:mem:rate-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+        BatonSchema.migrate(new DriverManagerDataSource(url, "sa", ""));
         SharedRateLimiter nodeA = new SharedRateLimiter(new JdbcTemplate(new DriverManagerDataSource(url, "sa", "")), "sms-twilio", 5);
         SharedRateLimiter nodeB = new SharedRateLimiter(new JdbcTemplate(new DriverManagerDataSource(url, "sa", "")), "sms-twilio", 5);
         AtomicInteger granted = new AtomicInteger();
@@ -54,6 +56,7 @@ class SharedRateLimiterTest {
     @Test
     void callerThatCannotWaitForTheNextWindowIsToldNo() throws Exception {
         String url = "jdbc:h2:mem:rate-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+        BatonSchema.migrate(new DriverManagerDataSource(url, "sa", ""));
         SharedRateLimiter limiter = new SharedRateLimiter(new JdbcTemplate(new DriverManagerDataSource(url, "sa", "")), "sms-aliyun", 1);
 
         // Whichever second this starts in, two slots at 1 a second without waiting cannot both be had.

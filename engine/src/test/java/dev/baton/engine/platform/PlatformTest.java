@@ -12,6 +12,7 @@ import org.springframework.http.HttpStatus;
 /** What an operator sees of a running engine: health, the deployed demo journey, API docs, logins. */
 class PlatformTest extends IntegrationTest {
     @Autowired ObjectMapper json;
+    @Autowired org.springframework.context.ConfigurableApplicationContext context;
 
     @Test
     void healthReportsElasticsearchKafkaAndDatabaseUpWithoutDetailsForAnonymousCallers() throws Exception {
@@ -65,5 +66,14 @@ class PlatformTest extends IntegrationTest {
         assertThat(figures.getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
         assertThat(figures.getHeaders().containsKey("WWW-Authenticate")).as("no browser login box: the console asks").isFalse();
         assertThat(admin().getForEntity("/api/funnel", String.class).getStatusCode()).isEqualTo(HttpStatus.OK);
+    }
+
+    @Test
+    void beansOnBatonsTablesAreMadeOnlyAfterTheMigrationsRan() {
+        var beans = context.getBeanFactory();
+        // The JdbcTemplate the correlator, the outbox and the SMS rate limit use; Spring Boot orders it.
+        assertThat(beans.getDependenciesForBean("jdbcTemplate")).contains("flywayInitializer");
+        // Assignments takes the DataSource itself, so it says so (@DependsOnDatabaseInitialization).
+        assertThat(beans.getDependenciesForBean("assignments")).contains("flywayInitializer");
     }
 }

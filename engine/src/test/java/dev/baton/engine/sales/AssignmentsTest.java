@@ -3,6 +3,7 @@ package dev.baton.engine.sales;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.engine.testing.BatonSchema;
 import dev.baton.engine.testing.TestPostgres;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -188,6 +189,7 @@ class AssignmentsTest {
         pool.setJdbcUrl(url);
         pool.setUsername(url.startsWith("jdbc:postgresql") ? TestPostgres.user() : "sa");
         pool.setMaximumPoolSize(4);
+        BatonSchema.migrate(pool); // as each engine node does when it starts
         return new Assignments(new JdbcTemplate(pool), new TransactionTemplate(new DataSourceTransactionManager(pool)),
                 Clock.systemUTC());
     }

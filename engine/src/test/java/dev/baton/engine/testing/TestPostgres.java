@@ -25,6 +25,11 @@ public final class TestPostgres {
         return user;
     }
 
+    public static synchronized String password() {
+        server();
+        return password;
+    }
+
     /** A JDBC URL whose default schema is new and empty. */
     public static synchronized String freshSchema(String prefix) throws SQLException {
         String url = server();
