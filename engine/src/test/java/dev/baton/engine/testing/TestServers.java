@@ -3,10 +3,10 @@ package dev.baton.engine.testing;
 import com.icegreen.greenmail.util.GreenMail;
 import dev.baton.connectors.FakeProvider;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import dev.baton.engine.local.LocalServers;
+import dev.baton.devservers.LocalServers;
+import dev.baton.devservers.LocalServersProperties;
 import jakarta.mail.internet.MimeMessage;
 import java.util.List;
-import dev.baton.engine.local.LocalServersProperties;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -18,7 +18,7 @@ import org.testcontainers.kafka.KafkaContainer;
 /**
  * The real Elasticsearch and Kafka every integration test in this JVM shares, started once:
  * from Testcontainers where a Docker engine answers, otherwise by Baton's own local launcher
- * (the machines this project builds on have no Docker). Tests isolate themselves by index
+ * (baton-dev-servers; the machines this project builds on have no Docker). Tests isolate themselves by index
  * prefix and topic names, not by servers.
  */
 public final class TestServers {
@@ -147,6 +147,7 @@ public final class TestServers {
     }
 
     private static LocalServers.Endpoints local() {
+        // Unset: the distribution that baton-dev-servers' build fetched.
         String distribution = System.getProperty("baton.local.elasticsearch.distribution");
         Path workDir = Path.of(System.getProperty("baton.local.work-dir", "target/local-servers/test-run"));
         log.info("No Docker engine answers: integration tests use the local launcher (Elasticsearch {}, Kafka in-JVM), work dir {}",

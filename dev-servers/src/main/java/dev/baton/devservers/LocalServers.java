@@ -1,4 +1,4 @@
-package dev.baton.engine.local;
+package dev.baton.devservers;
 
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
