@@ -31,7 +31,7 @@ public record LocalServersProperties(Boolean enabled, Path workDir, boolean rese
         enabled = enabled == null || enabled;
         workDir = workDir == null ? Path.of("data") : workDir;
         elasticsearch = elasticsearch == null ? new Elasticsearch(null, 9200, null, null) : elasticsearch;
-        kafka = kafka == null ? new Kafka(9092, null) : kafka;
+        kafka = kafka == null ? new Kafka(9092, null, null) : kafka;
         smtp = smtp == null ? new Smtp(2525) : smtp;
     }
 
@@ -53,9 +53,13 @@ public record LocalServersProperties(Boolean enabled, Path workDir, boolean rese
         }
     }
 
-    /** @param port broker port; 0 picks a free one */
-    public record Kafka(int port, Duration startTimeout) {
+    /**
+     * @param port broker port; 0 picks a free one
+     * @param heap the broker process's JVM heap, e.g. 512m
+     */
+    public record Kafka(int port, String heap, Duration startTimeout) {
         public Kafka {
+            heap = heap == null ? "512m" : heap;
             startTimeout = startTimeout == null ? Duration.ofMinutes(1) : startTimeout;
         }
     }

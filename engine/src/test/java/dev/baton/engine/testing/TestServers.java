@@ -150,12 +150,12 @@ public final class TestServers {
         // Unset: the distribution that baton-dev-servers' build fetched.
         String distribution = System.getProperty("baton.local.elasticsearch.distribution");
         Path workDir = Path.of(System.getProperty("baton.local.work-dir", "target/local-servers/test-run"));
-        log.info("No Docker engine answers: integration tests use the local launcher (Elasticsearch {}, Kafka in-JVM), work dir {}",
-                distribution, workDir);
+        log.info("No Docker engine answers: integration tests use the local launcher (Elasticsearch {}, Kafka as its own"
+                + " process), work dir {}", distribution, workDir);
         var properties = new LocalServersProperties(true, workDir, true,
                 new LocalServersProperties.Elasticsearch(distribution == null ? null : Path.of(distribution), 0, "512m",
                         Duration.ofMinutes(3)),
-                new LocalServersProperties.Kafka(0, Duration.ofMinutes(1)), new LocalServersProperties.Smtp(0));
+                new LocalServersProperties.Kafka(0, "512m", Duration.ofMinutes(1)), new LocalServersProperties.Smtp(0));
         return LocalServers.startOnce(properties, true);
     }
 }
