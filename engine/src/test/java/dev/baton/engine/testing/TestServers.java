@@ -3,10 +3,10 @@ package dev.baton.engine.testing;
 import com.icegreen.greenmail.util.GreenMail;
 import dev.baton.connectors.FakeProvider;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import dev.baton.engine.local.LocalServers;
+import dev.baton.devservers.LocalServers;
+import dev.baton.devservers.LocalServersProperties;
 import jakarta.mail.internet.MimeMessage;
 import java.util.List;
-import dev.baton.engine.local.LocalServersProperties;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -18,7 +18,7 @@ import org.testcontainers.kafka.KafkaContainer;
 /**
  * The real Elasticsearch and Kafka every integration test in this JVM shares, started once:
  * from Testcontainers where a Docker engine answers, otherwise by Baton's own local launcher
- * (the machines this project builds on have no Docker). Tests isolate themselves by index
+ * (baton-dev-servers; the machines this project builds on have no Docker). Tests isolate themselves by index
  * prefix and topic names, not by servers.
  */
 public final class TestServers {
@@ -147,14 +147,15 @@ public final class TestServers {
     }
 
     private static LocalServers.Endpoints local() {
+        // Unset: the distribution that baton-dev-servers' build fetched.
         String distribution = System.getProperty("baton.local.elasticsearch.distribution");
         Path workDir = Path.of(System.getProperty("baton.local.work-dir", "target/local-servers/test-run"));
-        log.info("No Docker engine answers: integration tests use the local launcher (Elasticsearch {}, Kafka in-JVM), work dir {}",
-                distribution, workDir);
+        log.info("No Docker engine answers: integration tests use the local launcher (Elasticsearch {}, Kafka as its own"
+                + " process), work dir {}", distribution, workDir);
         var properties = new LocalServersProperties(true, workDir, true,
                 new LocalServersProperties.Elasticsearch(distribution == null ? null : Path.of(distribution), 0, "512m",
                         Duration.ofMinutes(3)),
-                new LocalServersProperties.Kafka(0, Duration.ofMinutes(1)), new LocalServersProperties.Smtp(0));
+                new LocalServersProperties.Kafka(0, "512m", Duration.ofMinutes(1)), new LocalServersProperties.Smtp(0));
         return LocalServers.startOnce(properties, true);
     }
 }

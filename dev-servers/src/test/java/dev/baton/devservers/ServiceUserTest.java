@@ -1,4 +1,4 @@
-package dev.baton.engine.local;
+package dev.baton.devservers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.baton.engine.local;
+package dev.baton.devservers;
 
 import java.io.IOException;
 import java.nio.file.Files;

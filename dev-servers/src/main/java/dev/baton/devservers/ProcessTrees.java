@@ -1,4 +1,4 @@
-package dev.baton.engine.local;
+package dev.baton.devservers;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +20,12 @@ final class ProcessTrees {
 
     /** Asks the process and its descendants to stop, then kills whatever is still alive after the grace period. */
     static void stop(Process process, Duration grace) {
-        List<ProcessHandle> tree = Stream.concat(process.descendants(), Stream.of(process.toHandle())).toList();
+        stop(process.toHandle(), grace);
+    }
+
+    /** The same for a process this JVM did not start (one adopted from an earlier run). */
+    static void stop(ProcessHandle process, Duration grace) {
+        List<ProcessHandle> tree = Stream.concat(process.descendants(), Stream.of(process)).toList();
         tree.forEach(ProcessHandle::destroy);
         long deadline = System.nanoTime() + grace.toNanos();
         for (ProcessHandle handle : tree) {
@@ -55,6 +60,15 @@ final class ProcessTrees {
                         return h;
                     }).join();
                 });
+    }
+
+    /**
+     * The command prefix that starts a server in a session of its own: Ctrl-C in the terminal then
+     * reaches only the engine, which stops the servers after its own beans (and an engine killed
+     * outright leaves them running for the next run to adopt).
+     */
+    static List<String> ownSession() {
+        return Files.isExecutable(Path.of("/usr/bin/setsid")) ? List.of("/usr/bin/setsid") : List.of();
     }
 
     static String tail(Path file, int lines) {

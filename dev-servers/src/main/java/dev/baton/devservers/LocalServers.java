@@ -1,4 +1,4 @@
-package dev.baton.engine.local;
+package dev.baton.devservers;
 
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
@@ -12,8 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local Elasticsearch, Kafka and SMTP server, started once per JVM (the run command's, or a
- * test run's) and stopped with it. They start in parallel; Elasticsearch is the slow one.
+ * The local Elasticsearch, Kafka and SMTP server, started once per JVM (the development run's, or
+ * a test run's) and stopped with it. They start in parallel; Elasticsearch is the slow one.
+ * Elasticsearch and Kafka run as processes of their own; the SMTP server (GreenMail) runs in
+ * this JVM, where tests read what it received.
  */
 public final class LocalServers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalServers.class);
@@ -42,8 +44,11 @@ public final class LocalServers implements AutoCloseable {
     private LocalServers(LocalServersProperties properties) {
         prepare(properties);
         Path workDir = properties.workDir().toAbsolutePath();
-        elasticsearch = new LocalElasticsearch(properties.elasticsearch(), workDir, properties.resetData());
-        kafka = new LocalKafka(properties.kafka(), workDir, properties.resetData());
+        // Servers an earlier run left running (its engine was killed) are adopted, unless the data is
+        // to be reset (tests): then they are stopped and fresh ones start.
+        boolean reuse = !properties.resetData();
+        elasticsearch = new LocalElasticsearch(properties.elasticsearch(), workDir, properties.resetData(), reuse);
+        kafka = new LocalKafka(properties.kafka(), workDir, properties.resetData(), reuse);
         smtp = new LocalSmtp(properties.smtp().port());
         CompletableFuture<String> es = CompletableFuture.supplyAsync(elasticsearch::start);
         CompletableFuture<String> broker = CompletableFuture.supplyAsync(kafka::start);

@@ -1,4 +1,4 @@
-package dev.baton.engine.local;
+package dev.baton.devservers;
 
 import java.util.Map;
 import org.slf4j.Logger;
@@ -14,10 +14,12 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Starts the local servers once the environment is known and logging is set up (hence ordered
- * after {@link LoggingApplicationListener}), before any bean connects to them, and points
- * {@code spring.elasticsearch.uris} and {@code spring.kafka.bootstrap-servers} at them.
- * Registered in {@code META-INF/spring.factories}.
+ * The development run's hook, registered in {@code META-INF/spring.factories} so that it acts in
+ * any Spring Boot application with this module on its classpath: starts the local servers once
+ * the environment is known and logging is set up (hence ordered after
+ * {@link LoggingApplicationListener}), before any bean connects to them, and points
+ * {@code spring.elasticsearch.uris}, {@code spring.kafka.bootstrap-servers} and the mail settings
+ * at them.
  */
 public class LocalServersStarter implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
     private static final Logger log = LoggerFactory.getLogger(LocalServersStarter.class);
@@ -32,8 +34,8 @@ public class LocalServersStarter implements ApplicationListener<ApplicationEnvir
         var environment = event.getEnvironment();
         LocalServersProperties properties = Binder.get(environment)
                 .bind("baton.local", LocalServersProperties.class)
-                .orElse(null);
-        if (properties == null || !properties.enabled()) {
+                .orElseGet(LocalServersProperties::defaults);
+        if (!properties.enabled()) {
             log.info("Local servers disabled (baton.local.enabled=false): using the configured Elasticsearch and Kafka");
             return;
         }

@@ -1,4 +1,4 @@
-package dev.baton.engine.local;
+package dev.baton.devservers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.slf4j.Logger;
@@ -30,13 +31,21 @@ final class LocalElasticsearch implements AutoCloseable {
     private final LocalServersProperties.Elasticsearch settings;
     private final Path workDir;
     private boolean resetData;
-    private Process process;
+    private final boolean reuse;
+    private ProcessHandle process;
     private int httpPort;
+    private boolean started;
+    private Path stateFile;
 
-    LocalElasticsearch(LocalServersProperties.Elasticsearch settings, Path workDir, boolean resetData) {
+    /**
+     * @param reuse adopt an Elasticsearch an earlier run left running (its state file names a live
+     *              process that answers) instead of starting another
+     */
+    LocalElasticsearch(LocalServersProperties.Elasticsearch settings, Path workDir, boolean resetData, boolean reuse) {
         this.settings = settings;
         this.workDir = workDir;
         this.resetData = resetData;
+        this.reuse = reuse;
     }
 
     String start() {
@@ -57,6 +66,19 @@ final class LocalElasticsearch implements AutoCloseable {
             Path data = Files.createDirectories(root.resolve("elasticsearch-data"));
             Path logs = Files.createDirectories(root.resolve("elasticsearch-logs"));
             Path pidFile = root.resolve("elasticsearch.pid");
+            stateFile = root.resolve("elasticsearch.state");
+            if (!started) {
+                started = true;
+                Optional<ServerState> earlier = ServerState.read(stateFile, "elasticsearch");
+                if (earlier.isPresent() && adopt(earlier.get())) {
+                    return "http://127.0.0.1:" + httpPort;
+                }
+                earlier.flatMap(ServerState::process).ifPresent(stale -> {
+                    log.warn("Stopping Elasticsearch process {} left over from an earlier run", stale.pid());
+                    ProcessTrees.stop(stale, Duration.ofSeconds(30));
+                });
+                Files.deleteIfExists(stateFile);
+            }
             ProcessTrees.killStale(pidFile, "elasticsearch");
             resetData = false; // a restart keeps the data
             // A restart keeps the port, so clients configured with it reconnect by themselves.
@@ -64,7 +86,7 @@ final class LocalElasticsearch implements AutoCloseable {
             FreePorts.requireFree(httpPort, "Elasticsearch (baton.local.elasticsearch.port)");
             int transportPort = FreePorts.find();
 
-            List<String> command = new ArrayList<>();
+            List<String> command = new ArrayList<>(ProcessTrees.ownSession());
             if (asRoot) {
                 ServiceUser.ensure(SERVICE_USER, List.of(home, data, logs, root));
                 command.addAll(ServiceUser.runAs(SERVICE_USER));
@@ -85,13 +107,15 @@ final class LocalElasticsearch implements AutoCloseable {
                     "-p", pidFile.toString()));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(home.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectErrorStream(true)
                     .redirectOutput(logs.resolve("console.log").toFile());
             builder.environment().put("ES_JAVA_HOME", System.getProperty("java.home"));
             builder.environment().put("ES_JAVA_OPTS", "-Xms" + settings.heap() + " -Xmx" + settings.heap());
             log.info("Starting Elasticsearch {} on port {} (data {}{})", home.getFileName(), httpPort, data,
                     asRoot ? ", as user " + SERVICE_USER : "");
-            process = builder.start();
+            process = builder.start().toHandle();
+            new ServerState(process.pid(), httpPort, transportPort).write(stateFile);
             awaitHealthy(logs.resolve("console.log"));
             return "http://127.0.0.1:" + httpPort;
         } catch (IOException e) {
@@ -101,6 +125,39 @@ final class LocalElasticsearch implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** Takes over an Elasticsearch an earlier run left running, when allowed and when it is healthy where expected. */
+    private boolean adopt(ServerState earlier) {
+        if (!reuse || (settings.port() != 0 && settings.port() != earlier.port())) {
+            return false;
+        }
+        httpPort = earlier.port();
+        if (!healthy()) {
+            return false;
+        }
+        process = earlier.process().orElse(null);
+        if (process != null) {
+            log.info("Reusing Elasticsearch process {} on port {}, left running by an earlier run", earlier.pid(), httpPort);
+        }
+        return process != null;
+    }
+
+    private boolean healthy() {
+        try {
+            return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
+                    .send(healthRequest(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking Elasticsearch", e);
+        }
+    }
+
+    private HttpRequest healthRequest() {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                + "/_cluster/health?wait_for_status=yellow&timeout=2s")).timeout(Duration.ofSeconds(5)).build();
     }
 
     /**
@@ -157,26 +214,15 @@ final class LocalElasticsearch implements AutoCloseable {
     }
 
     private void awaitHealthy(Path consoleLog) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
-                + "/_cluster/health?wait_for_status=yellow&timeout=2s")).timeout(Duration.ofSeconds(5)).build();
         Instant deadline = Instant.now().plus(settings.startTimeout());
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("Elasticsearch exited with code " + process.exitValue()
-                        + " during start-up; last lines of " + consoleLog + ":\n" + ProcessTrees.tail(consoleLog, 30));
+                throw new IllegalStateException("Elasticsearch exited during start-up; last lines of " + consoleLog
+                        + ":\n" + ProcessTrees.tail(consoleLog, 30));
             }
-            try {
-                HttpResponse<String> response = http.send(health, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    log.info("Elasticsearch is up at http://127.0.0.1:{}", httpPort);
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for Elasticsearch", e);
+            if (healthy()) {
+                log.info("Elasticsearch is up at http://127.0.0.1:{}", httpPort);
+                return;
             }
             ProcessTrees.pause(Duration.ofMillis(500));
         }
@@ -190,6 +236,11 @@ final class LocalElasticsearch implements AutoCloseable {
             log.info("Stopping local Elasticsearch");
             ProcessTrees.stop(process, Duration.ofSeconds(30));
             process = null;
+            try {
+                Files.deleteIfExists(stateFile);
+            } catch (IOException e) {
+                log.warn("Could not delete {}: {}", stateFile, e.toString());
+            }
         }
     }
 
