@@ -122,8 +122,11 @@ class TrackedEventToScoredLeadTest extends IntegrationTest {
 
         assertThat(kafkaProgress().produced() - offsetsBefore).as("only the marker reached Kafka").isEqualTo(1);
         assertThat(admin().getForEntity("/api/leads/" + bad, String.class).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
-        long badEvents = elasticsearch.count(c -> c.index(indices.allEvents()).query(q -> q.term(t -> t.field("anonymousId").value(bad))))
-                .count();
+        // Over every monthly index: one another test just created may not have its shard ready yet
+        // (a 503 for the count), so the count is retried until it answers.
+        long badEvents = org.awaitility.Awaitility.await().ignoreExceptions().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> elasticsearch.count(c -> c.index(indices.allEvents())
+                        .query(q -> q.term(t -> t.field("anonymousId").value(bad)))).count(), n -> n != null);
         assertThat(badEvents).isZero();
     }
 
