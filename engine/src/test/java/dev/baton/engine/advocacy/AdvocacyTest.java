@@ -271,6 +271,36 @@ class AdvocacyTest extends IntegrationTest {
     }
 
     @Test
+    void csvImportsKeepQuotedCommasAndQuotesInTheirCellAndRefuseAnUnclosedQuoteNamingItsLine() throws Exception {
+        assertThat(postCsv("/api/teams/import", """
+                id,name,manager
+                acme-%1$s,"Acme, Inc.",mia-%1$s
+                """.formatted(run)).getStatusCode()).isEqualTo(HttpStatus.OK);
+        ResponseEntity<String> imported = postCsv("/api/employees/import", """
+                id,name,email,team
+                kim-%1$s,"Kim, Jr.",kim-%1$s@acme.example,acme-%1$s
+                ray-%1$s,"Ray ""Sunny"" Day",ray-%1$s@acme.example,acme-%1$s
+                """.formatted(run));
+        assertThat(imported.getStatusCode()).as(imported.getBody()).isEqualTo(HttpStatus.OK);
+
+        assertThat(find(getJson("/api/teams"), "id", "acme-" + run).path("name").asText()).isEqualTo("Acme, Inc.");
+        JsonNode acme = getJson("/api/employees?team=acme-" + run);
+        assertThat(find(acme, "id", "kim-" + run).path("name").asText()).isEqualTo("Kim, Jr.");
+        assertThat(find(acme, "id", "kim-" + run).path("email").asText()).isEqualTo("kim-" + run + "@acme.example");
+        assertThat(find(acme, "id", "ray-" + run).path("name").asText()).isEqualTo("Ray \"Sunny\" Day");
+
+        ResponseEntity<String> unclosed = postCsv("/api/employees/import", """
+                id,name,email,team
+                lou-%1$s,Lou,lou-%1$s@acme.example,acme-%1$s
+                max-%1$s,"Max, Sr.,max-%1$s@acme.example,acme-%1$s
+                ned-%1$s,Ned,ned-%1$s@acme.example,acme-%1$s
+                """.formatted(run));
+        assertThat(unclosed.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(json.readTree(unclosed.getBody()).path("detail").asText()).startsWith("line 3: ").containsIgnoringCase("quote");
+        assertThat(getJson("/api/employees?team=acme-" + run).findValuesAsText("id")).doesNotContain("lou-" + run);
+    }
+
+    @Test
     void opsChangeThePointRulesWhileTheEngineRunsAndABrokenVersionIsRefusedWithItsLine() throws Exception {
         String link = shareAs("alice-" + run).path("code").asText();
         new Visitor().click(link, BROWSER);
