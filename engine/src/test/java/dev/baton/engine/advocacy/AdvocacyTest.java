@@ -301,6 +301,28 @@ class AdvocacyTest extends IntegrationTest {
     }
 
     @Test
+    void shareRequestsWithoutCampaignOrContentAreRefusedNamingTheMissingField() throws Exception {
+        assertThat(admin().exchange("/api/employees/alice-" + run + "/login", org.springframework.http.HttpMethod.PUT,
+                jsonBody("{\"password\":\"alice-long-password\"}"), String.class).getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
+        var asAlice = http.withBasicAuth("alice-" + run, "alice-long-password");
+
+        ResponseEntity<String> empty = asAlice.postForEntity("/api/me/shares", jsonBody("{}"), String.class);
+        assertThat(empty.getStatusCode()).as(empty.getBody()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(json.readTree(empty.getBody()).path("field").asText()).isEqualTo("campaign");
+        ResponseEntity<String> noContent = asAlice.postForEntity("/api/me/shares",
+                jsonBody("{\"campaign\":\"%s\",\"content\":\" \"}".formatted(campaign)), String.class);
+        assertThat(noContent.getStatusCode()).as(noContent.getBody()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(json.readTree(noContent.getBody()).path("field").asText()).isEqualTo("content");
+
+        ResponseEntity<String> byAdmin = postJson("/api/shares", "{\"employee\":\"alice-%s\"}".formatted(run));
+        assertThat(byAdmin.getStatusCode()).as(byAdmin.getBody()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(json.readTree(byAdmin.getBody()).path("field").asText()).isEqualTo("campaign");
+        ResponseEntity<String> nothing = postJson("/api/shares", "{}");
+        assertThat(nothing.getStatusCode()).as(nothing.getBody()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(json.readTree(nothing.getBody()).path("field").asText()).isEqualTo("employee");
+    }
+
+    @Test
     void opsChangeThePointRulesWhileTheEngineRunsAndABrokenVersionIsRefusedWithItsLine() throws Exception {
         String link = shareAs("alice-" + run).path("code").asText();
         new Visitor().click(link, BROWSER);
