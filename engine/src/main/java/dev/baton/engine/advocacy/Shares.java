@@ -35,7 +35,11 @@ class Shares {
 
     /** An employee's own link to one content item of a running campaign. */
     Share forEmployee(String campaignId, String contentId, String employeeId, String channel) {
-        Employee employee = store.employee(employeeId == null ? "" : employeeId);
+        // Checked before any lookup: Elasticsearch refuses an empty id, which would read as "search unavailable".
+        required(employeeId, "employee", "the id of the employee whose link it is");
+        required(campaignId, "campaign", "the id of the campaign to share");
+        required(contentId, "content", "the id of the campaign's content to share");
+        Employee employee = store.employee(employeeId);
         if (employee == null) {
             throw new InvalidAdvocacyRequestException("employee", "no employee '" + employeeId + "'");
         }
@@ -49,6 +53,12 @@ class Shares {
                 employee.team(), null, 1, List.of(code), List.of(employee.id()), channel, clock.instant());
         store.createShare(share);
         return share;
+    }
+
+    private static void required(String value, String field, String what) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidAdvocacyRequestException(field, "missing " + field + ": " + what);
+        }
     }
 
     /** A re-share: a visitor (or anyone the chain brought) passes the link on with their own. */

@@ -376,7 +376,10 @@ public class JourneyCorrelator {
         for (String former : signal.formerIds()) {
             for (ProcessInstance instance : runtime.createProcessInstanceQuery().processInstanceBusinessKey(former).list()) {
                 String instanceId = instance.getId();
-                // RuntimeService has no business-key update in Camunda 7 (REST's PUT does the same as this).
+                // Camunda 7 has no public call for this from outside a process: RuntimeService (7.24) has
+                // no updateBusinessKey and the REST API no endpoint; the public one, DelegateExecution's
+                // setProcessBusinessKey, runs only inside the process. This is that same engine code (it
+                // updates the history too), as a command that joins the signal's transaction.
                 commands.execute(context -> {
                     context.getExecutionManager().findExecutionById(instanceId).setProcessBusinessKey(signal.leadId());
                     return null;

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.engine.identity.IdentityStore;
 import dev.baton.engine.identity.PersonIds;
 import dev.baton.engine.leads.EngineEvents;
+import dev.baton.engine.web.InvalidRequestException;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -94,9 +98,13 @@ class SmsWebhooks {
 
     @Operation(summary = "Alibaba Cloud SMS delivery reports (SmsReport HTTP push, JSON array)")
     @PostMapping(path = "/sms/aliyun/report", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, array = @ArraySchema(schema = @Schema(type = "object"))))
     Map<String, Object> aliyunReport(@RequestBody JsonNode reports) throws IOException {
-        for (JsonNode report : reports) {
-            DeliveryLog.Delivery delivery = deliveries.get(report.path("out_id").asText(""));
+        for (JsonNode report : aliyunPush(reports, "report")) {
+            String outId = report.path("out_id").asText("");
+            // No OutId: not a message Baton sent (another system on the same account); nothing to record.
+            DeliveryLog.Delivery delivery = outId.isBlank() ? null : deliveries.get(outId);
             if (delivery != null) {
                 String status = report.path("success").asBoolean() ? "delivered" : "failed";
                 event(delivery, status, report.path("err_code").asText(null), report.path("biz_id").asText(""));
@@ -107,13 +115,33 @@ class SmsWebhooks {
 
     @Operation(summary = "Alibaba Cloud SMS replies (SmsUp HTTP push, JSON array): 退订/TD opts the number out")
     @PostMapping(path = "/sms/aliyun/reply", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, array = @ArraySchema(schema = @Schema(type = "object"))))
     Map<String, Object> aliyunReply(@RequestBody JsonNode replies) throws IOException {
-        for (JsonNode reply : replies) {
+        for (JsonNode reply : aliyunPush(replies, "reply")) {
             String number = reply.path("phone_number").asText("");
             reply(number.startsWith("+") ? number : "+86" + number, reply.path("content").asText(""),
                     "aliyun:" + reply.path("sequence_id").asText(number + reply.path("send_time").asText()));
         }
         return Map.of("code", 0, "msg", "成功");
+    }
+
+    /**
+     * Alibaba Cloud pushes a JSON array of objects; anything else is refused (400) rather than read
+     * as nothing, so a misconfigured push is seen at once and not acknowledged as received.
+     */
+    private static JsonNode aliyunPush(JsonNode body, String kind) {
+        if (body == null || !body.isArray()) {
+            throw new InvalidRequestException("body", "expected a JSON array of " + kind + "s, got "
+                    + (body == null ? "nothing" : body.getNodeType().name().toLowerCase(Locale.ROOT)));
+        }
+        for (int i = 0; i < body.size(); i++) {
+            if (!body.get(i).isObject()) {
+                throw new InvalidRequestException("[" + i + "]", "each " + kind + " is a JSON object; ["
+                        + i + "] is " + body.get(i).getNodeType().name().toLowerCase(Locale.ROOT));
+            }
+        }
+        return body;
     }
 
     private void receipt(String providerId, String status, String errorCode) throws IOException {

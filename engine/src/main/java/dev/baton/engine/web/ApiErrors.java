@@ -1,6 +1,10 @@
 package dev.baton.engine.web;
 
 import dev.baton.rules.RuleSetCompilationException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,11 +15,15 @@ import org.camunda.bpm.engine.Problem;
 import org.camunda.bpm.engine.ResourceReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -63,6 +71,76 @@ class ApiErrors extends ResponseEntityExceptionHandler {
                 e.getMessage() + "; nothing was deployed and the running versions are unchanged");
         problem.setProperty("errors", errors);
         return problem;
+    }
+
+    /**
+     * A body that is not JSON, or JSON of the wrong shape: where and what was expected, in the
+     * sender's terms (line and column, the field's path), never the Java types behind it.
+     */
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "unreadable-body", "Unreadable request body", "");
+        if (e.getCause() instanceof MismatchedInputException mismatch) {
+            String field = path(mismatch);
+            problem.setDetail((field.isEmpty() ? "the body" : field) + ": expected " + expected(mismatch.getTargetType())
+                    + (mismatch instanceof InvalidFormatException format ? ", not '" + format.getValue() + "'" : ""));
+            problem.setProperty("field", field);
+        } else if (e.getCause() instanceof JsonMappingException mapping) {
+            String field = path(mapping);
+            // A value the type refused (a record's own check): its reason, not Jackson's wording with class names.
+            Throwable reason = mapping.getCause() != null && mapping.getCause().getMessage() != null ? mapping.getCause() : null;
+            problem.setDetail((field.isEmpty() ? "the body" : field) + ": "
+                    + (reason != null ? reason.getMessage() : "this value cannot be taken"));
+            problem.setProperty("field", field);
+        } else if (e.getCause() instanceof JsonProcessingException malformed) {
+            var at = malformed.getLocation();
+            problem.setDetail("malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+                    + ": " + malformed.getOriginalMessage());
+        } else if (e.getMessage() != null && e.getMessage().startsWith("Required request body is missing")) {
+            problem.setDetail("the request needs a body");
+        } else {
+            problem.setDetail("the request body could not be read as " + request.getHeader(HttpHeaders.CONTENT_TYPE));
+        }
+        return handleExceptionInternal(e, problem, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    /** The JSON path of the field at fault ({@code contents[1].url}), empty for the body itself. */
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference reference : e.getPath()) {
+            if (reference.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(reference.getFieldName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "another kind of value";
+        }
+        if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
+            return "a JSON array";
+        }
+        if (type == String.class || type == Character.class || type == char.class) {
+            return "a string";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "a number";
+        }
+        if (java.time.temporal.Temporal.class.isAssignableFrom(type) || type == java.time.Duration.class) {
+            return "a date, time or duration in ISO 8601";
+        }
+        if (type.isEnum()) {
+            return "one of " + java.util.Arrays.toString(type.getEnumConstants());
+        }
+        return "a JSON object";
     }
 
     private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {

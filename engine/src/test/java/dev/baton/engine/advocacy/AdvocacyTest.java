@@ -271,6 +271,58 @@ class AdvocacyTest extends IntegrationTest {
     }
 
     @Test
+    void csvImportsKeepQuotedCommasAndQuotesInTheirCellAndRefuseAnUnclosedQuoteNamingItsLine() throws Exception {
+        assertThat(postCsv("/api/teams/import", """
+                id,name,manager
+                acme-%1$s,"Acme, Inc.",mia-%1$s
+                """.formatted(run)).getStatusCode()).isEqualTo(HttpStatus.OK);
+        ResponseEntity<String> imported = postCsv("/api/employees/import", """
+                id,name,email,team
+                kim-%1$s,"Kim, Jr.",kim-%1$s@acme.example,acme-%1$s
+                ray-%1$s,"Ray ""Sunny"" Day",ray-%1$s@acme.example,acme-%1$s
+                """.formatted(run));
+        assertThat(imported.getStatusCode()).as(imported.getBody()).isEqualTo(HttpStatus.OK);
+
+        assertThat(find(getJson("/api/teams"), "id", "acme-" + run).path("name").asText()).isEqualTo("Acme, Inc.");
+        JsonNode acme = getJson("/api/employees?team=acme-" + run);
+        assertThat(find(acme, "id", "kim-" + run).path("name").asText()).isEqualTo("Kim, Jr.");
+        assertThat(find(acme, "id", "kim-" + run).path("email").asText()).isEqualTo("kim-" + run + "@acme.example");
+        assertThat(find(acme, "id", "ray-" + run).path("name").asText()).isEqualTo("Ray \"Sunny\" Day");
+
+        ResponseEntity<String> unclosed = postCsv("/api/employees/import", """
+                id,name,email,team
+                lou-%1$s,Lou,lou-%1$s@acme.example,acme-%1$s
+                max-%1$s,"Max, Sr.,max-%1$s@acme.example,acme-%1$s
+                ned-%1$s,Ned,ned-%1$s@acme.example,acme-%1$s
+                """.formatted(run));
+        assertThat(unclosed.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(json.readTree(unclosed.getBody()).path("detail").asText()).startsWith("line 3: ").containsIgnoringCase("quote");
+        assertThat(getJson("/api/employees?team=acme-" + run).findValuesAsText("id")).doesNotContain("lou-" + run);
+    }
+
+    @Test
+    void shareRequestsWithoutCampaignOrContentAreRefusedNamingTheMissingField() throws Exception {
+        assertThat(admin().exchange("/api/employees/alice-" + run + "/login", org.springframework.http.HttpMethod.PUT,
+                jsonBody("{\"password\":\"alice-long-password\"}"), String.class).getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
+        var asAlice = http.withBasicAuth("alice-" + run, "alice-long-password");
+
+        ResponseEntity<String> empty = asAlice.postForEntity("/api/me/shares", jsonBody("{}"), String.class);
+        assertThat(empty.getStatusCode()).as(empty.getBody()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(json.readTree(empty.getBody()).path("field").asText()).isEqualTo("campaign");
+        ResponseEntity<String> noContent = asAlice.postForEntity("/api/me/shares",
+                jsonBody("{\"campaign\":\"%s\",\"content\":\" \"}".formatted(campaign)), String.class);
+        assertThat(noContent.getStatusCode()).as(noContent.getBody()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(json.readTree(noContent.getBody()).path("field").asText()).isEqualTo("content");
+
+        ResponseEntity<String> byAdmin = postJson("/api/shares", "{\"employee\":\"alice-%s\"}".formatted(run));
+        assertThat(byAdmin.getStatusCode()).as(byAdmin.getBody()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(json.readTree(byAdmin.getBody()).path("field").asText()).isEqualTo("campaign");
+        ResponseEntity<String> nothing = postJson("/api/shares", "{}");
+        assertThat(nothing.getStatusCode()).as(nothing.getBody()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(json.readTree(nothing.getBody()).path("field").asText()).isEqualTo("employee");
+    }
+
+    @Test
     void opsChangeThePointRulesWhileTheEngineRunsAndABrokenVersionIsRefusedWithItsLine() throws Exception {
         String link = shareAs("alice-" + run).path("code").asText();
         new Visitor().click(link, BROWSER);

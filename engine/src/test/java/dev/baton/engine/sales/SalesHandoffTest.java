@@ -174,12 +174,13 @@ class SalesHandoffTest extends IntegrationTest {
     void repsAreImportedFromCsvAllOrNothingAndBadRepsAreRefusedSayingWhere() throws Exception {
         String csv = """
                 id,name,email,phone,team,territories,industries,languages,working_hours,time_zone,capacity,out_of_office,crm_id,notify_by
-                csv-a-%1$s,Ana,ana@example.com,,iberia,ES;PT,software,es;en,MON-FRI 09:00-18:00,Europe/Madrid,10,false,501,email
+                csv-a-%1$s,"Ana ""La Jefa"" Ruiz, Jr.",ana@example.com,,iberia,ES;PT,software,es;en,MON-FRI 09:00-18:00,Europe/Madrid,10,false,501,email
                 csv-b-%1$s,Bo,,+34600000000,iberia,ES,,es,MON-THU 08:00-16:00,Europe/Madrid,5,false,,sms
                 """.formatted(RUN);
         ResponseEntity<String> imported = csv("/api/sales/reps/import", csv);
         assertThat(imported.getStatusCode()).as(imported.getBody()).isEqualTo(HttpStatus.OK);
         JsonNode ana = repStatus("csv-a-" + RUN).path("rep");
+        assertThat(ana.path("name").asText()).as("a quoted cell keeps its comma and quotes").isEqualTo("Ana \"La Jefa\" Ruiz, Jr.");
         assertThat(ana.path("territories").toString()).isEqualTo("[\"ES\",\"PT\"]");
         assertThat(ana.path("workingHours").asText()).isEqualTo("MON-FRI 09:00-18:00");
 
