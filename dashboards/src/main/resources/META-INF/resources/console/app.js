@@ -38,6 +38,34 @@ const when = value => value ? new Date(value).toLocaleString(lang() === "zh" ? "
 const query = params => Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== "")
   .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
 
+/**
+ * What a failed request says, for a box next to the action that made it: the problem's title and
+ * detail (RFC 9457), and each error it lists with its file and line, field or element.
+ */
+function problem(action, e) {
+  const body = e.body && typeof e.body === "object" ? e.body : {};
+  const where = x => [x.file || x.resource, x.line].filter(v => v != null && v !== "").join(":") || x.field || x.element || "";
+  const errors = Array.isArray(body.errors) ? body.errors : [];
+  const detail = body.detail || body.title || (e.status ? `${e.status} ${e.message}` : e.message);
+  return `<div class="problem error" role="alert" data-problem="${esc(action)}">
+    <strong>${esc(t("problem." + action))}</strong>${body.title && body.detail ? ` (${esc(body.title)})` : ""}:
+    <span data-problem-detail>${esc(detail)}</span>${body.field ? ` <code data-problem-field>${esc(body.field)}</code>` : ""}
+    ${errors.length ? `<ul>${errors.map(x => `<li>${esc(where(x))} ${esc(x.message || x.detail || "")}</li>`).join("")}</ul>` : ""}</div>`;
+}
+
+/** Runs an action's request; when it fails, says why in the box beside the action. Returns the answer, or undefined. */
+async function attempt(box, action, request) {
+  box.innerHTML = "";
+  try {
+    return await request();
+  } catch (e) {
+    if (e instanceof Unauthorized) return show();
+    box.innerHTML = problem(action, e);
+    box.hidden = false;
+    return undefined;
+  }
+}
+
 function chart(element, option) {
   const instance = echarts.init(element);
   instance.setOption({ animation: false, ...option }); // figures at once, not after a fly-in
@@ -85,11 +113,12 @@ async function funnelPage(state) {
   page.innerHTML = `<h1>${t("funnel.title")}</h1>${filter}
     <section class="card"><div class="chart" id="funnel-chart"></div></section>
     <section class="card"><table id="funnel-table"><thead><tr><th>${t("funnel.step")}</th><th class="num">${t("funnel.count")}</th>
-      <th class="num">${t("funnel.rate")}</th><th class="num">${t("funnel.time")}</th></tr></thead><tbody>
+      <th class="num">${t("funnel.rate")}</th><th class="num">${t("funnel.entered")}</th><th class="num">${t("funnel.time")}</th></tr></thead><tbody>
       ${report.steps.map(s => `<tr class="clickable" data-step="${s.step}"><td>${t("step." + s.step)}</td>${num(s.count, "funnel." + s.step)}
-        <td class="num" data-figure="funnel.${s.step}.rate">${pct(s.fromPrevious)}</td>
+        <td class="num" data-figure="funnel.${s.step}.rate">${pct(s.fromPrevious)}</td>${num(s.enteredHere, "funnel." + s.step + ".entered")}
         <td class="num" data-figure="funnel.${s.step}.hours">${s.medianHours == null ? "–" : s.medianHours.toFixed(1) + " h"}</td></tr>`).join("")}
-    </tbody></table><p class="hint">${t("funnel.drill")}</p></section>
+    </tbody></table><p class="hint">${t("funnel.cohort")}</p><p class="hint">${t("funnel.drill")}</p></section>
+    <div id="drill-problem" class="problem-area"></div>
     <section class="card" id="drill" hidden><h2>${t("funnel.leadsAt")}: <span id="drill-step"></span></h2><ul id="drill-leads"></ul></section>`;
   chart(page.querySelector("#funnel-chart"), {
     tooltip: { trigger: "item" },
@@ -99,7 +128,8 @@ async function funnelPage(state) {
   page.querySelectorAll("tr[data-step]").forEach(row => row.addEventListener("click", async () => {
     const step = row.dataset.step;
     if (step === "share" || step === "click") return;
-    const leads = await api("/api/funnel/leads?" + query({ step, ...period(state) }));
+    const leads = await attempt(page.querySelector("#drill-problem"), "load", () => api("/api/funnel/leads?" + query({ step, ...period(state) })));
+    if (!leads) return;
     page.querySelector("#drill").hidden = false;
     page.querySelector("#drill-step").textContent = t("step." + step);
     page.querySelector("#drill-leads").innerHTML = leads.map(id => `<li><a href="#/leads/${encodeURIComponent(id)}">${esc(id)}</a></li>`).join("");
@@ -150,63 +180,129 @@ function editor(text, errorLines) {
   return `<div class="editor"><div class="gutter" id="gutter">${gutter}</div><textarea id="source" spellcheck="false">${esc(text)}</textarea></div>`;
 }
 
+// The rules draft being edited: every file's text, kept while the page re-renders or the user visits
+// another page, until it is uploaded or discarded. Switching files never re-fetches the version.
+let ruleDraft = null; // { version, base: {file: text}, files: {file: text} }
+
+const editedFiles = draft => draft ? Object.keys(draft.files).filter(f => draft.files[f] !== draft.base[f]).sort() : [];
+
+window.addEventListener("beforeunload", event => {
+  if (editedFiles(ruleDraft).length) {
+    event.preventDefault();
+    event.returnValue = ""; // the browser asks before the edits are lost
+  }
+});
+
 async function rulesPage(state) {
   const listing = await api("/api/rulesets");
   const active = listing.active;
-  const draftOf = state.version !== undefined ? Number(state.version) : active;
-  const version = await api("/api/rulesets/" + draftOf);
-  const files = Object.keys(version.files).sort();
-  const file = state.file && files.includes(state.file) ? state.file : files.find(f => f.endsWith(".drl")) || files[0];
+  const editing = editedFiles(ruleDraft).length > 0;
+  let draftOf = state.version !== undefined ? Number(state.version) : editing ? ruleDraft.version : active;
+  if (editing && draftOf !== ruleDraft.version && !confirm(t("rules.confirmDiscard", { files: editedFiles(ruleDraft).join(", ") }))) {
+    draftOf = ruleDraft.version;
+  }
+  if (!ruleDraft || ruleDraft.version !== draftOf) {
+    const version = await api("/api/rulesets/" + draftOf);
+    ruleDraft = { version: draftOf, base: { ...version.files }, files: { ...version.files },
+      decayHalfLife: version.decayHalfLife, tests: version.tests };
+  }
+  let draft = ruleDraft;
+  const files = Object.keys(draft.files).sort();
+  let file = state.file && files.includes(state.file) ? state.file : files.find(f => f.endsWith(".drl")) || files[0];
+  let compileErrors = [];
   page.innerHTML = `<h1>${t("rules.title")}</h1>
     <section class="card"><p>${t("rules.active")}: <strong data-figure="rules.active">${active}</strong></p>
       <h2>${t("rules.versions")} / ${t("rules.audit")}</h2><table><thead><tr><th class="num">${t("rules.version")}</th><th>${t("rules.author")}</th>
       <th>${t("rules.created")}</th><th>${t("rules.note")}</th><th></th></tr></thead><tbody>
       ${listing.versions.map(v => `<tr><td class="num">${v.version}${v.version === active ? " ✓" : ""}</td><td>${esc(v.author)}</td><td>${when(v.createdAt)}</td>
         <td>${esc(v.note || "")}</td><td>${v.version !== active ? `<button class="secondary" data-activate="${v.version}">${v.version < active ? t("rules.rollback") : t("rules.activate")} ${v.version}</button>` : ""}</td></tr>`).join("")}
-      </tbody></table></section>
-    <section class="card"><h2>${t("rules.editor")} (${t("rules.version")} ${draftOf})</h2>
-      <div class="filters"><label>${t("rules.file")}<select id="file">${files.map(f => `<option ${f === file ? "selected" : ""}>${esc(f)}</option>`).join("")}</select></label>
-      <button class="primary" id="save">${t("rules.save")}</button></div>
-      <div id="editor">${editor(version.files[file], new Set())}</div><div id="result"></div></section>
+      </tbody></table><div id="versions-problem" class="problem-area"></div></section>
+    <section class="card"><h2>${t("rules.editor")} (${t("rules.version")} <span id="draft-of">${draftOf}</span>)</h2>
+      <div class="filters"><label>${t("rules.file")}<select id="file"></select></label>
+      <button class="primary" id="save">${t("rules.save")}</button>
+      <button class="secondary" id="discard">${t("rules.discard")}</button></div>
+      <p class="hint" id="unsaved"></p>
+      <div id="editor"></div><div id="result"></div></section>
     <section class="card" id="simulation" hidden></section>`;
-  let draft = { ...version.files };
-  page.querySelector("#file").addEventListener("change", e => {
-    draft[file] = page.querySelector("#source").value;
-    rulesPage({ ...state, version: draftOf, file: e.target.value });
+  const select = page.querySelector("#file");
+  const result = page.querySelector("#result");
+
+  function keep() {
+    const source = page.querySelector("#source");
+    if (source) draft.files[file] = source.value;
+  }
+  function showEdits() {
+    const edited = editedFiles(draft);
+    select.innerHTML = files.map(f => `<option value="${esc(f)}" ${f === file ? "selected" : ""}>${esc(f)}${edited.includes(f) ? " •" : ""}</option>`).join("");
+    const unsaved = page.querySelector("#unsaved");
+    unsaved.textContent = edited.length ? t("rules.unsaved", { files: edited.join(", ") }) : "";
+    unsaved.dataset.files = edited.join(",");
+    page.querySelector("#discard").hidden = !edited.length;
+  }
+  function showFile() {
+    const here = new Set(compileErrors.filter(x => x.file === file).map(x => x.line));
+    page.querySelector("#editor").innerHTML = editor(draft.files[file], here);
+    page.querySelector("#source").addEventListener("input", () => {
+      const before = editedFiles(draft).includes(file);
+      keep();
+      if (before !== editedFiles(draft).includes(file)) showEdits();
+    });
+    showEdits();
+  }
+  showFile();
+
+  select.addEventListener("change", e => {
+    keep();
+    file = e.target.value;
+    showFile();
   });
-  page.querySelector("#source").addEventListener("input", () => { draft[file] = page.querySelector("#source").value; });
+  page.querySelector("#discard").addEventListener("click", () => {
+    if (!confirm(t("rules.confirmDiscard", { files: editedFiles(draft).join(", ") }))) return;
+    ruleDraft = null;
+    rulesPage({ file });
+  });
   page.querySelector("#save").addEventListener("click", async () => {
-    draft[file] = page.querySelector("#source").value;
-    const result = page.querySelector("#result");
+    keep();
+    result.innerHTML = "";
     try {
-      const saved = await post("/api/rulesets", { files: draft, note: "edited in the console", decayHalfLife: version.decayHalfLife,
-        tests: version.tests });
+      const saved = await post("/api/rulesets", { files: draft.files, note: "edited in the console", decayHalfLife: draft.decayHalfLife,
+        tests: draft.tests });
+      compileErrors = [];
+      // Uploaded: the edits are a stored version now, and further edits a draft of it.
+      ruleDraft = draft = { ...draft, version: saved.version, base: { ...draft.files }, files: { ...draft.files } };
+      page.querySelector("#draft-of").textContent = saved.version;
       result.innerHTML = `<p class="ok" data-figure="rules.saved">${t("rules.saved")} ${saved.version}</p>
         <button class="secondary" id="simulate">${t("rules.simulate")}</button>
-        <button class="danger" id="activate">${t("rules.activate")} ${saved.version}</button>`;
-      page.querySelector("#editor").innerHTML = editor(draft[file], new Set());
-      result.querySelector("#simulate").addEventListener("click", () => simulate(saved.version));
-      result.querySelector("#activate").addEventListener("click", () => activate(saved.version));
+        <button class="danger" id="activate">${t("rules.activate")} ${saved.version}</button><div id="result-problem" class="problem-area"></div>`;
+      showFile();
+      const near = result.querySelector("#result-problem");
+      result.querySelector("#simulate").addEventListener("click", () => simulate(saved.version, near));
+      result.querySelector("#activate").addEventListener("click", () => activate(saved.version, near));
     } catch (e) {
-      const errors = (e.body && e.body.errors) || [];
-      const here = new Set(errors.filter(x => x.file === file).map(x => x.line));
-      page.querySelector("#editor").innerHTML = editor(draft[file], here);
-      page.querySelector("#source").addEventListener("input", () => { draft[file] = page.querySelector("#source").value; });
-      result.innerHTML = `<p class="error" id="compile-errors">${t("rules.errors")}: ${errors.map(x =>
-        `<span data-error="${esc(x.file)}:${x.line}">${esc(x.file)}:${x.line} ${esc(x.message)}</span>`).join("<br>") || esc(e.message)}</p>`;
+      if (e instanceof Unauthorized) return show();
+      compileErrors = ((e.body && e.body.errors) || []).filter(x => x.file);
+      if (!compileErrors.length) {
+        result.innerHTML = problem("save", e);
+        return;
+      }
+      showFile();
+      result.innerHTML = `<p class="error" id="compile-errors" role="alert">${t("rules.errors")}: ${compileErrors.map(x =>
+        `<span data-error="${esc(x.file)}:${x.line}">${esc(x.file)}:${x.line} ${esc(x.message)}</span>`).join("<br>")}</p>`;
     }
   });
-  page.querySelectorAll("[data-activate]").forEach(b => b.addEventListener("click", () => activate(Number(b.dataset.activate))));
+  page.querySelectorAll("[data-activate]").forEach(b => b.addEventListener("click",
+    () => activate(Number(b.dataset.activate), page.querySelector("#versions-problem"))));
 
-  async function activate(v) {
+  async function activate(v, near) {
     if (!confirm(t("rules.confirmActivate", { v }))) return;
-    await post(`/api/rulesets/${v}/activate`);
-    await rulesPage({});
+    if (!await attempt(near, "activate", () => post(`/api/rulesets/${v}/activate`))) return;
+    await rulesPage({ file });
     page.querySelector("section.card").insertAdjacentHTML("afterbegin", `<p class="ok" id="activated">${t("rules.activated")} ${v}</p>`);
   }
 
-  async function simulate(v) {
-    const report = await post(`/api/rulesets/${v}/simulate?days=30&top=10`);
+  async function simulate(v, near) {
+    const report = await attempt(near, "simulate", () => post(`/api/rulesets/${v}/simulate?days=30&top=10`));
+    if (!report) return;
     const box = page.querySelector("#simulation");
     box.hidden = false;
     const buckets = Object.keys(report.distribution.before || {});
@@ -305,8 +401,9 @@ async function advocacyPage(state) {
     { name: t("advocacy.light"), value: totals.light }, { name: t("advocacy.medium"), value: totals.medium },
     { name: t("advocacy.heavy"), value: totals.heavy }] }] });
   page.querySelectorAll("tr[data-employee]").forEach(r => r.addEventListener("click", async () => {
-    const view = await api("/api/advocacy/employees/" + encodeURIComponent(r.dataset.employee) + "?" + scope);
     const box = page.querySelector("#employee");
+    const view = await attempt(box, "load", () => api("/api/advocacy/employees/" + encodeURIComponent(r.dataset.employee) + "?" + scope));
+    if (!view) return;
     box.hidden = false;
     box.innerHTML = `<h2>${esc(view.figures.name)}</h2><p>${t("advocacy.reach")}: <strong data-figure="employee.reach">${view.figures.reach}</strong> ·
       ${t("advocacy.leads")}: <strong>${view.figures.leads}</strong> · ${t("advocacy.points")}: <strong data-figure="employee.points">${view.figures.points}</strong></p>
@@ -347,7 +444,8 @@ async function mePage() {
       <h2>${t("advocacy.links")}</h2><ul>${mine.links.map(l => `<li><a href="${esc(l.url)}">${esc(l.url)}</a> (<a href="${esc(l.qrCode)}">QR</a>)</li>`).join("")}</ul></section>`;
   page.querySelector("#make")?.addEventListener("click", async () => {
     const [campaign, content] = page.querySelector("#content").value.split("|");
-    const link = await post("/api/me/shares", { campaign, content });
+    const link = await attempt(page.querySelector("#made"), "share", () => post("/api/me/shares", { campaign, content }));
+    if (!link) return;
     page.querySelector("#made").innerHTML = `<a href="${esc(link.url)}">${esc(link.url)}</a> <img alt="QR" width="120" src="${esc(link.qrCode)}">`;
   });
 }

@@ -5,6 +5,7 @@ import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.aggregations.Aggregate;
 import co.elastic.clients.elasticsearch._types.aggregations.Aggregation;
+import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregationSource;
 import co.elastic.clients.elasticsearch._types.aggregations.TermsAggregationCollectMode;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.json.JsonData;
@@ -25,14 +26,18 @@ import org.springframework.stereotype.Component;
 
 /**
  * The marketing funnel, share → click → visit → form → MQL (warm) → SQL (hot) → accepted →
- * converted, for a period and optionally one campaign, by Elasticsearch aggregations: shares are
- * share links made, clicks the honest (counted) share clicks, and every later step the people
- * (distinct leads or visitors) with that event in the period. A campaign narrows the people to
+ * converted, for a period and optionally one campaign, counted as a cohort by Elasticsearch
+ * aggregations so that no step exceeds the one before: shares are the share links made in the
+ * period, clicks those of them with a counted click; from visit on, each step counts the people
+ * (leads or visitors) with that step's event in the period who also had every earlier step's,
+ * and those who reached it without them apart, as entered there. A campaign narrows the people to
  * those its shares brought first (up to 10,000 visitors and their leads).
  */
 @Component
 class Funnel {
     static final int MAX_CAMPAIGN_PEOPLE = 10_000;
+    /** Members (links, people) per page of the composite aggregations the cohorts are counted with. */
+    static final int COHORT_PAGE = 5_000;
     private final ElasticsearchClient client;
     private final Indices indices;
 
@@ -89,13 +94,18 @@ class Funnel {
     }
 
     /**
-     * @param count        shares, clicks, or people at the step
-     * @param fromPrevious count / the previous step's count, null for the first or after an empty step
+     * @param count        share links made (share); of those, the links clicked (click); people who
+     *                     reached this step and every people step before it, from visit on (a cohort)
+     * @param enteredHere  links clicked in the period but made before it (click); people who reached
+     *                     this step without passing every step before it (count + enteredHere are
+     *                     all the people with the step's event); 0 for share
+     * @param fromPrevious count / the previous step's count (never above 1), null for share, for visit
+     *                     (links before it, people from it on) and after an empty step
      * @param medianHours  how long people took from the previous step to this one (median over a sample:
      *                     the {@value #TIMING_SAMPLE} people most active in the two steps who did both; refreshed at
      *                     most once a minute), null when unknown
      */
-    public record StepCount(String step, long count, Double fromPrevious, Double medianHours) {
+    public record StepCount(String step, long count, long enteredHere, Double fromPrevious, Double medianHours) {
     }
 
     static final int TIMING_SAMPLE = 1_000;
@@ -114,46 +124,21 @@ class Funnel {
         try {
             indices.ensureInstalled();
             Set<String> people = campaign == null ? null : peopleOf(campaign);
-            Map<Step, Long> counts = new LinkedHashMap<>();
-            counts.put(Step.SHARE, client.count(c -> c.index(indices.shares()).query(scoped("createdAt", from, to,
-                    campaign == null ? null : Query.of(q -> q.term(t -> t.field("campaign").value(campaign)))))).count());
-            counts.put(Step.CLICK, client.count(c -> c.index(indices.shareClicks()).query(scoped("at", from, to,
-                    Query.of(q -> q.bool(b -> {
-                        b.filter(f -> f.term(t -> t.field("counted").value(true)));
-                        if (campaign != null) {
-                            b.filter(f -> f.term(t -> t.field("campaign").value(campaign)));
-                        }
-                        return b;
-                    }))))).count());
+            Cohort links = links(campaign, from, to);
             List<Step> later = List.of(Step.VISIT, Step.FORM, Step.MQL, Step.SQL, Step.ACCEPTED, Step.CONVERTED);
+            Cohort persons = people != null && people.isEmpty() ? new Cohort(later.size()) : persons(later, people, from, to);
             Map<Step, Double> hours = new LinkedHashMap<>();
-            if (people != null && people.isEmpty()) {
-                later.forEach(step -> counts.put(step, 0L));
-            } else {
-                // One pass over the events: people per step.
-                var response = client.search(s -> {
-                    s.index(indices.allEvents()).size(0).query(scoped("timestamp", from, to, inPeople(people)));
-                    for (int i = 0; i < later.size(); i++) {
-                        Step step = later.get(i);
-                        s.aggregations(step.id(), a -> a.filter(step.people())
-                                .aggregations("people", p -> p.cardinality(c -> c.field("leadId").precisionThreshold(40_000))));
-                    }
-                    return s;
-                }, JsonNode.class);
-                for (Step step : later) {
-                    Aggregate aggregate = response.aggregations() == null ? null : response.aggregations().get(step.id());
-                    counts.put(step, aggregate == null ? 0 : aggregate.filter().aggregations().get("people").cardinality().value());
-                }
-                if (timing) {
-                    hours.putAll(timings(later, people, from, to));
-                }
+            if (timing && !(people != null && people.isEmpty())) {
+                hours.putAll(timings(later, people, from, to));
             }
             List<StepCount> steps = new ArrayList<>();
-            Long previous = null;
-            for (var entry : counts.entrySet()) {
-                Double rate = previous == null || previous == 0 ? null : (double) entry.getValue() / previous;
-                steps.add(new StepCount(entry.getKey().id(), entry.getValue(), rate, hours.get(entry.getKey())));
-                previous = entry.getValue();
+            steps.add(new StepCount(Step.SHARE.id(), links.passed[0], 0, null, null));
+            steps.add(new StepCount(Step.CLICK.id(), links.passed[1], links.enteredHere[1], rate(links.passed[1], links.passed[0]),
+                    null));
+            for (int i = 0; i < later.size(); i++) {
+                // Links before, people from here on: no rate across the change of unit.
+                Double rate = i == 0 ? null : rate(persons.passed[i], persons.passed[i - 1]);
+                steps.add(new StepCount(later.get(i).id(), persons.passed[i], persons.enteredHere[i], rate, hours.get(later.get(i))));
             }
             return new Report(campaign, from, to, steps);
         } catch (IOException | RuntimeException e) {
@@ -162,6 +147,118 @@ class Funnel {
             }
             throw new SearchUnavailableException("computing the funnel failed: " + e.getMessage(), e);
         }
+    }
+
+    private static Double rate(long count, long previous) {
+        return previous == 0 ? null : (double) count / previous;
+    }
+
+    /**
+     * Per step, how many passed it and every step before it, and how many reached it without
+     * having passed all those before (they entered the funnel here).
+     */
+    private record Cohort(long[] passed, long[] enteredHere) {
+        Cohort(int steps) {
+            this(new long[steps], new long[steps]);
+        }
+
+        /** One member, with whether it reached each step. */
+        void add(boolean[] reached) {
+            boolean passedAll = true;
+            for (int i = 0; i < reached.length; i++) {
+                if (reached[i]) {
+                    if (passedAll) {
+                        passed[i]++;
+                    } else {
+                        enteredHere[i]++;
+                    }
+                }
+                passedAll &= reached[i];
+            }
+        }
+    }
+
+    /**
+     * Share links made in the period (share), and of those the ones with a counted click in the
+     * period (click); links made before the period but clicked in it entered at click. One
+     * composite aggregation over both indices by share code, paged through every link: exact at
+     * any size, no documents fetched.
+     */
+    private Cohort links(String campaign, Instant from, Instant to) throws IOException {
+        Query inCampaign = campaign == null ? null : Query.of(q -> q.term(t -> t.field("campaign").value(campaign)));
+        Query made = scoped("createdAt", from, to, Query.of(q -> q.bool(b -> {
+            b.filter(f -> f.term(t -> t.field("_index").value(indices.shares())));
+            if (inCampaign != null) {
+                b.filter(inCampaign);
+            }
+            return b;
+        })));
+        Query clicked = scoped("at", from, to, Query.of(q -> q.bool(b -> {
+            b.filter(f -> f.term(t -> t.field("_index").value(indices.shareClicks())));
+            b.filter(f -> f.term(t -> t.field("counted").value(true)));
+            if (inCampaign != null) {
+                b.filter(inCampaign);
+            }
+            return b;
+        })));
+        return cohort(List.of(indices.shares(), indices.shareClicks()), "code",
+                Query.of(q -> q.bool(b -> b.should(made).should(clicked).minimumShouldMatch("1"))), List.of(made, clicked));
+    }
+
+    /**
+     * People (leads or visitors, by leadId) with each step's event in the period; a person counts
+     * at a step when they also reached every step before it, else as entered there.
+     */
+    private Cohort persons(List<Step> steps, Set<String> people, Instant from, Instant to) throws IOException {
+        Query any = Query.of(q -> q.bool(b -> {
+            steps.forEach(step -> b.should(step.people()));
+            return b.minimumShouldMatch("1");
+        }));
+        Query in = inPeople(people);
+        Query scope = scoped("timestamp", from, to, in == null ? any : Query.of(q -> q.bool(b -> b.filter(in).filter(any))));
+        return cohort(List.of(indices.allEvents()), "leadId", scope, steps.stream().map(Step::people).toList());
+    }
+
+    /**
+     * Pages a composite aggregation over every member (a value of {@code key}) of the documents
+     * in scope; a member reached step i when one of its documents matches {@code steps.get(i)}.
+     */
+    private Cohort cohort(List<String> index, String key, Query scope, List<Query> steps) throws IOException {
+        Cohort cohort = new Cohort(steps.size());
+        Map<String, FieldValue> after = null;
+        do {
+            Map<String, FieldValue> from = after;
+            var response = client.search(s -> s.index(index).ignoreUnavailable(true).allowNoIndices(true).size(0).query(scope)
+                    .aggregations("members", a -> {
+                        a.composite(c -> {
+                            c.size(COHORT_PAGE).sources(List.of(Map.of("member",
+                                    CompositeAggregationSource.of(x -> x.terms(t -> t.field(key))))));
+                            if (from != null) {
+                                c.after(from);
+                            }
+                            return c;
+                        });
+                        for (int i = 0; i < steps.size(); i++) {
+                            Query step = steps.get(i);
+                            a.aggregations("step" + i, f -> f.filter(step));
+                        }
+                        return a;
+                    }), JsonNode.class);
+            Aggregate members = response.aggregations() == null ? null : response.aggregations().get("members");
+            if (members == null) {
+                break;
+            }
+            var buckets = members.composite().buckets().array();
+            for (var bucket : buckets) {
+                boolean[] reached = new boolean[steps.size()];
+                for (int i = 0; i < reached.length; i++) {
+                    reached[i] = bucket.aggregations().get("step" + i).filter().docCount() > 0;
+                }
+                cohort.add(reached);
+            }
+            after = buckets.isEmpty() ? null : members.composite().afterKey();
+        } while (after != null && !after.isEmpty());
+        return cohort;
     }
 
     /**

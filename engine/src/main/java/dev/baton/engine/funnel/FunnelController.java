@@ -22,11 +22,17 @@ class FunnelController {
     }
 
     @Operation(summary = "The funnel: share, click, visit, form, MQL (warm), SQL (hot), accepted, converted",
-            description = "Shares: share links made; clicks: counted share clicks; later steps: distinct people with that"
-                    + " event in the period. fromPrevious is the conversion rate from the step before. A campaign narrows"
-                    + " the people to those its shares brought first (up to 10,000 visitors). medianHours: time from the"
-                    + " previous step (a sample of the 1,000 people most active in both; recomputed at most once a"
-                    + " minute per node); timing=false leaves it out.")
+            description = "Counted as a cohort, so no step exceeds the one before it. share: share links made in the"
+                    + " period. click: of those links, the ones with at least one counted (honest) click in the period;"
+                    + " enteredHere: links made before the period but clicked in it. visit, form, mql (tier changed to warm"
+                    + " or hot), sql (tier changed to hot), accepted (Sales Accepted), converted (Sales Converted): people"
+                    + " (leads, or visitors not yet known, by lead id) with that event in the period who also had every"
+                    + " earlier step's event from visit on, in any order; enteredHere: people with the step's event who"
+                    + " missed an earlier step (count + enteredHere = everyone with the event). fromPrevious: count /"
+                    + " the previous step's count, at most 1; null for share, for visit (links before it, people from it"
+                    + " on) and after an empty step. A campaign narrows the people to those its shares brought first (up"
+                    + " to 10,000 visitors). medianHours: time from the previous step (a sample of the 1,000 people most"
+                    + " active in both; recomputed at most once a minute per node); timing=false leaves it out.")
     @GetMapping
     Funnel.Report funnel(@RequestParam(required = false) String campaign,
                          @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,

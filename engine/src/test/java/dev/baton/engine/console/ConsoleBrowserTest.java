@@ -188,6 +188,91 @@ class ConsoleBrowserTest extends IntegrationTest {
     }
 
     @Test
+    void editsToSeveralRuleFilesSurviveSwitchingBetweenThemAndAreUploadedTogether() throws Exception {
+        JsonNode active = getJson("/api/rulesets/" + getJson("/api/rulesets").path("active").asInt());
+        List<String> drl = new java.util.ArrayList<>();
+        active.path("files").fieldNames().forEachRemaining(name -> {
+            if (name.endsWith(".drl")) {
+                drl.add(name);
+            }
+        });
+        assertThat(drl).as("two rule files to switch between").hasSizeGreaterThanOrEqualTo(2);
+        String first = drl.get(0);
+        String second = drl.get(1);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String firstEdit = "\n// first edit " + run + "\n";
+        String secondEdit = "\n// second edit " + run + "\n";
+
+        open("#/rules?file=" + first);
+        setText(browser.findElement(By.id("source")), active.path("files").path(first).asText() + firstEdit);
+        selectFile(second);
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("source")).getAttribute("value")
+                .equals(active.path("files").path(second).asText()));
+        setText(browser.findElement(By.id("source")), active.path("files").path(second).asText() + secondEdit);
+        selectFile(first);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(browser.findElement(By.id("source")).getAttribute("value"))
+                .as("the first file's edit, kept while the second was edited").endsWith(firstEdit));
+        assertThat(browser.findElement(By.id("unsaved")).getAttribute("data-files").split(",")).containsExactlyInAnyOrder(first, second);
+        screenshot("rules-unsaved");
+
+        browser.findElement(By.id("save")).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.cssSelector("[data-figure='rules.saved']")).isEmpty());
+        JsonNode saved = getJson("/api/rulesets/" + figure("rules.saved").replaceAll("\\D+", ""));
+        assertThat(saved.path("files").path(first).asText()).as("uploaded with the first file's edit").endsWith(firstEdit);
+        assertThat(saved.path("files").path(second).asText()).as("and the second's").endsWith(secondEdit);
+        assertThat(browser.findElement(By.id("unsaved")).getText()).as("nothing unsaved after the upload").isEmpty();
+    }
+
+    @Test
+    void failedRuleActionsShowTheProblemsDetailBesideTheActionInEitherLanguage() throws Exception {
+        // Another version to activate, so the page offers an activate button.
+        JsonNode active = getJson("/api/rulesets/" + getJson("/api/rulesets").path("active").asInt());
+        post("/api/rulesets", Map.of("files", json.convertValue(active.path("files"), Map.class), "note", "to activate"));
+        String detail = json.readTree(admin().postForEntity("/api/rulesets/987654/activate", null, String.class).getBody())
+                .path("detail").asText();
+        assertThat(detail).as("what the API says").isNotBlank();
+
+        open("#/rules");
+        activateAVersionDeletedMeanwhile();
+        WebElement problem = await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElements(
+                By.cssSelector("#versions-problem [data-problem='activate']")).stream().findFirst().orElse(null), java.util.Objects::nonNull);
+        assertThat(problem.isDisplayed()).isTrue();
+        assertThat(problem.getText()).startsWith("Could not activate").contains(detail);
+        screenshot("rules-activate-failed");
+
+        browser.findElement(By.id("lang")).click();
+        waitReady();
+        try {
+            activateAVersionDeletedMeanwhile();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(browser.findElements(
+                    By.cssSelector("#versions-problem [data-problem='activate']"))).singleElement()
+                    .satisfies(shown -> assertThat(shown.getText()).startsWith("启用失败").contains(detail)));
+        } finally {
+            browser.findElement(By.id("lang")).click();
+            waitReady();
+        }
+
+        // A draft that does not compile and a problem without lines: the detail is shown all the same.
+        WebElement source = browser.findElement(By.id("source"));
+        setText(source, source.getAttribute("value") + "\nrule \"broken\" when Nope( then end\n");
+        browser.findElement(By.id("save")).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.id("compile-errors")).isEmpty());
+        assertThat(browser.findElement(By.id("compile-errors")).isDisplayed()).isTrue();
+        browser.findElement(By.id("discard")).click();
+        browser.switchTo().alert().accept();
+        waitReady();
+        await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElement(By.id("unsaved")).getText().isEmpty());
+    }
+
+    /** Activates a version the page lists but the engine no longer knows (as a page open too long would). */
+    private void activateAVersionDeletedMeanwhile() {
+        WebElement button = browser.findElement(By.cssSelector("[data-activate]"));
+        ((JavascriptExecutor) browser).executeScript("arguments[0].dataset.activate = '987654';", button);
+        button.click();
+        browser.switchTo().alert().accept();
+    }
+
+    @Test
     void leadPageShowsScoreTierOwnerAndTheShareThatBroughtTheLead() throws Exception {
         open("#/leads?q=" + lead);
         assertThat(figure("leads.total")).isEqualTo(getJson("/api/leads?query=" + lead).path("total").asText());
@@ -310,6 +395,12 @@ class ConsoleBrowserTest extends IntegrationTest {
     private static void setText(WebElement textarea, String text) {
         ((JavascriptExecutor) browser).executeScript(
                 "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));", textarea, text);
+    }
+
+    /** Picks a file in the rules editor as a user does: the select changes, and says so. */
+    private static void selectFile(String name) {
+        ((JavascriptExecutor) browser).executeScript("const s = document.getElementById('file'); s.value = arguments[0];"
+                + " s.dispatchEvent(new Event('change'));", name);
     }
 
     private static void screenshot(String name) throws Exception {
