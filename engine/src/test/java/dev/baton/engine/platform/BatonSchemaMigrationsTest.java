@@ -182,6 +182,7 @@ class BatonSchemaMigrationsTest {
 
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration({DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class})
+    @org.springframework.context.annotation.Import(dev.baton.engine.schema.SchemaMigrations.class)
     static class DatabaseStartUp {
     }
 
