@@ -26,6 +26,10 @@ import org.springframework.stereotype.Component;
  * fails for a reason of its own (a journey that cannot start, say): it is parked on the
  * dead-letter topic with that reason, so the lead's later signals and the partition's other leads
  * go on.
+ *
+ * <p>Its consumer group is {@code <spring.kafka.consumer.group-id>-journeys}, shared by every node
+ * so each signal is correlated once. {@code baton.kafka.journeys-group} overrides it: a test gives
+ * two engine processes groups of their own to force every signal onto both at once.
  */
 @Component
 class JourneyConsumer {
@@ -50,7 +54,7 @@ class JourneyConsumer {
     }
 
     @KafkaListener(id = "baton-journeys", topics = "${baton.kafka.journeys-topic:${baton.kafka.events-topic}.journeys}",
-            groupId = "${spring.kafka.consumer.group-id}-journeys", batch = "true", containerFactory = "eventsListenerFactory",
+            groupId = "${baton.kafka.journeys-group:${spring.kafka.consumer.group-id}-journeys}", batch = "true", containerFactory = "eventsListenerFactory",
             autoStartup = "${baton.consumers.enabled:true}")
     void onSignals(List<ConsumerRecord<String, String>> records) throws IOException {
         for (ConsumerRecord<String, String> record : records) {
