@@ -132,8 +132,14 @@ final class VersionedIndices {
             throw new IllegalStateException(alias + " names " + found.keySet() + "; Baton expects one index");
         }
         var entry = found.entrySet().iterator().next();
-        boolean aliased = !entry.getKey().equals(alias);
-        return new State(entry.getKey(), aliased, Mapping.versionOf(entry.getValue().mappings()));
+        String concrete = entry.getKey();
+        boolean aliased = !concrete.equals(alias);
+        OptionalInt version = Mapping.versionOf(entry.getValue().mappings());
+        if (version.isEmpty() && aliased && concrete.matches(java.util.regex.Pattern.quote(alias) + "-v\\d+")) {
+            // Behind the alias but its _meta lost (restored by hand, say): the name still says the version.
+            version = OptionalInt.of(Integer.parseInt(concrete.substring(alias.length() + 2)));
+        }
+        return new State(concrete, aliased, version);
     }
 
     /** Creates {@code <alias>-v<N>} with its alias in one request; false if another node got there first. */
@@ -186,6 +192,9 @@ final class VersionedIndices {
     private void migrate(String alias, State from, Mapping mapping, SchemaLock.Held held) throws IOException {
         String source = from.concrete();
         String target = versioned(alias, mapping);
+        if (source.equals(target)) {
+            throw new IllegalStateException(alias + " is already " + target + " yet not at v" + mapping.version());
+        }
         long started = System.nanoTime();
         log.info("Migrating index {} {} → v{}: writes to it pause until done", alias, from.describe(), mapping.version());
         // A target left by a migration that died half-way was never behind the alias: start it again.
