@@ -1,5 +1,6 @@
 package dev.baton.engine.web;
 
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import dev.baton.rules.RuleSetCompilationException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -43,6 +44,20 @@ class ApiErrors extends ResponseEntityExceptionHandler {
         ProblemDetail problem = problem(e.status(), e.type(), e.title(), e.detail());
         e.properties().forEach(problem::setProperty);
         return ResponseEntity.status(e.status()).headers(e.headers()).body(problem);
+    }
+
+    /**
+     * An index that refuses writes for a while (write-blocked while a mapping migration copies it,
+     * or read-only after the disk filled) is Elasticsearch being unavailable, not a bug: 503 with
+     * {@code Retry-After}, whichever feature wrote. Any other Elasticsearch error goes on as before.
+     */
+    @ExceptionHandler(ElasticsearchException.class)
+    ResponseEntity<ProblemDetail> elasticsearchRefused(ElasticsearchException e) {
+        if (!"cluster_block_exception".equals(e.error().type())) {
+            throw e;
+        }
+        return apiProblem(new UnavailableException("search-unavailable", "Search unavailable",
+                "Elasticsearch refuses writes for now (" + e.error().reason() + "); retry shortly", e));
     }
 
     @ExceptionHandler(RuleSetCompilationException.class)
