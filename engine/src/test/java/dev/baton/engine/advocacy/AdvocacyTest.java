@@ -208,11 +208,13 @@ class AdvocacyTest extends IntegrationTest {
         String code = json.readTree(made.getBody()).path("code").asText();
         new Visitor().click(code, BROWSER);
 
+        // The click and the link are searchable each on its index's own refresh: both are awaited.
         await().atMost(STEP).untilAsserted(() -> assertThat(json.readTree(asAlice.getForObject("/api/me/advocacy?campaign="
                 + campaign, String.class)).path("figures").path("reach").asLong()).isEqualTo(1));
+        await().atMost(STEP).untilAsserted(() -> assertThat(json.readTree(asAlice.getForObject("/api/me/advocacy", String.class))
+                .path("links").findValuesAsText("code")).contains(code));
         JsonNode mine = json.readTree(asAlice.getForObject("/api/me/advocacy", String.class));
         assertThat(mine.path("figures").path("employee").asText()).isEqualTo(alice);
-        assertThat(mine.path("links").findValuesAsText("code")).contains(code);
         assertThat(asAlice.getForEntity("/api/advocacy/leaderboard", String.class).getStatusCode())
                 .as("the leaderboard of everyone is for admins").isEqualTo(HttpStatus.FORBIDDEN);
         assertThat(asAlice.getForEntity("/api/leads", String.class).getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
