@@ -51,6 +51,42 @@ class MalformedRequestsTest extends IntegrationTest {
     }
 
     @Test
+    void everyEndpointAnswersOddPathValuesWithoutA5xx() throws Exception {
+        JsonNode docs = JSON.readTree(http.getForObject("/v3/api-docs", String.class));
+        // Ids nothing has, numbers that are not numbers or do not fit, encoded dots and spaces,
+        // a very long id and non-ASCII: each a client's mistake, none the server's.
+        List<String> oddValues = List.of("no-such-" + RUN, "abc", "-1", "99999999999999999999", "x%20y", "%2E%2E",
+                "x".repeat(600), "%C3%BC%E2%82%AC");
+        List<String> failures = new ArrayList<>();
+        int probed = 0;
+        for (Map.Entry<String, JsonNode> path : docs.path("paths").properties()) {
+            if (!path.getKey().contains("{")) {
+                continue;
+            }
+            for (String method : List.of("get", "delete", "post")) {
+                JsonNode operation = path.getValue().path(method);
+                if (operation.isMissingNode()) {
+                    continue;
+                }
+                boolean takesBody = jsonSchema(operation.path("requestBody").path("content")) != null;
+                for (String value : oddValues) {
+                    String url = path.getKey().replaceAll("\\{[^}]+}", value);
+                    ResponseEntity<String> answer = as(url).exchange(java.net.URI.create(url),
+                            HttpMethod.valueOf(method.toUpperCase()), takesBody ? jsonBody("{}") : null, String.class);
+                    probed++;
+                    if (answer.getStatusCode().is5xxServerError()) {
+                        failures.add(method.toUpperCase() + " " + url + " -> " + answer.getStatusCode().value() + " "
+                                + abbreviated(answer.getBody()));
+                    }
+                }
+            }
+        }
+        failures.forEach(failure -> System.out.println("Odd path value answered with a 5xx: " + failure));
+        assertThat(probed).as("requests sent").isGreaterThan(100);
+        assertThat(failures).as("endpoints answering an odd path value with a 5xx").isEmpty();
+    }
+
+    @Test
     void aMalformedBodyIsRefusedSayingWhereAndAWronglyShapedOneSayingWhatWasExpected() throws Exception {
         JsonNode malformed = JSON.readTree(admin().postForEntity("/api/shares", jsonBody("{\"campaign\":"), String.class).getBody());
         assertThat(malformed.path("status").asInt()).isEqualTo(400);
