@@ -1,5 +1,8 @@
 package dev.baton.engine.journeys;
 
+import dev.baton.engine.identity.IdentityStore;
+import dev.baton.engine.identity.LeadIds;
+import dev.baton.engine.search.SearchUnavailableException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
@@ -26,10 +29,12 @@ class JourneyController {
     private final ManagementService management;
     private final JourneyCorrelator correlator;
     private final org.camunda.bpm.engine.HistoryService history;
+    private final IdentityStore identities;
 
     JourneyController(RepositoryService repository, RuntimeService runtime, ManagementService management,
-                      JourneyCorrelator correlator, org.camunda.bpm.engine.HistoryService history) {
+                      JourneyCorrelator correlator, org.camunda.bpm.engine.HistoryService history, IdentityStore identities) {
         this.history = history;
+        this.identities = identities;
         this.repository = repository;
         this.runtime = runtime;
         this.management = management;
@@ -101,17 +106,29 @@ class JourneyController {
         return definition;
     }
 
-    @Operation(summary = "The journeys a lead is in now (process key → instance id)")
+    @Operation(summary = "The journeys a lead is in now (process key → instance id)",
+            description = "The lead by its id or any id the person is known by (userId, email, phone, anonymous id).")
     @GetMapping("/leads/{leadId}")
     Map<String, String> ofLead(@PathVariable String leadId) {
-        return correlator.activeJourneys(leadId);
+        return correlator.activeJourneys(leadIdOf(leadId));
     }
 
     @Operation(summary = "The signals kept for a lead: events no journey step waited for yet, delivered when one does "
             + "(until they expire)")
     @GetMapping("/leads/{leadId}/kept-signals")
     List<JourneyCorrelator.KeptSignal> keptSignals(@PathVariable String leadId) {
-        return correlator.keptFor(leadId);
+        return correlator.keptFor(leadIdOf(leadId));
+    }
+
+    /** The lead (journeys' business key) a person's id names; the id itself when no identity names one. */
+    private String leadIdOf(String id) {
+        try {
+            List<String> keys = LeadIds.keysFor(id);
+            Map<String, String> found = identities.leadsOf(keys);
+            return keys.stream().filter(found::containsKey).map(found::get).findFirst().orElse(id);
+        } catch (java.io.IOException e) {
+            throw new SearchUnavailableException("looking up " + id + " failed: " + e.getMessage(), e);
+        }
     }
 
     @Operation(summary = "Kept signals that expired before any journey step waited for them, per message")

@@ -204,6 +204,8 @@ class FlowLosesNobodyTest extends IntegrationTest {
         assertThat(TestServers.hubspot().requests().stream()
                 .filter(r -> r.path().equals("/crm/v3/objects/tasks") && r.body().contains(email))).as("one CRM task").hasSize(1);
         assertThat(getJson("/api/sales/leads/" + lead).path("owner").asText()).isEqualTo(rep);
+        assertThat(getJson("/api/journeys/leads/" + email).path("baton-sales-handoff").asText())
+                .as("the lead's journeys, asked for by its email").isEqualTo(handoffs.get(0).getId());
     }
 
     /** A rep who takes every lead of one territory, round the clock; returns their id. */
