@@ -105,16 +105,11 @@ final class LocalElasticsearch implements AutoCloseable {
                     "-E", "cluster.routing.allocation.disk.threshold_enabled=false",
                     "-E", "action.destructive_requires_name=false",
                     "-p", pidFile.toString()));
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .directory(home.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectErrorStream(true)
-                    .redirectOutput(logs.resolve("console.log").toFile());
-            builder.environment().put("ES_JAVA_HOME", System.getProperty("java.home"));
-            builder.environment().put("ES_JAVA_OPTS", "-Xms" + settings.heap() + " -Xmx" + settings.heap());
             log.info("Starting Elasticsearch {} on port {} (data {}{})", home.getFileName(), httpPort, data,
                     asRoot ? ", as user " + SERVICE_USER : "");
-            process = builder.start().toHandle();
+            process = ProcessTrees.startServer(command, home, logs.resolve("console.log"), java.util.Map.of(
+                    "ES_JAVA_HOME", System.getProperty("java.home"),
+                    "ES_JAVA_OPTS", "-Xms" + settings.heap() + " -Xmx" + settings.heap()));
             new ServerState(process.pid(), httpPort, transportPort).write(stateFile);
             awaitHealthy(logs.resolve("console.log"));
             return "http://127.0.0.1:" + httpPort;

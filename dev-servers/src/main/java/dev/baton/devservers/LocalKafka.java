@@ -91,12 +91,7 @@ final class LocalKafka implements AutoCloseable {
             command.addAll(List.of(MAIN, config.toString()));
             log.info("Starting Kafka (KRaft) on port {} as its own process (log {})", port, logDir);
             Path console = home.resolve("console.log");
-            Process started = new ProcessBuilder(command).directory(home.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectErrorStream(true)
-                    .redirectOutput(console.toFile())
-                    .start();
-            process = started.toHandle();
+            process = ProcessTrees.startServer(command, home, console, java.util.Map.of());
             new ServerState(process.pid(), port, controllerPort).write(stateFile);
             awaitReady(console);
             return bootstrap();

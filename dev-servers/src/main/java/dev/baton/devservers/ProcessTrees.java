@@ -95,6 +95,20 @@ final class ProcessTrees {
         }
     }
 
+    /**
+     * Starts a server as its own process, reading nothing and writing everything it prints to
+     * {@code console}, with these variables added to its environment.
+     */
+    static ProcessHandle startServer(List<String> command, Path directory, Path console, java.util.Map<String, String> environment)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true)
+                .redirectOutput(console.toFile());
+        builder.environment().putAll(environment);
+        return builder.start().toHandle();
+    }
+
     /** Waiting between readiness probes of a starting server. */
     static void pause(Duration duration) {
         try {

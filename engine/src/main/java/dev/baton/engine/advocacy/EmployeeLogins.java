@@ -8,11 +8,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Employees who log in (console and {@code /api/me}) are Camunda users with the employee's id in
- * group {@value #GROUP}: the same identity service as every other login, nothing kept elsewhere.
+ * group {@value LoginGroups#EMPLOYEES}: the same identity service as every other login, nothing kept elsewhere.
  */
 @Component
 class EmployeeLogins {
-    static final String GROUP = LoginGroups.EMPLOYEES;
     private final IdentityService identity;
 
     EmployeeLogins(IdentityService identity) {
@@ -21,8 +20,8 @@ class EmployeeLogins {
 
     /** Creates the employee's login, or sets a new password. */
     void setPassword(Employee employee, String password) {
-        if (identity.createGroupQuery().groupId(GROUP).singleResult() == null) {
-            Group group = identity.newGroup(GROUP);
+        if (identity.createGroupQuery().groupId(LoginGroups.EMPLOYEES).singleResult() == null) {
+            Group group = identity.newGroup(LoginGroups.EMPLOYEES);
             group.setName("Baton employees (own advocacy view)");
             group.setType("WORKFLOW");
             identity.saveGroup(group);
@@ -35,8 +34,8 @@ class EmployeeLogins {
         user.setEmail(employee.email());
         user.setPassword(password);
         identity.saveUser(user);
-        if (identity.createUserQuery().userId(employee.id()).memberOfGroup(GROUP).count() == 0) {
-            identity.createMembership(employee.id(), GROUP);
+        if (identity.createUserQuery().userId(employee.id()).memberOfGroup(LoginGroups.EMPLOYEES).count() == 0) {
+            identity.createMembership(employee.id(), LoginGroups.EMPLOYEES);
         }
     }
 }

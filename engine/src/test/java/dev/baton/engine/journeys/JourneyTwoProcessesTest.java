@@ -93,26 +93,9 @@ class JourneyTwoProcessesTest {
 
     /** What both processes share: the servers, the Camunda database, topics, indices and keys. */
     private static Map<String, Object> shared(String run, String database) {
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("baton.local.enabled", false);
-        properties.put("spring.datasource.url", database);
+        Map<String, Object> properties = IntegrationTest.sharedByNodes("procs-" + run, database);
         properties.put("spring.datasource.username", TestPostgres.user());
         properties.put("spring.datasource.password", TestPostgres.password());
-        properties.put("spring.elasticsearch.uris", TestServers.endpoints().elasticsearchUri());
-        properties.put("spring.kafka.bootstrap-servers", TestServers.endpoints().kafkaBootstrapServers());
-        properties.put("spring.mail.host", TestServers.endpoints().smtpHost());
-        properties.put("spring.mail.port", TestServers.endpoints().smtpPort());
-        properties.put("baton.email.bounces.imap-host", "");
-        properties.put("baton.elasticsearch.index-prefix", "procs-" + run);
-        properties.put("baton.kafka.events-topic", "procs-" + run + ".events");
-        properties.put("baton.kafka.dead-letter-topic", "procs-" + run + ".events.dlt");
-        properties.put("baton.kafka.partitions", 3);
-        properties.put("spring.kafka.consumer.group-id", "procs-" + run);
-        properties.put("baton.security.admin-password", IntegrationTest.ADMIN_PASSWORD);
-        properties.put("baton.security.write-key", IntegrationTest.WRITE_KEY);
-        properties.put("baton.workers.poll-interval", "200ms");
-        properties.put("baton.guards.quiet-from", "00:00");
-        properties.put("baton.guards.quiet-until", "00:00");
         return properties;
     }
 

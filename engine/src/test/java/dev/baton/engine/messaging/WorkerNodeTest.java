@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.baton.engine.BatonApplication;
 import dev.baton.engine.testing.IntegrationTest;
-import dev.baton.engine.testing.TestServers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,25 +58,9 @@ class WorkerNodeTest {
 
     /** What both nodes share: the servers, the Camunda database, topics, indices and keys. */
     private static Map<String, Object> shared(String run) {
-        Map<String, Object> properties = new HashMap<>();
-        properties.put("baton.local.enabled", false);
+        Map<String, Object> properties = IntegrationTest.sharedByNodes("nodes-" + run,
+                "jdbc:h2:mem:nodes-" + run + ";DB_CLOSE_DELAY=-1");
         properties.put("server.port", 0);
-        properties.put("spring.datasource.url", "jdbc:h2:mem:nodes-" + run + ";DB_CLOSE_DELAY=-1");
-        properties.put("spring.elasticsearch.uris", TestServers.endpoints().elasticsearchUri());
-        properties.put("spring.kafka.bootstrap-servers", TestServers.endpoints().kafkaBootstrapServers());
-        properties.put("spring.mail.host", TestServers.endpoints().smtpHost());
-        properties.put("spring.mail.port", TestServers.endpoints().smtpPort());
-        properties.put("baton.email.bounces.imap-host", "");
-        properties.put("baton.elasticsearch.index-prefix", "nodes-" + run);
-        properties.put("baton.kafka.events-topic", "nodes-" + run + ".events");
-        properties.put("baton.kafka.dead-letter-topic", "nodes-" + run + ".events.dlt");
-        properties.put("baton.kafka.partitions", 3);
-        properties.put("spring.kafka.consumer.group-id", "nodes-" + run);
-        properties.put("baton.security.admin-password", IntegrationTest.ADMIN_PASSWORD);
-        properties.put("baton.security.write-key", IntegrationTest.WRITE_KEY);
-        properties.put("baton.workers.poll-interval", "200ms");
-        properties.put("baton.guards.quiet-from", "00:00");
-        properties.put("baton.guards.quiet-until", "00:00");
         return properties;
     }
 

@@ -122,6 +122,32 @@ public abstract class IntegrationTest {
         return JSON.readTree(response.getBody());
     }
 
+    /**
+     * What engine nodes a test starts beside this JVM's share: the test servers, topics, indices
+     * and keys named after {@code name}, and the Camunda database at {@code datasourceUrl}.
+     */
+    public static java.util.Map<String, Object> sharedByNodes(String name, String datasourceUrl) {
+        java.util.Map<String, Object> properties = new java.util.LinkedHashMap<>();
+        properties.put("baton.local.enabled", false);
+        properties.put("spring.datasource.url", datasourceUrl);
+        properties.put("spring.elasticsearch.uris", TestServers.endpoints().elasticsearchUri());
+        properties.put("spring.kafka.bootstrap-servers", TestServers.endpoints().kafkaBootstrapServers());
+        properties.put("spring.mail.host", TestServers.endpoints().smtpHost());
+        properties.put("spring.mail.port", TestServers.endpoints().smtpPort());
+        properties.put("baton.email.bounces.imap-host", "");
+        properties.put("baton.elasticsearch.index-prefix", name);
+        properties.put("baton.kafka.events-topic", name + ".events");
+        properties.put("baton.kafka.dead-letter-topic", name + ".events.dlt");
+        properties.put("baton.kafka.partitions", 3);
+        properties.put("spring.kafka.consumer.group-id", name);
+        properties.put("baton.security.admin-password", ADMIN_PASSWORD);
+        properties.put("baton.security.write-key", WRITE_KEY);
+        properties.put("baton.workers.poll-interval", "200ms");
+        properties.put("baton.guards.quiet-from", "00:00");
+        properties.put("baton.guards.quiet-until", "00:00");
+        return properties;
+    }
+
     /** Waits until the lead exists (the pipeline is asynchronous), and returns its profile. */
     protected com.fasterxml.jackson.databind.JsonNode awaitLead(String id) throws Exception {
         return awaitLead(id, lead -> true);
