@@ -77,9 +77,12 @@ class FunnelCohortTest extends IntegrationTest {
             assertThat(click.statusCode()).isEqualTo(302);
         }
         // Counted click by click, as before: 2 clicks on 1 share, 200%.
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(getJson("/api/advocacy/campaigns/" + campaign).path("clicks").asLong()).isEqualTo(2));
-        assertThat(getJson("/api/advocacy/campaigns/" + campaign).path("shares").asLong()).isEqualTo(1);
+        // The link and the clicks are searchable each on its own index's refresh: both are awaited.
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode totals = getJson("/api/advocacy/campaigns/" + campaign);
+            assertThat(totals.path("clicks").asLong()).isEqualTo(2);
+            assertThat(totals.path("shares").asLong()).isEqualTo(1);
+        });
 
         Map<String, JsonNode> steps = steps(getJson("/api/funnel?campaign=" + campaign));
         assertThat(steps.get("share").path("count").asLong()).isEqualTo(1);
