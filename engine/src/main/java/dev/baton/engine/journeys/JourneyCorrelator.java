@@ -332,12 +332,19 @@ public class JourneyCorrelator {
         return properties;
     }
 
-    /** The event's name, and for a tier change also "Tier Changed to hot" (what a journey usually waits for). */
+    /**
+     * The event's name, and for a tier change also "Tier Changed to hot" (what a journey usually
+     * waits for), for a segment move also "Segment Entered: warm-pricing" (a journey on an audience).
+     */
     private static List<String> messageNames(JourneySignal signal) {
         List<String> names = new ArrayList<>(List.of(signal.event()));
         Object to = signal.properties().get("to");
         if ("Tier Changed".equals(signal.event()) && to != null) {
             names.add("Tier Changed to " + to);
+        }
+        Object segment = signal.properties().get("segment");
+        if (("Segment Entered".equals(signal.event()) || "Segment Left".equals(signal.event())) && segment != null) {
+            names.add(signal.event() + ": " + segment);
         }
         return names;
     }

@@ -50,6 +50,7 @@ import org.springframework.stereotype.Component;
 class EventPipeline {
     private static final Logger log = LoggerFactory.getLogger(EventPipeline.class);
     private static final PersonIds NO_IDS = new PersonIds(null, null, null, null, null);
+    private static final Set<String> NOT_SCORED = Set.of(TierChanges.EVENT, SegmentMemberships.ENTERED, SegmentMemberships.LEFT);
 
     private final ElasticsearchClient client;
     private final Indices indices;
@@ -62,13 +63,18 @@ class EventPipeline {
     private final JourneySignals journeys;
     private final ScoringService scoring;
     private final ShareClickIds clickIds;
+    private final SegmentMemberships memberships;
+    private final EngineEvents engineEvents;
     private final ObjectMapper json;
     private final Clock clock;
 
     EventPipeline(ElasticsearchClient client, Indices indices, LeadStore leads, IdentityStore identities,
                   LeadScorer scorer, TrackingMessages messages, DeadLetters deadLetters, TierChanges tierChanges,
-                  JourneySignals journeys, ScoringService scoring, ShareClickIds clickIds, ObjectMapper json, Clock clock) {
+                  JourneySignals journeys, ScoringService scoring, ShareClickIds clickIds, SegmentMemberships memberships,
+                  EngineEvents engineEvents, ObjectMapper json, Clock clock) {
         this.clickIds = clickIds;
+        this.memberships = memberships;
+        this.engineEvents = engineEvents;
         this.client = client;
         this.indices = indices;
         this.leads = leads;
@@ -141,6 +147,7 @@ class EventPipeline {
         Map<String, ObjectNode> eventDocs = new LinkedHashMap<>();
         List<TierChanges.TierChange> tierMoves = new ArrayList<>();
         String startingTier = scoring.current().band(0);
+        List<TrackedBehaviour> behaviours = memberships.behaviours();
 
         for (int n = 0; n < fresh.size(); n++) {
             Incoming in = fresh.get(n);
@@ -160,8 +167,8 @@ class EventPipeline {
             ObjectNode doc = in.event().message().deepCopy();
             doc.put("leadId", lead.id());
             doc.put("name", in.event().event());
-            // Engine-made events are scored like any other, except Tier Changed (its cause was).
-            boolean toScore = in.systemLead() == null || !TierChanges.EVENT.equals(in.event().event());
+            // Engine-made events are scored like any other, except tier and segment moves (their cause was).
+            boolean toScore = in.systemLead() == null || !NOT_SCORED.contains(in.event().event());
             if (toScore && (applied == null || applied < in.record().offset())) {
                 LeadScorer.Scored scored = scorer.apply(lead, in.event(), in.ids(), in.traits());
                 lead = scored.profile().withOffset(in.partitionKey(), in.record().offset());
@@ -169,6 +176,12 @@ class EventPipeline {
                 score.put("points", scored.card().points());
                 var rules = score.putArray("rules");
                 scored.card().changes().stream().map(ScoreChange::rule).distinct().forEach(rules::add);
+                profiles.put(lead.id(), lead);
+                changed.add(lead.id());
+            }
+            LeadProfile noted = noted(lead, in, behaviours);
+            if (noted != lead) {
+                lead = noted;
                 profiles.put(lead.id(), lead);
                 changed.add(lead.id());
             }
@@ -181,6 +194,11 @@ class EventPipeline {
             eventDocs.put(in.event().messageId(), doc);
         }
         tierChanges.publish(tierMoves);
+        // Which segments the changed leads are in now; the moves are published before the leads are
+        // written, with ids derived from the stored memberships, so a retried batch records them once.
+        var evaluated = memberships.evaluate(changed.stream().map(profiles::get).toList(), clock.instant());
+        profiles.putAll(evaluated.profiles());
+        engineEvents.publish(evaluated.events());
         // Tombstones first: once one is written its lead is frozen (a node still writing it conflicts
         // and redoes its batch), and its content waits in the tombstone until the surviving lead,
         // written last, has taken it in.
@@ -194,6 +212,25 @@ class EventPipeline {
         journeys.publish(journeySignals(fresh, eventDocs, profiles));
         writeEvents(fresh, eventDocs);
         log.debug("Stored {} events for {} leads ({} already stored)", fresh.size(), changed.size(), stored.size());
+    }
+
+    /**
+     * The lead with what segments need from this event: one more occurrence of each behaviour it
+     * matches (an occurrence counts once, so a retried batch changes nothing), and an opt-out.
+     */
+    private LeadProfile noted(LeadProfile lead, Incoming in, List<TrackedBehaviour> behaviours) {
+        String name = in.event().event();
+        boolean unsubscribed = "Unsubscribed".equals(name);
+        if (name == null || !unsubscribed && behaviours.stream().noneMatch(b -> b.event().equals(name))) {
+            return lead;
+        }
+        Map<String, Object> properties = in.event().properties(json);
+        for (TrackedBehaviour behaviour : behaviours) {
+            if (behaviour.matches(name, properties)) {
+                lead = lead.counting(behaviour, in.event().timestamp(), in.event().messageId());
+            }
+        }
+        return unsubscribed && properties.get("channel") instanceof String channel ? lead.unsubscribedFrom(channel) : lead;
     }
 
     /** The batch's journey-relevant events, with the lead each belongs to and the ids it had before. */

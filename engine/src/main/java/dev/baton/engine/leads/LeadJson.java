@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Configuration;
 @Configuration
 class LeadJson {
 
-    @JsonIgnoreProperties({"kafkaOffsets", "frozen"})
+    @JsonIgnoreProperties({"kafkaOffsets", "frozen", "traitNumbers"})
     abstract static class PublicLeadProfile {
     }
 

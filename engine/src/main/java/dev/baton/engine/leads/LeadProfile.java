@@ -34,7 +34,8 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
                           String ruleSetVersion, Instant firstSeen, Instant lastSeen, long eventCount,
                           Map<String, Object> traits, String mergedInto, Map<String, Long> kafkaOffsets,
                           Points points, Instant tierReviewAt, List<Activity> recent, Set<String> mergedLeads,
-                          LeadProfile frozen) {
+                          LeadProfile frozen, Map<String, Counted> behaviour, Set<String> unsubscribed,
+                          Memberships segments) {
 
     public LeadProfile {
         userIds = userIds == null ? Set.of() : userIds;
@@ -49,11 +50,14 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
         points = points != null ? points : score == 0 ? Points.NONE : new Points(score, 0, lastSeen);
         recent = recent == null ? List.of() : recent;
         mergedLeads = mergedLeads == null ? Set.of() : mergedLeads;
+        behaviour = behaviour == null ? Map.of() : behaviour;
+        unsubscribed = unsubscribed == null ? Set.of() : unsubscribed;
+        segments = segments == null ? Memberships.NONE : segments;
     }
 
     static LeadProfile newLead(String id) {
         return new LeadProfile(id, Set.of(), Set.of(), Set.of(), Set.of(), 0, null, Set.of(), List.of(), null, null,
-                null, 0, Map.of(), null, Map.of(), Points.NONE, null, List.of(), Set.of(), null);
+                null, 0, Map.of(), null, Map.of(), Points.NONE, null, List.of(), Set.of(), null, Map.of(), Set.of(), Memberships.NONE);
     }
 
     /** Known only by devices: nobody has said who this is yet. */
@@ -66,17 +70,17 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
         Map<String, Long> offsets = new HashMap<>(kafkaOffsets);
         offsets.merge(partition, offset, Math::max);
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, tier, tags, scoreParts, ruleSetVersion,
-                firstSeen, lastSeen, eventCount, traits, mergedInto, offsets, points, tierReviewAt, recent, mergedLeads, frozen);
+                firstSeen, lastSeen, eventCount, traits, mergedInto, offsets, points, tierReviewAt, recent, mergedLeads, frozen, behaviour, unsubscribed, segments);
     }
 
     LeadProfile withTier(String newTier) {
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, newTier, tags, scoreParts,
-                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, tierReviewAt, recent, mergedLeads, frozen);
+                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, tierReviewAt, recent, mergedLeads, frozen, behaviour, unsubscribed, segments);
     }
 
     LeadProfile withTierReviewAt(Instant reviewAt) {
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, tier, tags, scoreParts,
-                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, reviewAt, recent, mergedLeads, frozen);
+                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, reviewAt, recent, mergedLeads, frozen, behaviour, unsubscribed, segments);
     }
 
     /**
@@ -92,20 +96,51 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
         Points aged = new Points(points.behaviour() * factor, points.fit(), at);
         List<ScorePart> agedParts = scoreParts.stream().map(part -> part.decayed(factor)).toList();
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, aged.score(), tier, tags, agedParts,
-                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, aged, tierReviewAt, recent, mergedLeads, frozen);
+                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, aged, tierReviewAt, recent, mergedLeads, frozen, behaviour, unsubscribed, segments);
     }
 
     /** This lead with nothing scored yet (for a rescore): ids, traits, activity span and offsets kept. */
     LeadProfile cleared() {
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, 0, null, Set.of(), List.of(), null, firstSeen,
-                lastSeen, 0, traits, mergedInto, kafkaOffsets, Points.NONE, null, List.of(), mergedLeads, frozen);
+                lastSeen, 0, traits, mergedInto, kafkaOffsets, Points.NONE, null, List.of(), mergedLeads, frozen, behaviour, unsubscribed, segments);
+    }
+
+    /** This lead with one more occurrence of a behaviour segments count (idempotent: an occurrence counts once). */
+    LeadProfile counting(TrackedBehaviour tracked, Instant at, String messageId) {
+        Map<String, Counted> counted = new LinkedHashMap<>(behaviour);
+        Counted before = counted.getOrDefault(tracked.key(), Counted.NONE);
+        Counted after = before.with(at, messageId, tracked.atLeast());
+        if (after.equals(before)) {
+            return this;
+        }
+        counted.put(tracked.key(), after);
+        return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, tier, tags, scoreParts, ruleSetVersion,
+                firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, tierReviewAt, recent, mergedLeads,
+                frozen, Map.copyOf(counted), unsubscribed, segments);
+    }
+
+    /** This lead opted out of a channel ("email", "sms"). */
+    LeadProfile unsubscribedFrom(String channel) {
+        if (channel == null || unsubscribed.contains(channel)) {
+            return this;
+        }
+        return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, tier, tags, scoreParts, ruleSetVersion,
+                firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, tierReviewAt, recent, mergedLeads,
+                frozen, behaviour, union(unsubscribed, Set.of(channel)), segments);
+    }
+
+    LeadProfile withSegments(Memberships memberships) {
+        return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, tier, tags, scoreParts, ruleSetVersion,
+                firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, tierReviewAt, recent, mergedLeads,
+                frozen, behaviour, unsubscribed, memberships);
     }
 
     /** What is left of this profile once folded into {@code target}: its ids, pointing there. */
     LeadProfile tombstone(String target) {
         LeadProfile asItWas = frozen != null ? frozen : this;
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, 0, null, Set.of(), List.of(), ruleSetVersion,
-                firstSeen, lastSeen, 0, Map.of(), target, kafkaOffsets, Points.NONE, null, List.of(), mergedLeads, asItWas);
+                firstSeen, lastSeen, 0, Map.of(), target, kafkaOffsets, Points.NONE, null, List.of(), mergedLeads, asItWas, Map.of(), Set.of(),
+                Memberships.NONE);
     }
 
     /** A tombstone folded into {@code leadId} whose content that lead has not taken in yet. */
@@ -137,7 +172,24 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
                 latest(lastSeen, other.lastSeen), eventCount + other.eventCount, mergedTraits, mergedInto, offsets,
                 summed, tierReviewAt, List.copyOf(activity.size() > Activity.MAX
                         ? activity.subList(activity.size() - Activity.MAX, activity.size()) : activity),
-                union(union(mergedLeads, other.mergedLeads), Set.of(other.id)), frozen);
+                union(union(mergedLeads, other.mergedLeads), Set.of(other.id)), frozen,
+                Counted.union(behaviour, other.behaviour), union(unsubscribed, other.unsubscribed), segments);
+    }
+
+    /**
+     * The numeric traits, each as text whose order is the numbers' order ({@link SortableNumber}),
+     * stored in a flattened field: segments compare them as numbers ("employees at least 100")
+     * without a mapped field per trait.
+     */
+    @com.fasterxml.jackson.annotation.JsonProperty(access = com.fasterxml.jackson.annotation.JsonProperty.Access.READ_ONLY)
+    public Map<String, String> traitNumbers() {
+        Map<String, String> numbers = new java.util.TreeMap<>();
+        traits.forEach((name, value) -> {
+            if (value instanceof Number number) {
+                numbers.put(name, SortableNumber.of(number.doubleValue()));
+            }
+        });
+        return numbers;
     }
 
     /** The ids a share may have brought this lead under: its devices' visitor ids and its own. */

@@ -160,6 +160,11 @@ public class Indices {
         return prefix + "-sales-rules";
     }
 
+    /** Saved segments, each with its query stored as a percolator (memberships are decided against them). */
+    public String segments() {
+        return prefix + "-segments";
+    }
+
     /** The concrete index holding migration locks and which mapping version each index was installed at. */
     public String schema() {
         return prefix + "-schema";
@@ -230,6 +235,7 @@ public class Indices {
             install(attribution(), "attribution");
             install(advocacyRules(), "rule-versions");
             install(salesRules(), "rule-versions");
+            install(segments(), "segments");
             lastFailure = null;
         } catch (SearchUnavailableException e) {
             throw e;

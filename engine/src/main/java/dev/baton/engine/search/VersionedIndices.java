@@ -96,7 +96,7 @@ final class VersionedIndices {
 
     /**
      * Makes {@code alias} point at an index with {@code mapping}'s version: creates it, extends it in
-     * place (same version: new fields only), or migrates to it (older version, or a concrete index
+     * place (same version: new fields and dynamic templates only), or migrates to it (older version, or a concrete index
      * of that name from before versioning).
      */
     void install(String alias, Mapping mapping) throws IOException {
@@ -107,7 +107,8 @@ final class VersionedIndices {
                     return;
                 }
             } else if (state.aliased() && state.version().isPresent() && state.version().getAsInt() == mapping.version()) {
-                client.indices().putMapping(p -> p.index(state.concrete()).properties(mapping.body().properties()));
+                client.indices().putMapping(p -> p.index(state.concrete()).properties(mapping.body().properties())
+                        .dynamicTemplates(mapping.body().dynamicTemplates()));
                 return;
             } else if (state.aliased() && state.version().isPresent() && state.version().getAsInt() > mapping.version()) {
                 // A newer Baton migrated it while this older node still runs (a rolling upgrade): leave it be.

@@ -37,6 +37,9 @@ class IndexMigrationTest {
     private static final int LEADS = 120;
 
     private RestClient rest;
+    /** The leads mapping's version on the classpath, and the one a test bumps it to. */
+    private static final int CURRENT = Mapping.of("leads", Mapping.Source.CLASSPATH.json("leads")).version();
+    private static final int NEXT = CURRENT + 1;
     private ElasticsearchClient client;
     private String prefix;
 
@@ -59,14 +62,14 @@ class IndexMigrationTest {
     }
 
     @Test
-    void anIndexFromBeforeVersioningBecomesAnAliasToV1WithEveryDocument() throws IOException {
+    void anIndexFromBeforeVersioningBecomesAnAliasToTheCurrentVersionWithEveryDocument() throws IOException {
         String leads = prefix + "-leads";
         client.indices().create(c -> c.index(leads).mappings(m -> m.properties("score", p -> p.integer(i -> i))));
         writeLeads(leads, Refresh.False); // not yet searchable: the migration must refresh before it copies
 
         node(Mapping.Source.CLASSPATH).ensureInstalled();
 
-        assertThat(indicesBehind(leads)).containsExactly(leads + "-v1");
+        assertThat(indicesBehind(leads)).containsExactly(leads + "-v" + CURRENT);
         assertThat(everyLeadIn(leads)).isTrue();
         assertThat(typeOf(leads, "score")).isEqualTo(Property.Kind.Integer);
         // The old index was write-blocked for the copy; the new one takes writes through the alias.
@@ -79,17 +82,17 @@ class IndexMigrationTest {
         node(Mapping.Source.CLASSPATH).ensureInstalled();
         writeLeads(leads, Refresh.False);
 
-        node(scoreAsKeywordInV2()).ensureInstalled();
+        node(scoreAsKeywordInNextVersion()).ensureInstalled();
 
-        assertThat(indicesBehind(leads)).containsExactly(leads + "-v2");
-        assertThat(client.indices().exists(e -> e.index(leads + "-v1")).value()).as("old index removed").isFalse();
+        assertThat(indicesBehind(leads)).containsExactly(leads + "-v" + NEXT);
+        assertThat(client.indices().exists(e -> e.index(leads + "-v" + CURRENT)).value()).as("old index removed").isFalse();
         assertThat(everyLeadIn(leads)).isTrue();
         assertThat(typeOf(leads, "score")).isEqualTo(Property.Kind.Keyword);
         // A keyword sorts as text: "99" after "100", which an integer field would never do.
         var top = client.search(s -> s.index(leads).size(1).sort(o -> o.field(f -> f.field("score")
                 .order(co.elastic.clients.elasticsearch._types.SortOrder.Desc))), ObjectNode.class);
         assertThat(top.hits().hits().get(0).source().path("score").asInt()).isEqualTo(99);
-        assertThat(schemaRecord(leads + "-v2").path("documents").asLong()).isEqualTo(LEADS);
+        assertThat(schemaRecord(leads + "-v" + NEXT).path("documents").asLong()).isEqualTo(LEADS);
     }
 
     @Test
@@ -97,8 +100,8 @@ class IndexMigrationTest {
         String leads = prefix + "-leads";
         node(Mapping.Source.CLASSPATH).ensureInstalled();
         writeLeads(leads, Refresh.True);
-        Indices first = node(scoreAsKeywordInV2());
-        Indices second = node(scoreAsKeywordInV2());
+        Indices first = node(scoreAsKeywordInNextVersion());
+        Indices second = node(scoreAsKeywordInNextVersion());
 
         CountDownLatch start = new CountDownLatch(1);
         CompletableFuture<Void> a = CompletableFuture.runAsync(() -> awaitThen(start, first::ensureInstalled));
@@ -106,11 +109,11 @@ class IndexMigrationTest {
         start.countDown();
         CompletableFuture.allOf(a, b).get(2, TimeUnit.MINUTES);
 
-        assertThat(indicesBehind(leads)).containsExactly(leads + "-v2");
+        assertThat(indicesBehind(leads)).containsExactly(leads + "-v" + NEXT);
         assertThat(everyLeadIn(leads)).isTrue();
         assertThat(typeOf(leads, "score")).isEqualTo(Property.Kind.Keyword);
-        assertThat(client.get(g -> g.index(prefix + "-schema").id(leads + "-v2"), ObjectNode.class).version())
-                .as("the v2 record written once: one migration").isEqualTo(1L);
+        assertThat(client.get(g -> g.index(prefix + "-schema").id(leads + "-v" + NEXT), ObjectNode.class).version())
+                .as("the new version's record written once: one migration").isEqualTo(1L);
         assertThat(client.get(g -> g.index(prefix + "-schema").id("lock:" + leads), ObjectNode.class).found())
                 .as("lock released").isFalse();
     }
@@ -125,17 +128,17 @@ class IndexMigrationTest {
         node(Mapping.Source.CLASSPATH).ensureInstalled();
 
         assertThat(indexUuids()).as("same indices, none recreated").isEqualTo(uuidsBefore);
-        assertThat(indicesBehind(leads)).containsExactly(leads + "-v1");
+        assertThat(indicesBehind(leads)).containsExactly(leads + "-v" + CURRENT);
         assertThat(everyLeadIn(leads)).isTrue();
-        assertThat(client.get(g -> g.index(prefix + "-schema").id(leads + "-v1"), ObjectNode.class).version()).isEqualTo(1L);
+        assertThat(client.get(g -> g.index(prefix + "-schema").id(leads + "-v" + CURRENT), ObjectNode.class).version()).isEqualTo(1L);
     }
 
     private Indices node(Mapping.Source mappings) {
         return new Indices(client, prefix, mappings);
     }
 
-    /** The leads mapping at version 2, with {@code score} changed from integer to keyword (not applicable in place). */
-    private static Mapping.Source scoreAsKeywordInV2() {
+    /** The leads mapping at the next version, with {@code score} changed from integer to keyword (not applicable in place). */
+    private static Mapping.Source scoreAsKeywordInNextVersion() {
         return name -> {
             String json = Mapping.Source.CLASSPATH.json(name);
             if (!name.equals("leads")) {
@@ -143,7 +146,7 @@ class IndexMigrationTest {
             }
             try {
                 ObjectNode mapping = (ObjectNode) JSON.readTree(json);
-                mapping.with("_meta").put("version", 2);
+                mapping.with("_meta").put("version", NEXT);
                 mapping.with("properties").with("score").put("type", "keyword");
                 return JSON.writeValueAsString(mapping);
             } catch (IOException e) {

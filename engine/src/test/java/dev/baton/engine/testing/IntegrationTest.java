@@ -28,6 +28,9 @@ import org.springframework.test.context.DynamicPropertySource;
         "baton.journeys.give-up-after=PT10S",
         // Leads due a decay review are picked up within a second, so tests wait seconds, not minutes.
         "baton.scoring.decay-interval=1s",
+        // Segments: known on every node within a second, memberships reviewed every second.
+        "baton.segments.refresh=1s",
+        "baton.segments.review-interval=1s",
         "baton.workers.poll-interval=200ms",
         "baton.workers.first-backoff=500ms",
         "baton.workers.max-retries=3",

@@ -1,0 +1,25 @@
+package dev.baton.engine.leads;
+
+/** Field names of the leads index that other features query (segments, the funnel…): one place to change them. */
+public final class LeadFields {
+    public static final String ID = "id";
+    public static final String TIER = "tier";
+    public static final String SCORE = "score";
+    public static final String TAGS = "tags";
+    /** A flattened field: {@code traits.<name>} holds each trait as text. */
+    public static final String TRAITS = "traits";
+    public static final String EMAILS = "emails";
+    public static final String FIRST_SEEN = "firstSeen";
+    public static final String LAST_SEEN = "lastSeen";
+    public static final String MERGED_INTO = "mergedInto";
+    public static final String UNSUBSCRIBED = "unsubscribed";
+    /** Numeric traits, sortable as text: see {@link SortableNumber}. */
+    public static final String TRAIT_NUMBERS = "traitNumbers";
+    /** {@code behaviour.<key>.at}: see {@link Counted}. */
+    public static final String BEHAVIOUR = "behaviour";
+    /** The segments a lead is in. */
+    public static final String SEGMENTS_IN = "segments.in";
+
+    private LeadFields() {
+    }
+}

@@ -1,0 +1,146 @@
+package dev.baton.engine.segments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.engine.leads.TrackedBehaviour;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.time.Clock;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Saved segments: who is in them now, kept current as leads act. */
+@RestController
+@RequestMapping("/api/segments")
+@Tag(name = "Segments", description = "Audiences defined by profile and behaviour, counted and kept current (admin login)")
+class SegmentController {
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
+    private final SegmentStore store;
+    private final SegmentCatalog catalog;
+    private final SegmentBuilds builds;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    SegmentController(SegmentStore store, SegmentCatalog catalog, SegmentBuilds builds, ObjectMapper json, Clock clock) {
+        this.store = store;
+        this.catalog = catalog;
+        this.builds = builds;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** A segment as saved: name and conditions. */
+    record Definition(String name, JsonNode conditions) {
+    }
+
+    /**
+     * A segment with its live member count.
+     *
+     * @param count members now, counted by Elasticsearch over the live leads (exact)
+     * @param state building (counting past behaviour, recording members) or ready (kept current by events)
+     */
+    record SegmentView(String id, String name, JsonNode conditions, String state, long count, Segment.Build build) {
+    }
+
+    @Operation(summary = "Create or redefine a segment",
+            description = """
+                    Conditions combine with all / any / not: tier {"in":[…]} or {"eq":…}; score {"gte","gt","lte","lt"};
+                    tag {"has":…} or {"hasAny":[…]}; trait (name) with eq, in, exists, prefix, gte/gt/lte/lt (numbers compare
+                    as numbers); event (name) with where {property: value}, atLeast N (1-100), withinDays D (did it at least N
+                    times in the last D days; wrap in not for "did not"); unsubscribed "email"|"sms"; seen {"withinDays":D}.
+                    Answers at once; a background build counts past behaviour and records the members (state building,
+                    progress in build), then the segment is ready and each lead's entry and exit is a Segment Entered /
+                    Segment Left event on its timeline. A condition that cannot be used is a 400 naming it (field).""")
+    @PutMapping("/{id}")
+    SegmentView save(@PathVariable String id, @RequestBody Definition definition) {
+        if (!ID.matcher(id).matches()) {
+            throw new InvalidSegmentException("id", "use 1-64 lower-case letters, digits, - or _, starting with a letter or digit");
+        }
+        if (definition.name() == null || definition.name().isBlank()) {
+            throw new InvalidSegmentException("name", "a segment needs a name");
+        }
+        SegmentConditions.Compiled compiled = SegmentConditions.compile(definition.conditions(), json);
+        Segment segment = new Segment(id, definition.name().strip(), definition.conditions(), Segment.BUILDING, compiled.query(),
+                compiled.behaviours(), builds.started(), clock.instant());
+        // A query Elasticsearch refuses is a 400 here, before anything is stored.
+        store.count(compiled.query().toString());
+        store.save(id, segment);
+        catalog.refresh();
+        builds.start(id);
+        return view(id, segment);
+    }
+
+    @Operation(summary = "A segment: its definition, live count and build")
+    @GetMapping("/{id}")
+    SegmentView get(@PathVariable String id) {
+        return view(id, store.get(id));
+    }
+
+    @Operation(summary = "Every segment with its live count")
+    @GetMapping
+    List<SegmentView> list() {
+        return catalog.segments().entrySet().stream().map(e -> view(e.getKey(), e.getValue())).toList();
+    }
+
+    @Operation(summary = "A page of a segment's members, by lead id",
+            description = "Pass the previous page's next as after; next is null on the last page.")
+    @GetMapping("/{id}/leads")
+    SegmentStore.Members members(@PathVariable String id,
+                                 @RequestParam(defaultValue = "50") @Min(1) @Max(1000) int size,
+                                 @Parameter(description = "the lead id the previous page ended with") @RequestParam(required = false) String after) {
+        return store.members(store.get(id).query().toString(), size, after);
+    }
+
+    /**
+     * What a set of conditions counts now.
+     *
+     * @param uncounted behaviour conditions no saved segment counts yet: a preview counts nobody for
+     *                  them (past events are counted onto leads when a segment using them is saved)
+     */
+    record Preview(long count, List<String> uncounted) {
+    }
+
+    @Operation(summary = "Count conditions while editing them",
+            description = "Same conditions as a segment; nothing is saved. A behaviour condition that no saved segment uses"
+                    + " yet is listed in uncounted: its past events are counted once a segment using it is saved.")
+    @PostMapping("/preview")
+    Preview preview(@RequestBody Definition definition) {
+        SegmentConditions.Compiled compiled = SegmentConditions.compile(definition.conditions(), json);
+        List<String> uncounted = compiled.behaviours().stream().filter(b -> !catalog.counted(b)).map(SegmentController::describe).toList();
+        return new Preview(store.count(compiled.query().toString()), uncounted);
+    }
+
+    @Operation(summary = "Delete a segment", description = "Its membership is no longer kept; leads' timelines keep their entries.")
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(@PathVariable String id) {
+        if (!store.delete(id)) {
+            throw new SegmentNotFoundException(id);
+        }
+        catalog.refresh();
+        return ResponseEntity.noContent().build();
+    }
+
+    private SegmentView view(String id, Segment segment) {
+        return new SegmentView(id, segment.name(), segment.conditions(), segment.state(), store.count(segment.query().toString()),
+                segment.build());
+    }
+
+    private static String describe(TrackedBehaviour behaviour) {
+        return behaviour.event() + (behaviour.where().isEmpty() ? "" : " where " + behaviour.where())
+                + " at least " + behaviour.atLeast() + "x";
+    }
+}
