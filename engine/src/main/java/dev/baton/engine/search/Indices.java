@@ -53,6 +53,11 @@ public class Indices {
         this(client, properties.indexPrefix(), Mapping.Source.CLASSPATH);
     }
 
+    /** Baton's indices under {@code prefix} on this cluster, for tools that load data before any node ran there. */
+    public static Indices withPrefix(ElasticsearchClient client, String prefix) {
+        return new Indices(client, prefix, Mapping.Source.CLASSPATH);
+    }
+
     /** For tests: another prefix, and mappings other than the files on the classpath (a version bump). */
     Indices(ElasticsearchClient client, String prefix, Mapping.Source mappings) {
         this.client = client;
