@@ -23,23 +23,35 @@ public class JourneySignals {
     private final KafkaTemplate<String, String> kafka;
     private final EventTopics topics;
     private final ObjectMapper json;
+    /** Segment moves: forwarded when a deployed journey names the segment ("Segment Entered: warm-pricing"). */
+    private static final Set<String> SEGMENT_MOVES = Set.of("Segment Entered", "Segment Left");
     private final Set<String> relevant;
+    private final DeployedMessages deployed;
 
     JourneySignals(KafkaTemplate<String, String> kafka, EventTopics topics, ObjectMapper json,
-                   @Value("${baton.journeys.events}") Set<String> relevant) {
+                   @Value("${baton.journeys.events}") Set<String> relevant, DeployedMessages deployed) {
         this.kafka = kafka;
         this.topics = topics;
         this.json = json;
         this.relevant = Set.copyOf(relevant);
+        this.deployed = deployed;
     }
 
     /**
      * Whether journeys should see the event: its name is one they use, and it is not marked
-     * {@code excluded} (a bot's or the sharer's own click on a share link starts no journey).
+     * {@code excluded} (a bot's or the sharer's own click on a share link starts no journey); a
+     * segment move when a deployed journey starts on or waits for that move of that segment (a
+     * segment built over a million leads records a million moves, which no journey may want).
      */
     public boolean isRelevant(dev.baton.engine.tracking.TrackedEvent event) {
-        return event.event() != null && relevant.contains(event.event())
-                && !event.message().path("properties").hasNonNull("excluded");
+        if (event.event() == null || event.message().path("properties").hasNonNull("excluded")) {
+            return false;
+        }
+        if (SEGMENT_MOVES.contains(event.event()) && !relevant.contains(event.event())) {
+            String segment = event.message().path("properties").path("segment").asText("");
+            return !segment.isEmpty() && deployed.used(event.event() + ": " + segment);
+        }
+        return relevant.contains(event.event());
     }
 
     /** Sends the signals and waits until Kafka has them; throws (the caller's batch is retried) when it does not. */

@@ -1,0 +1,64 @@
+package dev.baton.engine.journeys;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.repository.ProcessDefinition;
+import org.camunda.bpm.model.bpmn.instance.CallActivity;
+import org.camunda.bpm.model.bpmn.instance.Message;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaIn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * The message names the deployed journeys (latest, active versions) start on or wait for, read
+ * from Camunda every {@code baton.journeys.messages-refresh}: events that are only worth
+ * forwarding when some journey uses them (a segment move names its segment) reach Camunda only
+ * then, however they are deployed (API, Modeler, Cockpit).
+ */
+@Component
+class DeployedMessages {
+    private static final Logger log = LoggerFactory.getLogger(DeployedMessages.class);
+
+    private final RepositoryService repository;
+    private volatile Set<String> names = Set.of();
+    private volatile boolean loaded;
+
+    DeployedMessages(RepositoryService repository) {
+        this.repository = repository;
+    }
+
+    @Scheduled(fixedDelayString = "${baton.journeys.messages-refresh:5s}")
+    void refresh() {
+        try {
+            Set<String> found = new HashSet<>();
+            for (ProcessDefinition definition : repository.createProcessDefinitionQuery().latestVersion().active().list()) {
+                var model = repository.getBpmnModelInstance(definition.getId());
+                model.getModelElementsByType(Message.class).stream()
+                        .map(Message::getName).filter(name -> name != null).forEach(found::add);
+                // The library's "wait for event" step waits for the event its caller names.
+                for (CallActivity call : model.getModelElementsByType(CallActivity.class)) {
+                    if ("baton-wait-for-event".equals(call.getCalledElement()) && call.getExtensionElements() != null) {
+                        call.getExtensionElements().getElementsQuery().filterByType(CamundaIn.class).list().stream()
+                                .filter(in -> "event".equals(in.getCamundaTarget()) && in.getCamundaSourceExpression() != null)
+                                .forEach(in -> found.add(in.getCamundaSourceExpression()));
+                    }
+                }
+            }
+            names = Set.copyOf(found);
+            loaded = true;
+        } catch (RuntimeException e) {
+            // The names known stay in use; the next refresh tries again.
+            log.warn("Could not read the deployed journeys' messages (keeping {}): {}", names.size(), e.getMessage());
+        }
+    }
+
+    boolean used(String message) {
+        if (!loaded) {
+            refresh();
+        }
+        return names.contains(message);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.baton.engine.segments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.engine.testing.IntegrationTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.camunda.bpm.engine.RuntimeService;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.util.LinkedMultiValueMap;
+
+/** A journey that starts when a lead enters a segment ("Segment Entered: <segment id>"), drawn as any journey is. */
+class JourneyOnSegmentTest extends IntegrationTest {
+    @Autowired RuntimeService runtime;
+
+    @Test
+    void aLeadEnteringTheSegmentStartsTheJourneyThatNamesItAndOnlyThatOne() throws Exception {
+        String cohort = "j" + UUID.randomUUID().toString().substring(0, 8);
+        String segment = "vip-" + cohort;
+        String journey = "welcome-vip-" + cohort;
+        assertThat(deploy(journey, "Segment Entered: " + segment).getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(admin().exchange("/api/segments/" + segment, HttpMethod.PUT, jsonBody("""
+                {"name":"VIPs","conditions":{"all":[{"trait":"cohort","eq":"%s"},{"trait":"vip","eq":true}]}}"""
+                .formatted(cohort)), String.class).getStatusCode()).isEqualTo(HttpStatus.OK);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
+                "done".equals(getJson("/api/segments/" + segment).path("build").path("phase").asText()));
+
+        identify("ann-" + cohort, "{\"cohort\":\"%s\",\"vip\":true}".formatted(cohort));
+        identify("ben-" + cohort, "{\"cohort\":\"%s\",\"vip\":false}".formatted(cohort));
+        String ann = leadIdOf("ann-" + cohort);
+        String ben = leadIdOf("ben-" + cohort);
+
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
+                runtime.createProcessInstanceQuery().processDefinitionKey(journey).processInstanceBusinessKey(ann).count() == 1);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> timeline(ben).contains("Tier Changed")
+                || getJson("/api/leads/" + ben).path("eventCount").asInt() >= 1);
+        assertThat(runtime.createProcessInstanceQuery().processDefinitionKey(journey).processInstanceBusinessKey(ben).count())
+                .as("ben is not in the segment").isZero();
+        assertThat(getJson("/api/segments/" + segment + "/leads").path("leads").findValuesAsText("id")).containsExactly(ann);
+    }
+
+    private void identify(String userId, String traits) {
+        assertThat(track("/v1/identify", "{\"userId\":\"%s\",\"traits\":%s}".formatted(userId, traits)).getStatusCode())
+                .isEqualTo(HttpStatus.OK);
+    }
+
+    private org.springframework.http.ResponseEntity<String> deploy(String key, String message) {
+        String bpmn = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t"
+                    xmlns:camunda="http://camunda.org/schema/1.0/bpmn">
+                  <bpmn:message id="m" name="%s" />
+                  <bpmn:process id="%s" isExecutable="true" camunda:historyTimeToLive="30">
+                    <bpmn:startEvent id="start"><bpmn:messageEventDefinition messageRef="m" /></bpmn:startEvent>
+                    <bpmn:sequenceFlow id="f" sourceRef="start" targetRef="Welcome" />
+                    <bpmn:userTask id="Welcome" />
+                  </bpmn:process>
+                </bpmn:definitions>""".formatted(message, key);
+        var body = new LinkedMultiValueMap<String, Object>();
+        body.add("deployment-name", key);
+        body.add(key + ".bpmn", new ByteArrayResource(bpmn.getBytes(StandardCharsets.UTF_8)) {
+            @Override
+            public String getFilename() {
+                return key + ".bpmn";
+            }
+        });
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.MULTIPART_FORM_DATA);
+        return admin().postForEntity("/engine-rest/deployment/create", new HttpEntity<>(body, headers), String.class);
+    }
+}
