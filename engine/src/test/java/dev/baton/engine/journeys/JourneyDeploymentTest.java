@@ -3,7 +3,6 @@ package dev.baton.engine.journeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.engine.testing.IntegrationTest;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -177,17 +176,7 @@ class JourneyDeploymentTest extends IntegrationTest {
     }
 
     private static String waitingJourney(String key, String message, String task) {
-        return """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t"
-                    xmlns:camunda="http://camunda.org/schema/1.0/bpmn">
-                  <bpmn:message id="m" name="%s" />
-                  <bpmn:process id="%s" isExecutable="true" camunda:historyTimeToLive="30">
-                    <bpmn:startEvent id="start"><bpmn:messageEventDefinition messageRef="m" /></bpmn:startEvent>
-                    <bpmn:sequenceFlow id="f" sourceRef="start" targetRef="%s" />
-                    <bpmn:userTask id="%s" />
-                  </bpmn:process>
-                </bpmn:definitions>""".formatted(message, key, task, task);
+        return dev.baton.engine.testing.OneStepJourney.startsOn(key, message, task);
     }
 
     private String instanceOf(String lead) {
@@ -208,12 +197,7 @@ class JourneyDeploymentTest extends IntegrationTest {
     }
 
     private static ByteArrayResource bpmnFile(String file, String bpmn) {
-        return new ByteArrayResource(bpmn.getBytes(StandardCharsets.UTF_8)) {
-            @Override
-            public String getFilename() {
-                return file;
-            }
-        };
+        return dev.baton.engine.testing.OneStepJourney.file(file, bpmn);
     }
 
     private ResponseEntity<String> deploy(String file, String bpmn) {

@@ -3,14 +3,13 @@ package dev.baton.engine.segments;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.engine.testing.IntegrationTest;
-import java.nio.charset.StandardCharsets;
+import dev.baton.engine.testing.OneStepJourney;
 import java.time.Duration;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.camunda.bpm.engine.RuntimeService;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -54,25 +53,9 @@ class JourneyOnSegmentTest extends IntegrationTest {
     }
 
     private org.springframework.http.ResponseEntity<String> deploy(String key, String message) {
-        String bpmn = """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t"
-                    xmlns:camunda="http://camunda.org/schema/1.0/bpmn">
-                  <bpmn:message id="m" name="%s" />
-                  <bpmn:process id="%s" isExecutable="true" camunda:historyTimeToLive="30">
-                    <bpmn:startEvent id="start"><bpmn:messageEventDefinition messageRef="m" /></bpmn:startEvent>
-                    <bpmn:sequenceFlow id="f" sourceRef="start" targetRef="Welcome" />
-                    <bpmn:userTask id="Welcome" />
-                  </bpmn:process>
-                </bpmn:definitions>""".formatted(message, key);
         var body = new LinkedMultiValueMap<String, Object>();
         body.add("deployment-name", key);
-        body.add(key + ".bpmn", new ByteArrayResource(bpmn.getBytes(StandardCharsets.UTF_8)) {
-            @Override
-            public String getFilename() {
-                return key + ".bpmn";
-            }
-        });
+        body.add(key + ".bpmn", OneStepJourney.file(key + ".bpmn", OneStepJourney.startsOn(key, message, "Welcome")));
         HttpHeaders headers = new HttpHeaders();
         headers.setContentType(MediaType.MULTIPART_FORM_DATA);
         return admin().postForEntity("/engine-rest/deployment/create", new HttpEntity<>(body, headers), String.class);

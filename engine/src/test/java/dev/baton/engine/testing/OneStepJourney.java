@@ -32,4 +32,29 @@ public final class OneStepJourney {
                   </bpmn:process>
                 </bpmn:definitions>""".formatted(processId, stepId, topic, parameters);
     }
+
+    /** A journey that starts on {@code message} and waits at user task {@code task}: an instance per lead that entered. */
+    public static String startsOn(String processId, String message, String task) {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t"
+                    xmlns:camunda="http://camunda.org/schema/1.0/bpmn">
+                  <bpmn:message id="m" name="%s" />
+                  <bpmn:process id="%s" isExecutable="true" camunda:historyTimeToLive="30">
+                    <bpmn:startEvent id="start"><bpmn:messageEventDefinition messageRef="m" /></bpmn:startEvent>
+                    <bpmn:sequenceFlow id="f" sourceRef="start" targetRef="%s" />
+                    <bpmn:userTask id="%s" />
+                  </bpmn:process>
+                </bpmn:definitions>""".formatted(message, processId, task, task);
+    }
+
+    /** A BPMN file for a multipart deployment (Camunda's REST API, Baton's journeys API). */
+    public static org.springframework.core.io.ByteArrayResource file(String name, String bpmn) {
+        return new org.springframework.core.io.ByteArrayResource(bpmn.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            @Override
+            public String getFilename() {
+                return name;
+            }
+        };
+    }
 }
