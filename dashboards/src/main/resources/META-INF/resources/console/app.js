@@ -694,18 +694,21 @@ async function segmentEditor(id, list) {
       <div id="segment-save-problem" class="problem-area"></div>`;
     showMode();
     showDraft(kept && saved && d.base !== fresh.base);
-    const input = (selector, field) => box.querySelector(selector).addEventListener("input", e => {
+    // Inputs say "input" as they change and selects "change" too (some only "change"): each edit is taken once.
+    const input = (selector, field) => ["input", "change"].forEach(type => box.querySelector(selector).addEventListener(type, e => {
+      if (d[field] === e.target.value) return;
       d[field] = e.target.value;
       e.target.classList.remove("invalid");
       e.target.removeAttribute("aria-invalid");
       edited(field === "match");
-    });
+    }));
     input("#segment-id", "id");
     input("#segment-name", "name");
     input("#segment-match", "match");
     box.querySelector("#segment-json").addEventListener("input", e => { d.json = e.target.value; edited(true); });
     box.querySelector("#segment-json-toggle").addEventListener("change", toggleJson);
     box.querySelector("#segment-rows").addEventListener("input", editRow);
+    box.querySelector("#segment-rows").addEventListener("change", editRow);
     box.querySelector("#segment-rows").addEventListener("click", e => {
       const remove = e.target.closest("[data-remove]");
       if (!remove) return;
@@ -772,14 +775,14 @@ async function segmentEditor(id, list) {
     const i = Number(rowBox.dataset.row);
     const row = d.rows[i];
     const field = input.dataset.key;
+    const value = field === "tiers" ? [...rowBox.querySelectorAll("[data-key=tiers]:checked")].map(c => c.value) : input.value;
+    if (canonical(value) === canonical(row[field])) return; // the same edit, said again by its "change"
     if (field === "kind") {
       const next = blankRow(input.value);
       const behaviour = k => k === "did" || k === "didNot";
       d.rows[i] = behaviour(row.kind) && behaviour(next.kind) ? { ...row, kind: next.kind } : next;
-    } else if (field === "tiers") {
-      row.tiers = [...rowBox.querySelectorAll("[data-key=tiers]:checked")].map(c => c.value);
     } else {
-      row[field] = input.value;
+      row[field] = value;
     }
     if (field === "kind" || field === "op") { // other inputs for the new kind or comparison
       showRows();
