@@ -450,6 +450,622 @@ async function mePage() {
   });
 }
 
+// ---- segments -------------------------------------------------------------------------------
+
+// The editor shows a segment's conditions as rows under one all/any switch. Whatever rows cannot
+// say exactly (nesting, several bounds, hasAny, numbers compared as text…) stays in the JSON view,
+// so nothing is lost by opening a segment and saving it again.
+const TIERS = ["cold", "warm", "hot"];
+const RANGE = ["gte", "gt", "lte", "lt"];
+const SYMBOL = { gte: "≥", gt: ">", lte: "≤", lt: "<" };
+const KINDS = ["tier", "score", "tag", "trait", "did", "didNot", "unsubscribed", "seen"];
+const TRAIT_OPS = ["eq", "in", "prefix", "exists", "missing", ...RANGE];
+const CHANNELS = ["email", "sms"];
+const PHASES = { "counting behaviour": "counting", "recording members": "recording", done: "done", failed: "failed" };
+const SEGMENT_DRAFTS = "baton.segmentDrafts";
+const NEW_SEGMENT = "new";
+
+const isObject = v => v !== null && typeof v === "object" && !Array.isArray(v);
+/** JSON with its keys sorted: the same conditions give the same text, whatever order their keys came in. */
+const canonical = v => Array.isArray(v) ? `[${v.map(canonical).join(",")}]`
+  : isObject(v) ? `{${Object.keys(v).sort().map(k => JSON.stringify(k) + ":" + canonical(v[k])).join(",")}}`
+  : JSON.stringify(v ?? null);
+const numberOrNull = text => text === "" || text == null ? null : Number(text);
+const numeric = text => text.trim() !== "" && !Number.isNaN(Number(text));
+
+function blankRow(kind) {
+  switch (kind) {
+    case "tier": return { kind, tiers: [] };
+    case "score": return { kind, op: "gte", value: "" };
+    case "tag": return { kind, tag: "" };
+    case "trait": return { kind, trait: "", op: "eq", value: "" };
+    case "did": case "didNot": return { kind, event: "", property: "", value: "", atLeast: "", withinDays: "" };
+    case "unsubscribed": return { kind, channel: "email" };
+    default: return { kind: "seen", days: "30" };
+  }
+}
+
+/** One row as the API's condition; empty inputs are sent as they are, for the API to name. */
+function rowCondition(row) {
+  switch (row.kind) {
+    case "tier": return { tier: { in: row.tiers } };
+    case "score": return { score: { [row.op]: numberOrNull(row.value) } };
+    case "tag": return { tag: { has: row.tag } };
+    case "trait": {
+      const condition = { trait: row.trait };
+      if (row.op === "exists" || row.op === "missing") condition.exists = row.op === "exists";
+      else if (row.op === "in") condition.in = row.value.split(",").map(v => v.trim()).filter(Boolean);
+      else if (RANGE.includes(row.op)) condition[row.op] = numeric(row.value) ? Number(row.value) : row.value; // numbers compare as numbers
+      else condition[row.op] = row.value;
+      return condition;
+    }
+    case "did": case "didNot": {
+      const condition = { event: row.event };
+      if (row.property) condition.where = { [row.property]: row.value };
+      if (row.atLeast !== "") condition.atLeast = Number(row.atLeast);
+      if (row.withinDays !== "") condition.withinDays = Number(row.withinDays);
+      return row.kind === "didNot" ? { not: condition } : condition;
+    }
+    case "unsubscribed": return { unsubscribed: row.channel };
+    default: return { seen: { withinDays: numberOrNull(row.days) } };
+  }
+}
+
+/** A condition as a row, or null when no row says exactly the same. */
+function conditionRow(c) {
+  if (!isObject(c)) return null;
+  let row = null;
+  if ("not" in c) {
+    const inner = conditionRow(c.not);
+    row = inner && inner.kind === "did" ? { ...inner, kind: "didNot" } : null;
+  } else if (isObject(c.tier)) {
+    row = { kind: "tier", tiers: Array.isArray(c.tier.in) ? c.tier.in.map(String) : "eq" in c.tier ? [String(c.tier.eq)] : [] };
+  } else if (isObject(c.score) && Object.keys(c.score).length === 1 && RANGE.includes(Object.keys(c.score)[0])) {
+    const [op] = Object.keys(c.score);
+    row = { kind: "score", op, value: String(c.score[op] ?? "") };
+  } else if (isObject(c.tag) && typeof c.tag.has === "string") {
+    row = { kind: "tag", tag: c.tag.has };
+  } else if (typeof c.trait === "string") {
+    const ops = Object.keys(c).filter(k => k !== "trait");
+    const [op] = ops, value = c[op];
+    if (ops.length !== 1) row = null;
+    else if (op === "exists" && typeof value === "boolean") row = { kind: "trait", trait: c.trait, op: value ? "exists" : "missing", value: "" };
+    else if (op === "in" && Array.isArray(value)) row = { kind: "trait", trait: c.trait, op, value: value.join(", ") };
+    else if (TRAIT_OPS.includes(op) && (typeof value === "string" || typeof value === "number")) row = { kind: "trait", trait: c.trait, op, value: String(value) };
+  } else if (typeof c.event === "string") {
+    const where = isObject(c.where) ? Object.entries(c.where) : c.where === undefined ? [] : null;
+    if (where && where.length <= 1) {
+      row = { kind: "did", event: c.event, property: where[0]?.[0] ?? "", value: String(where[0]?.[1] ?? ""),
+        atLeast: String(c.atLeast ?? ""), withinDays: String(c.withinDays ?? "") };
+    }
+  } else if (CHANNELS.includes(c.unsubscribed)) {
+    row = { kind: "unsubscribed", channel: c.unsubscribed };
+  } else if (isObject(c.seen)) {
+    row = { kind: "seen", days: String(c.seen.withinDays ?? "") };
+  }
+  // {"tier":{"eq":"hot"}} is {"tier":{"in":["hot"]}}; anything else must come back exactly as it was.
+  const same = isObject(c.tier) && Object.keys(c.tier).length === 1 && "eq" in c.tier ? { ...c, tier: { in: [c.tier.eq] } } : c;
+  return row && canonical(rowCondition(row)) === canonical(same) ? row : null;
+}
+
+/** Conditions as an all/any switch over rows, or null when they need the JSON view. */
+function conditionRows(conditions) {
+  if (!isObject(conditions)) return null;
+  const [first, ...others] = Object.keys(conditions);
+  const group = !others.length && (first === "all" || first === "any") && Array.isArray(conditions[first]);
+  const rows = (group ? conditions[first] : [conditions]).map(conditionRow);
+  return rows.every(Boolean) ? { match: group ? first : "all", rows } : null;
+}
+
+/** What an editor state says: rows under the switch, or the JSON view's text (a SyntaxError when it does not parse). */
+const draftConditions = d => d.json === null ? { [d.match]: d.rows.map(rowCondition) } : JSON.parse(d.json);
+const draftText = d => { try { return canonical({ name: d.name, conditions: draftConditions(d) }); } catch { return null; } };
+const draftChanged = d => (d.isNew && d.id !== "") || draftText(d) !== d.base;
+
+/** An editor state for a saved segment (or a new one); base is what it says before any edit. */
+function segmentState(saved) {
+  const shown = saved ? conditionRows(saved.conditions) : { match: "all", rows: [{ kind: "tier", tiers: ["warm", "hot"] }] };
+  const d = { isNew: !saved, id: saved ? saved.id : "", name: saved ? saved.name : "", match: shown ? shown.match : "all",
+    rows: shown ? shown.rows : [], json: shown ? null : JSON.stringify(saved.conditions, null, 2) };
+  return { ...d, base: draftText(d) };
+}
+
+// Unsaved editor states, kept in this browser until saved or discarded: {"new" | "segment:<id>": state}.
+function segmentDrafts() {
+  try {
+    return JSON.parse(localStorage.getItem(SEGMENT_DRAFTS) || "{}") || {};
+  } catch {
+    return {};
+  }
+}
+
+function keepSegmentDraft(key, draft) {
+  const drafts = segmentDrafts();
+  if (draft) drafts[key] = draft;
+  else delete drafts[key];
+  try {
+    localStorage.setItem(SEGMENT_DRAFTS, JSON.stringify(drafts));
+  } catch {
+    // storage full or refused: the draft lives on in the page only
+  }
+}
+
+/** The "New segment" button says when an unsaved new segment is kept. */
+function showNewDraft() {
+  const button = page.querySelector("#segment-new");
+  if (button) button.textContent = t("segments.new") + (segmentDrafts()[NEW_SEGMENT] ? " •" : "");
+}
+
+const buildingNow = s => s.state === "building" || (s.build && !["done", "failed"].includes(s.build.phase));
+
+/** A segment's state, with its build's phase and progress while it builds, or the build's error. */
+function segmentStateCell(s, figure) {
+  const build = s.build || {};
+  const label = (kind, text) => `<span class="state ${kind}"${figure ? ` data-figure="${esc(figure)}"` : ""}>${esc(text)}</span>`;
+  if (build.phase === "failed") {
+    return `${label("failed", t("segments.phase.failed"))} <span class="error" data-build-error>${esc(build.error)}</span>
+      <span class="hint">${t("segments.retried")}</span>`;
+  }
+  const state = label(s.state, t("segments.state." + s.state));
+  if (!buildingNow(s)) return state;
+  const total = Math.max(build.total || 0, build.processed || 0);
+  return `${state} <span class="build"><span data-build-phase>${esc(PHASES[build.phase] ? t("segments.phase." + PHASES[build.phase]) : build.phase)}</span>
+    <progress max="${total || 1}"${total ? ` value="${build.processed || 0}"` : ""}></progress>
+    <span class="num" data-build-progress>${build.processed || 0}/${total}</span></span>`;
+}
+
+/** The segments table; asked again every 2 s while a segment builds, until the page shows something else. */
+function segmentList(box, problemBox) {
+  let timer = null;
+  function render(segments) {
+    const drafts = segmentDrafts();
+    const head = ["name", "id", "state", "count"].map(k => t("segments." + k));
+    box.innerHTML = !segments.length ? `<p class="hint" id="segments-none">${t("segments.none")}</p>` : `<table class="stack" id="segments-table">
+      <thead><tr><th>${head[0]}</th><th>${head[1]}</th><th>${head[2]}</th><th class="num">${head[3]}</th></tr></thead><tbody>
+      ${segments.map(s => `<tr class="clickable" data-segment="${esc(s.id)}">
+        <td data-label="${head[0]}"><a href="#/segments/${encodeURIComponent(s.id)}">${esc(s.name)}</a>
+          ${drafts["segment:" + s.id] ? ` <em class="hint" data-draft>${t("segments.draft")}</em>` : ""}</td>
+        <td data-label="${head[1]}"><code>${esc(s.id)}</code></td>
+        <td data-label="${head[2]}">${segmentStateCell(s, `segments.${s.id}.state`)}</td>
+        <td class="num" data-label="${head[3]}" data-figure="segments.${esc(s.id)}.count">${esc(s.count)}</td></tr>`).join("")}</tbody></table>`;
+    box.querySelectorAll("tr[data-segment]").forEach(r => r.addEventListener("click", e => {
+      if (!e.target.closest("a")) location.hash = "#/segments/" + encodeURIComponent(r.dataset.segment);
+    }));
+  }
+  async function refresh() {
+    clearTimeout(timer);
+    const segments = await attempt(problemBox, "load", () => api("/api/segments"));
+    if (!box.isConnected) return;
+    if (segments) render(segments);
+    watch(segments);
+  }
+  function watch(segments) {
+    clearTimeout(timer);
+    if (!segments || segments.some(buildingNow)) timer = setTimeout(() => box.isConnected && refresh(), segments ? 2000 : 5000);
+  }
+  return { render: segments => { render(segments); watch(segments); }, refresh };
+}
+
+async function segmentsPage(state) {
+  const editing = state.edit !== undefined ? state.edit : state.new !== undefined ? "" : null;
+  const segments = await api("/api/segments");
+  page.innerHTML = `<h1>${t("segments.title")}</h1>
+    <section class="card"><div class="filters"><button class="primary" id="segment-new"></button></div>
+      <div id="segments-list"></div><div id="segments-problem" class="problem-area"></div></section>
+    <section class="card" id="segment-editor" hidden></section>`;
+  showNewDraft();
+  page.querySelector("#segment-new").addEventListener("click", () => { location.hash = "#/segments?new"; });
+  const list = segmentList(page.querySelector("#segments-list"), page.querySelector("#segments-problem"));
+  list.render(segments);
+  if (editing !== null) await segmentEditor(editing, list);
+}
+
+/** The editor of one segment (id "" for a new one), below the list it refreshes on saving. */
+async function segmentEditor(id, list) {
+  const box = page.querySelector("#segment-editor");
+  box.hidden = false;
+  const saved = id ? await attempt(box, "load", () => api("/api/segments/" + encodeURIComponent(id))) : null;
+  if (saved === undefined) return;
+  let key = id ? "segment:" + id : NEW_SEGMENT;
+  let fresh = segmentState(saved);
+  let d = segmentDrafts()[key] || fresh; // a draft kept in this browser wins over the saved definition
+  let previewTimer = null;
+  let previewed = 0;
+
+  function render() {
+    const kept = d !== fresh && draftChanged(d);
+    box.innerHTML = `<h2>${d.isNew ? t("segments.new") : t("segments.editing")}</h2>
+      <p class="hint" id="segment-draft-note"></p>
+      <div class="filters"><label>${t("segments.id")}<input id="segment-id" value="${esc(d.id)}" ${d.isNew ? "" : "readonly"}
+          autocapitalize="off" autocomplete="off" spellcheck="false" size="20" maxlength="64"></label>
+        <label class="grow">${t("segments.name")}<input id="segment-name" value="${esc(d.name)}"></label></div>
+      ${d.isNew ? `<p class="hint">${t("segments.idHint")}</p>` : ""}
+      <div class="filters"><label id="segment-match-label">${t("segments.match")}<select id="segment-match">
+          ${["all", "any"].map(m => `<option value="${m}" ${d.match === m ? "selected" : ""}>${t("segments.match." + m)}</option>`).join("")}</select></label>
+        <label class="check"><input type="checkbox" id="segment-json-toggle" ${d.json !== null ? "checked" : ""}> ${t("segments.json")}</label></div>
+      <p class="hint" id="segment-json-note"></p>
+      <div id="segment-rows"></div>
+      <button type="button" class="secondary" id="segment-add">+ ${t("segments.add")}</button>
+      <textarea id="segment-json" class="json" spellcheck="false" rows="14"></textarea>
+      <div id="segment-preview" class="preview" aria-live="polite"></div>
+      <div class="filters actions"><button class="primary" id="segment-save">${t("segments.save")}</button>
+        <button class="secondary" id="segment-discard">${t("segments.discard")}</button>
+        <button class="secondary" id="segment-close">${t("segments.close")}</button></div>
+      <div id="segment-save-problem" class="problem-area"></div>`;
+    showMode();
+    showDraft(kept && saved && d.base !== fresh.base);
+    // Inputs say "input" as they change and selects "change" too (some only "change"): each edit is taken once.
+    const input = (selector, field) => ["input", "change"].forEach(type => box.querySelector(selector).addEventListener(type, e => {
+      if (d[field] === e.target.value) return;
+      d[field] = e.target.value;
+      e.target.classList.remove("invalid");
+      e.target.removeAttribute("aria-invalid");
+      edited(field === "match");
+    }));
+    input("#segment-id", "id");
+    input("#segment-name", "name");
+    input("#segment-match", "match");
+    box.querySelector("#segment-json").addEventListener("input", e => { d.json = e.target.value; edited(true); });
+    box.querySelector("#segment-json-toggle").addEventListener("change", toggleJson);
+    box.querySelector("#segment-rows").addEventListener("input", editRow);
+    box.querySelector("#segment-rows").addEventListener("change", editRow);
+    box.querySelector("#segment-rows").addEventListener("click", e => {
+      const remove = e.target.closest("[data-remove]");
+      if (!remove) return;
+      d.rows.splice(Number(remove.dataset.remove), 1);
+      showRows();
+      edited(true);
+    });
+    box.querySelector("#segment-add").addEventListener("click", () => {
+      d.rows.push(blankRow("did"));
+      showRows();
+      box.querySelector(`[data-row="${d.rows.length - 1}"] [data-key=kind]`).focus();
+      edited(true);
+    });
+    box.querySelector("#segment-save").addEventListener("click", save);
+    box.querySelector("#segment-discard").addEventListener("click", discard);
+    box.querySelector("#segment-close").addEventListener("click", () => { location.hash = "#/segments"; });
+    preview();
+  }
+
+  function showMode() {
+    const json = d.json !== null;
+    box.querySelector("#segment-json").hidden = !json;
+    box.querySelector("#segment-json").value = json ? d.json : "";
+    box.querySelector("#segment-rows").hidden = json;
+    box.querySelector("#segment-add").hidden = json;
+    box.querySelector("#segment-match-label").hidden = json;
+    box.querySelector("#segment-json-toggle").checked = json;
+    if (json && !draftText(d)) {
+      box.querySelector("#segment-json-note").textContent = "";
+    } else if (json && !conditionRows(draftConditions(d))) {
+      box.querySelector("#segment-json-note").textContent = t("segments.jsonOnly");
+    } else {
+      box.querySelector("#segment-json-note").textContent = "";
+    }
+    if (!json) showRows();
+  }
+
+  function showRows() {
+    box.querySelector("#segment-rows").innerHTML = d.rows.map(rowHtml).join("");
+  }
+
+  function showDraft(stale) {
+    const changed = draftChanged(d);
+    const note = box.querySelector("#segment-draft-note");
+    note.textContent = changed ? t("segments.draftKept") + (stale ? " " + t("segments.draftStale") : "") : "";
+    note.dataset.draft = changed ? "kept" : "";
+    box.querySelector("#segment-discard").hidden = !changed;
+  }
+
+  function edited(conditions) {
+    keepSegmentDraft(key, draftChanged(d) ? d : null);
+    showNewDraft();
+    showDraft(false);
+    if (conditions) {
+      clearTimeout(previewTimer);
+      previewTimer = setTimeout(preview, 400);
+    }
+  }
+
+  function editRow(e) {
+    const input = e.target;
+    const rowBox = input.closest("[data-row]");
+    if (!rowBox || !input.dataset.key) return;
+    const i = Number(rowBox.dataset.row);
+    const row = d.rows[i];
+    const field = input.dataset.key;
+    const value = field === "tiers" ? [...rowBox.querySelectorAll("[data-key=tiers]:checked")].map(c => c.value) : input.value;
+    if (canonical(value) === canonical(row[field])) return; // the same edit, said again by its "change"
+    if (field === "kind") {
+      const next = blankRow(input.value);
+      const behaviour = k => k === "did" || k === "didNot";
+      d.rows[i] = behaviour(row.kind) && behaviour(next.kind) ? { ...row, kind: next.kind } : next;
+    } else {
+      row[field] = value;
+    }
+    if (field === "kind" || field === "op") { // other inputs for the new kind or comparison
+      showRows();
+      box.querySelector(`[data-row="${i}"] [data-key="${field}"]`).focus();
+    } else {
+      input.classList.remove("invalid");
+      input.removeAttribute("aria-invalid");
+    }
+    edited(true);
+  }
+
+  function toggleJson(e) {
+    const note = box.querySelector("#segment-json-note");
+    if (e.target.checked) {
+      d.json = JSON.stringify(draftConditions(d), null, 2);
+    } else {
+      let shown = null;
+      try {
+        shown = conditionRows(JSON.parse(d.json));
+        if (!shown) note.textContent = t("segments.jsonOnly");
+      } catch (error) {
+        note.textContent = t("segments.badJson") + ": " + error.message;
+      }
+      if (!shown) {
+        e.target.checked = true; // kept as JSON: the rows cannot show it
+        return;
+      }
+      Object.assign(d, shown, { json: null });
+    }
+    showMode();
+    edited(true);
+  }
+
+  /** Where a problem's field is in the editor: its input (or the JSON view) and, for a row, its words. */
+  function locate(field) {
+    if (field === "id" || field === "name") return { inputs: [box.querySelector("#segment-" + field)], words: t("segments." + field) };
+    if (!field || !field.startsWith("conditions")) return null;
+    if (d.json !== null) return { inputs: [box.querySelector("#segment-json")], words: null };
+    const at = /^conditions\.(?:all|any)\[(\d+)\](?:\.not)?(?:\.(\w+))?/.exec(field);
+    const rowBox = at && box.querySelector(`[data-row="${at[1]}"]`);
+    if (!rowBox) return { inputs: [box.querySelector("#segment-rows")], words: null };
+    const part = at[2] || "";
+    const key = { where: "value", tier: "tiers", score: "value", exists: "op", unsubscribed: "channel", seen: "days" }[part]
+      || (["eq", "in", "prefix", ...RANGE].includes(part) ? "value" : part);
+    const label = rowBox.querySelector(`[data-field="${key}"]`);
+    return { inputs: label ? [...label.querySelectorAll("input, select")] : [rowBox],
+      words: t("segments.where", { n: Number(at[1]) + 1, input: label ? label.dataset.label : t("segments.kind." + d.rows[at[1]].kind) }) };
+  }
+
+  /** Marks the input a problem names (and unmarks the others in scope); returns the problem's place in words. */
+  function mark(field, scope) {
+    scope.querySelectorAll(".invalid").forEach(x => { x.classList.remove("invalid"); x.removeAttribute("aria-invalid"); });
+    const place = locate(field);
+    if (!place) return "";
+    place.inputs.forEach(x => { x.classList.add("invalid"); x.setAttribute("aria-invalid", "true"); });
+    return place.words ? `<p class="hint" data-problem-where>${esc(place.words)}</p>` : "";
+  }
+
+  const unparsed = error => ({ message: t("segments.badJson") + ": " + error.message, body: { field: "conditions" } });
+  const conditionInputs = () => ({ querySelectorAll: s => [...box.querySelectorAll(`#segment-rows ${s}, #segment-json${s}`)] });
+
+  async function preview() {
+    clearTimeout(previewTimer);
+    const ask = ++previewed;
+    const out = box.querySelector("#segment-preview");
+    let conditions;
+    try {
+      conditions = draftConditions(d);
+    } catch (error) {
+      out.innerHTML = problem("preview", unparsed(error)) + mark("conditions", conditionInputs());
+      return;
+    }
+    out.classList.add("busy");
+    try {
+      const answer = await post("/api/segments/preview", { conditions });
+      if (ask !== previewed || !out.isConnected) return; // an older answer, or the page moved on
+      mark(null, conditionInputs());
+      out.innerHTML = `<p>${t("segments.preview")}: <strong data-figure="segments.preview">${esc(answer.count)}</strong></p>
+        ${answer.uncounted.length ? `<div class="hint" id="segment-uncounted"><p>${t("segments.uncounted")}</p>
+          <ul>${answer.uncounted.map(u => `<li data-uncounted>${esc(u)}</li>`).join("")}</ul></div>` : ""}`;
+    } catch (e) {
+      if (e instanceof Unauthorized) return show();
+      if (ask !== previewed || !out.isConnected) return;
+      out.innerHTML = problem("preview", e) + mark(e.body && e.body.field, conditionInputs());
+    } finally {
+      if (ask === previewed) out.classList.remove("busy");
+    }
+  }
+
+  async function save() {
+    const out = box.querySelector("#segment-save-problem");
+    out.innerHTML = "";
+    let conditions;
+    try {
+      conditions = draftConditions(d);
+    } catch (error) {
+      out.innerHTML = problem("segment", unparsed(error)) + mark("conditions", box);
+      return;
+    }
+    const segmentId = d.id.trim();
+    if (!segmentId) {
+      out.innerHTML = problem("segment", { message: t("segments.needId"), body: { field: "id" } }) + mark("id", box);
+      return;
+    }
+    const path = "/api/segments/" + encodeURIComponent(segmentId);
+    try {
+      // PUT creates or redefines: a new segment replaces another only when the user says so.
+      if (d.isNew && await api(path).then(() => true, e => e.status === 404 ? false : Promise.reject(e))
+          && !confirm(t("segments.confirmReplace", { id: segmentId }))) return;
+      const view = await api(path, { method: "PUT", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ name: d.name, conditions }) });
+      keepSegmentDraft(key, null);
+      showNewDraft();
+      key = "segment:" + view.id;
+      d = fresh = segmentState(view);
+      history.replaceState(null, "", "#/segments?edit=" + encodeURIComponent(view.id)); // a reload edits the saved segment
+      render();
+      box.querySelector("#segment-save-problem").innerHTML = `<p class="ok" id="segment-saved">${t("segments.saved")}
+        <a href="#/segments/${encodeURIComponent(view.id)}">${t("segments.view")}</a></p>`;
+      list.refresh();
+    } catch (e) {
+      if (e instanceof Unauthorized) return show();
+      out.innerHTML = problem("segment", e) + mark(e.body && e.body.field, box);
+    }
+  }
+
+  function discard() {
+    if (!confirm(t("segments.confirmDiscard", { name: d.name || d.id || t("segments.new") }))) return;
+    keepSegmentDraft(key, null);
+    showNewDraft();
+    d = fresh = segmentState(saved);
+    render();
+  }
+
+  render();
+  box.scrollIntoView({ block: "start" });
+}
+
+function rowHtml(row, i) {
+  const field = (key, label, control) => `<label data-field="${key}" data-label="${esc(label)}">${esc(label)}${control}</label>`;
+  const text = (key, label, extra = "") => field(key, label,
+    `<input data-key="${key}" value="${esc(row[key])}" autocapitalize="off" spellcheck="false" ${extra}>`);
+  const number = (key, label, extra = "") => field(key, label,
+    `<input type="number" inputmode="numeric" data-key="${key}" value="${esc(row[key])}" ${extra}>`);
+  const select = (key, label, options) => field(key, label, `<select data-key="${key}">${options.map(([value, text]) =>
+    `<option value="${esc(value)}" ${value === row[key] ? "selected" : ""}>${esc(text)}</option>`).join("")}</select>`);
+  const compare = ops => select("op", t("segments.field.compare"), ops.map(o => [o, t("segments.op." + o)]));
+  let inputs;
+  switch (row.kind) {
+    case "tier":
+      inputs = `<fieldset data-field="tiers" data-label="${esc(t("segments.field.tiers"))}"><legend>${t("segments.field.tiers")}</legend>
+        ${[...new Set([...TIERS, ...row.tiers])].map(tier => `<label class="check"><input type="checkbox" data-key="tiers"
+          value="${esc(tier)}" ${row.tiers.includes(tier) ? "checked" : ""}> ${esc(tier)}</label>`).join("")}</fieldset>`;
+      break;
+    case "score":
+      inputs = compare(RANGE) + number("value", t("segments.field.score"), `class="short"`);
+      break;
+    case "tag":
+      inputs = text("tag", t("segments.field.tag"), `placeholder="interest:guide"`);
+      break;
+    case "trait":
+      inputs = text("trait", t("segments.field.trait"), `placeholder="city"`) + compare(TRAIT_OPS)
+        + (row.op === "exists" || row.op === "missing" ? ""
+          : text("value", t(row.op === "in" ? "segments.field.values" : "segments.field.value"), row.op === "in" ? `placeholder="Shanghai, Beijing"` : ""));
+      break;
+    case "did": case "didNot":
+      inputs = text("event", t("segments.field.event"), `placeholder="Page Viewed"`)
+        + text("property", t("segments.field.property"), `placeholder="category"`)
+        + text("value", t("segments.field.equals"), `placeholder="pricing"`)
+        + number("atLeast", t("segments.field.atLeast"), `class="short" min="1" max="100" placeholder="1"`)
+        + number("withinDays", t("segments.field.withinDays"), `class="short" min="1" max="3650" placeholder="${esc(t("segments.field.anyTime"))}"`);
+      break;
+    case "unsubscribed":
+      inputs = select("channel", t("segments.field.channel"), CHANNELS.map(c => [c, t("segments.channel." + c)]));
+      break;
+    default:
+      inputs = number("days", t("segments.field.days"), `class="short" min="1" max="3650"`);
+  }
+  return `<div class="condition" data-row="${i}" data-kind="${row.kind}">
+    ${select("kind", t("segments.kind"), KINDS.map(k => [k, t("segments.kind." + k)]))}${inputs}
+    <button type="button" class="secondary remove" data-remove="${i}" title="${t("segments.remove")}" aria-label="${t("segments.remove")}">×</button></div>`;
+}
+
+/** A row in words, for a segment's page. */
+function describeRow(row) {
+  const v = x => `<strong>${esc(x)}</strong>`;
+  switch (row.kind) {
+    case "tier": return t("segments.says.tier", { values: row.tiers.map(v).join(" / ") });
+    case "score": return t("segments.says.score", { op: SYMBOL[row.op], value: v(row.value) });
+    case "tag": return t("segments.says.tag", { tag: v(row.tag) });
+    case "trait": return t("segments.says.trait." + (RANGE.includes(row.op) ? "range" : row.op),
+      { trait: v(row.trait), op: SYMBOL[row.op] || "", value: v(row.value) });
+    case "did": case "didNot": return t("segments.says." + row.kind, { event: v(row.event),
+      where: row.property ? t("segments.says.where", { property: esc(row.property), value: v(row.value) }) : "",
+      times: row.atLeast && row.atLeast !== "1" ? t("segments.says.times", { n: esc(row.atLeast) }) : "",
+      window: row.withinDays ? t("segments.says.window", { days: esc(row.withinDays) }) : t("segments.says.ever") });
+    case "unsubscribed": return t("segments.says.unsubscribed", { channel: t("segments.channel." + row.channel) });
+    default: return t("segments.says.seen", { days: esc(row.days) });
+  }
+}
+
+async function segmentPage(id) {
+  const path = "/api/segments/" + encodeURIComponent(id);
+  let segment = await api(path);
+  const shown = conditionRows(segment.conditions);
+  const head = ["lead", "tier", "score", "lastSeen"].map(k => t("leads." + k));
+  page.innerHTML = `<h1>${esc(segment.name)} <small data-figure="segment.id">${esc(segment.id)}</small></h1>
+    <div class="filters"><button class="secondary" id="segment-back">← ${t("segments.back")}</button>
+      <button class="primary" id="segment-edit">${t("segments.edit")}</button>
+      <button class="danger" id="segment-delete">${t("segments.delete")}</button></div>
+    <div id="segment-delete-problem" class="problem-area"></div>
+    <div class="grid2"><section class="card" id="segment-status"></section>
+      <section class="card"><h2>${t("segments.conditions")}</h2>
+        ${shown ? `<p>${t("segments.says." + shown.match)}</p><ul class="conditions" data-figure="segment.says">
+          ${shown.rows.map(r => `<li>${describeRow(r)}</li>`).join("")}</ul>` : ""}
+        <details ${shown ? "" : "open"}><summary>JSON</summary><pre class="json" data-figure="segment.conditions">${esc(JSON.stringify(segment.conditions, null, 2))}</pre></details>
+      </section></div>
+    <section class="card"><h2>${t("segments.members")}</h2>
+      <table class="stack" id="segment-members"><thead><tr>${head.map((h, i) => `<th${i === 2 ? ` class="num"` : ""}>${h}</th>`).join("")}</tr></thead><tbody></tbody></table>
+      <p class="hint" id="segment-members-none" hidden>${t("segments.noMembers")}</p>
+      <button class="secondary" id="segment-more" hidden>${t("segments.more")}</button>
+      <div id="segment-members-problem" class="problem-area"></div></section>`;
+  page.querySelector("#segment-back").addEventListener("click", () => { location.hash = "#/segments"; });
+  page.querySelector("#segment-edit").addEventListener("click", () => { location.hash = "#/segments?edit=" + encodeURIComponent(id); });
+  page.querySelector("#segment-delete").addEventListener("click", async () => {
+    if (!confirm(t("segments.confirmDelete", { name: segment.name }))) return;
+    if (await attempt(page.querySelector("#segment-delete-problem"), "delete", () => api(path, { method: "DELETE" })) === undefined) return;
+    keepSegmentDraft("segment:" + id, null);
+    location.hash = "#/segments";
+  });
+
+  const status = page.querySelector("#segment-status");
+  function showStatus() {
+    const b = segment.build || {};
+    const row = (label, value, figure) => value === null || value === undefined || value === "" ? ""
+      : `<tr><th>${label}</th><td${figure ? ` data-figure="${figure}"` : ""}>${value}</td></tr>`;
+    status.innerHTML = `<p>${t("segments.count")}: <strong data-figure="segment.count">${esc(segment.count)}</strong></p>
+      <p>${t("segments.state")}: ${segmentStateCell(segment, "segment.state")}</p>
+      <h2>${t("segments.build")}</h2><table><tbody>
+        ${row(t("segments.phase"), esc(PHASES[b.phase] ? t("segments.phase." + PHASES[b.phase]) : b.phase), "segment.phase")}
+        ${row(t("segments.processed"), `${esc(b.processed ?? 0)} / ${esc(b.total ?? 0)}`, "segment.processed")}
+        ${row(t("segments.started"), when(b.startedAt))}${row(t("segments.heartbeat"), when(b.heartbeatAt))}
+        ${row(t("segments.finished"), when(b.finishedAt))}${row(t("segments.node"), esc(b.node))}
+        ${row(t("segments.error"), b.error ? `<span class="error">${esc(b.error)}</span>` : "")}</tbody></table>`;
+  }
+  showStatus();
+
+  const members = page.querySelector("#segment-members tbody");
+  const more = page.querySelector("#segment-more");
+  let after = null;
+  async function loadMembers(fromStart) {
+    if (fromStart) after = null;
+    const answer = await attempt(page.querySelector("#segment-members-problem"), "load",
+      () => api(path + "/leads?" + query({ size: 50, after })));
+    if (!answer || !members.isConnected) return;
+    if (fromStart) members.innerHTML = "";
+    members.insertAdjacentHTML("beforeend", answer.leads.map(m => `<tr data-member="${esc(m.id)}">
+      <td data-label="${head[0]}"><a href="#/leads/${encodeURIComponent(m.id)}">${esc((m.emails || [])[0] || m.id)}</a></td>
+      <td data-label="${head[1]}">${esc(m.tier)}</td><td class="num" data-label="${head[2]}">${esc(m.score ?? "")}</td>
+      <td data-label="${head[3]}">${when(m.lastSeen)}</td></tr>`).join(""));
+    after = answer.next;
+    more.hidden = !after;
+    page.querySelector("#segment-members-none").hidden = members.children.length > 0;
+  }
+  more.addEventListener("click", () => loadMembers(false));
+  await loadMembers(true);
+
+  // While it builds: its state and count every 2 s, and the members again once it is ready.
+  async function watch() {
+    if (!status.isConnected || !buildingNow(segment)) return;
+    const next = await attempt(page.querySelector("#segment-members-problem"), "load", () => api(path));
+    if (!status.isConnected) return;
+    if (next) {
+      const built = !buildingNow(next);
+      segment = next;
+      showStatus();
+      if (built) return loadMembers(true);
+    }
+    setTimeout(watch, next ? 2000 : 5000);
+  }
+  setTimeout(watch, 2000);
+}
+
 // ---- routing --------------------------------------------------------------------------------
 
 let who = null;
@@ -469,6 +1085,7 @@ function route() {
     case "journeys": return journeysPage(params);
     case "rules": return rulesPage(params);
     case "leads": return parts[1] ? leadPage(decodeURIComponent(parts[1])) : leadsPage(params);
+    case "segments": return parts[1] ? segmentPage(decodeURIComponent(parts[1])) : segmentsPage(params);
     case "advocacy": return advocacyPage(params);
     case "sales": return salesPage(params);
     default: return funnelPage(params);

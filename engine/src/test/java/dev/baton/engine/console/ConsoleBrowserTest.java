@@ -24,10 +24,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
@@ -38,7 +40,8 @@ import org.springframework.http.MediaType;
  * The console in a real browser (Debian's headless Chromium, driven by Selenium through its
  * chromedriver) against the running engine with seeded data: it logs in, loads each page, and
  * every figure it shows equals what the API answers; a rule with an error is marked at its line,
- * fixed, simulated and activated; the pages switch to Chinese. A screenshot of each page is kept
+ * fixed, simulated and activated; a segment is built in the editor with its count previewed, saved
+ * and seen to become ready; the pages switch to Chinese. A screenshot of each page is kept
  * in {@code target/console-screenshots}.
  */
 class ConsoleBrowserTest extends IntegrationTest {
@@ -361,6 +364,181 @@ class ConsoleBrowserTest extends IntegrationTest {
         }
     }
 
+    @Test
+    void segmentBuiltInTheEditorPreviewsItsCountKeepsItsDraftOverAReloadAndBecomesReadyInTheList() throws Exception {
+        String leadId = getJson("/api/leads/" + lead).path("id").asText();
+        String segment = "console-seg-" + UUID.randomUUID().toString().substring(0, 8);
+        openNewSegment();
+        browser.findElement(By.id("segment-id")).sendKeys(segment);
+        browser.findElement(By.id("segment-name")).sendKeys("Marta reading pricing");
+        new Select(rowInput(0, "kind")).selectByValue("trait");
+        rowInput(0, "trait").sendKeys("email");
+        rowInput(0, "value").sendKeys(lead);
+        String byEmail = "{\"all\":[{\"trait\":\"email\",\"eq\":\"%s\"}]}".formatted(lead);
+        assertThat(preview(byEmail).path("count").asLong()).as("the API counts Marta").isEqualTo(1);
+        awaitFigure("segments.preview", "1");
+
+        browser.findElement(By.id("segment-add")).click();
+        new Select(rowInput(1, "kind")).selectByValue("did");
+        rowInput(1, "event").sendKeys("Page Viewed");
+        rowInput(1, "property").sendKeys("category");
+        rowInput(1, "value").sendKeys("pricing");
+        rowInput(1, "atLeast").sendKeys("3");
+        rowInput(1, "withinDays").sendKeys("30");
+        String conditions = """
+                {"all":[{"trait":"email","eq":"%s"},{"event":"Page Viewed","where":{"category":"pricing"},"atLeast":3,"withinDays":30}]}"""
+                .formatted(lead);
+        JsonNode expected = preview(conditions);
+        assertThat(expected.path("uncounted")).as("a behaviour no saved segment counts yet").isNotEmpty();
+        awaitFigure("segments.preview", expected.path("count").asText());
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> assertThat(browser.findElements(
+                By.cssSelector("#segment-uncounted [data-uncounted]")).stream().map(WebElement::getText).toList())
+                .containsExactlyElementsOf(texts(expected.path("uncounted"))));
+        screenshot("segment-editor");
+
+        browser.navigate().refresh();
+        waitReady();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.cssSelector("[data-row='1']")).isEmpty());
+        assertThat(browser.findElement(By.id("segment-id")).getAttribute("value")).as("the draft, kept over the reload").isEqualTo(segment);
+        assertThat(rowInput(0, "value").getAttribute("value")).isEqualTo(lead);
+        assertThat(rowInput(1, "atLeast").getAttribute("value")).isEqualTo("3");
+        assertThat(browser.findElement(By.id("segment-draft-note")).getAttribute("data-draft")).isEqualTo("kept");
+
+        browser.findElement(By.id("segment-save")).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.id("segment-saved")).isEmpty());
+        JsonNode saved = getJson("/api/segments/" + segment);
+        assertThat(saved.path("conditions")).as("what the rows say").isEqualTo(json.readTree(conditions));
+        assertThat(saved.path("name").asText()).isEqualTo("Marta reading pricing");
+        assertThat(((JavascriptExecutor) browser).executeScript("return localStorage.getItem('baton.segmentDrafts')"))
+                .as("no draft once saved").isEqualTo("{}");
+        // The list asks again while the segment builds: no reload here.
+        await().atMost(PIPELINE).ignoreExceptions().untilAsserted(() ->
+                assertThat(figure("segments." + segment + ".state")).isEqualTo("Ready"));
+        await().atMost(PIPELINE).ignoreExceptions().untilAsserted(() -> assertThat(figure("segments." + segment + ".count"))
+                .isEqualTo(getJson("/api/segments/" + segment).path("count").asText()).isEqualTo("1"));
+        screenshot("segments");
+
+        browser.findElement(By.cssSelector("tr[data-segment='" + segment + "'] code")).click();
+        waitReady();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.cssSelector("[data-member]")).isEmpty());
+        assertThat(figure("segment.count")).isEqualTo("1");
+        assertThat(browser.findElements(By.cssSelector("[data-member]")).stream().map(m -> m.getAttribute("data-member")).toList())
+                .containsExactly(leadId);
+        screenshot("segment");
+        browser.findElement(By.cssSelector("[data-member='" + leadId + "'] a")).click();
+        awaitFigure("lead.id", leadId); // the member's lead page
+    }
+
+    @Test
+    void aConditionTheApiRefusesIsNamedBesideSaveWithItsInputMarkedInEitherLanguage() throws Exception {
+        String segment = "console-bad-" + UUID.randomUUID().toString().substring(0, 8);
+        String detail = preview("{\"all\":[{\"event\":\"Page Viewed\",\"atLeast\":0}]}").path("detail").asText();
+        assertThat(detail).as("what the API says").startsWith("conditions.all[0].atLeast: ");
+        openNewSegment();
+        browser.findElement(By.id("segment-id")).sendKeys(segment);
+        browser.findElement(By.id("segment-name")).sendKeys("Never saved");
+        new Select(rowInput(0, "kind")).selectByValue("did");
+        rowInput(0, "event").sendKeys("Page Viewed");
+        rowInput(0, "atLeast").sendKeys("0");
+
+        browser.findElement(By.id("segment-save")).click();
+        WebElement problem = await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElements(
+                By.cssSelector("#segment-save-problem [data-problem='segment']")).stream().findFirst().orElse(null), java.util.Objects::nonNull);
+        assertThat(problem.isDisplayed()).isTrue();
+        assertThat(problem.getText()).startsWith("Could not save the segment").contains(detail);
+        assertThat(browser.findElement(By.cssSelector("#segment-save-problem [data-problem-field]")).getText())
+                .isEqualTo("conditions.all[0].atLeast");
+        assertThat(browser.findElement(By.cssSelector("#segment-save-problem [data-problem-where]")).getText())
+                .isEqualTo("Condition 1: At least (times)");
+        assertThat(rowInput(0, "atLeast").getAttribute("aria-invalid")).as("the input marked").isEqualTo("true");
+        assertThat(admin().getForEntity("/api/segments/" + segment, String.class).getStatusCode().value()).as("nothing saved")
+                .isEqualTo(404);
+        screenshot("segment-refused");
+
+        browser.findElement(By.id("lang")).click();
+        waitReady();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.cssSelector("[data-row='0']")).isEmpty());
+            assertThat(rowInput(0, "atLeast").getAttribute("value")).as("the draft, kept over the switch").isEqualTo("0");
+            browser.findElement(By.id("segment-save")).click();
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> assertThat(browser.findElements(
+                    By.cssSelector("#segment-save-problem [data-problem='segment']"))).singleElement()
+                    .satisfies(shown -> assertThat(shown.getText()).startsWith("分群保存失败").contains(detail)));
+            assertThat(browser.findElement(By.cssSelector("#segment-save-problem [data-problem-where]")).getText())
+                    .isEqualTo("第 1 个条件：至少（次）");
+        } finally {
+            browser.findElement(By.id("lang")).click();
+            waitReady();
+        }
+        browser.findElement(By.id("segment-discard")).click();
+        browser.switchTo().alert().accept();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "{}".equals(
+                ((JavascriptExecutor) browser).executeScript("return localStorage.getItem('baton.segmentDrafts')")));
+    }
+
+    @Test
+    void conditionsTheRowsCannotShowStayInTheJsonViewAndSaveAsEdited() throws Exception {
+        String segment = "console-nested-" + UUID.randomUUID().toString().substring(0, 8);
+        String nested = """
+                {"any":[{"all":[{"trait":"email","eq":"%s"},{"tier":{"in":["hot"]}}]},{"not":{"seen":{"withinDays":1}}}]}"""
+                .formatted(lead);
+        put("/api/segments/" + segment, Map.of("name", "Nested", "conditions", json.readTree(nested)));
+        open("#/segments?edit=" + segment);
+        WebElement toggle = browser.findElement(By.id("segment-json-toggle"));
+        assertThat(toggle.isSelected()).as("JSON view").isTrue();
+        assertThat(json.readTree(browser.findElement(By.id("segment-json")).getAttribute("value"))).isEqualTo(json.readTree(nested));
+        assertThat(browser.findElement(By.id("segment-json-note")).getText()).contains("cannot be shown as rows");
+        toggle.click();
+        assertThat(browser.findElement(By.id("segment-json-toggle")).isSelected()).as("still JSON: rows cannot show it").isTrue();
+        assertThat(browser.findElement(By.id("segment-rows")).isDisplayed()).isFalse();
+
+        String edited = """
+                {"any":[{"all":[{"trait":"email","eq":"%s"},{"tier":{"in":["hot","warm"]}}]},{"not":{"seen":{"withinDays":3650}}}]}"""
+                .formatted(lead);
+        setText(browser.findElement(By.id("segment-json")), edited);
+        awaitFigure("segments.preview", preview(edited).path("count").asText());
+        browser.findElement(By.id("segment-save")).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.id("segment-saved")).isEmpty());
+        assertThat(getJson("/api/segments/" + segment).path("conditions")).isEqualTo(json.readTree(edited));
+    }
+
+    @Test
+    void deletingASegmentAsksFirstThenRemovesItFromTheList() throws Exception {
+        String segment = "console-gone-" + UUID.randomUUID().toString().substring(0, 8);
+        put("/api/segments/" + segment, Map.of("name", "To delete", "conditions", Map.of("tier", Map.of("in", List.of("hot")))));
+        open("#/segments/" + segment);
+        browser.findElement(By.id("segment-delete")).click();
+        browser.switchTo().alert().dismiss();
+        assertThat(admin().getForEntity("/api/segments/" + segment, String.class).getStatusCode().value()).as("kept").isEqualTo(200);
+
+        browser.findElement(By.id("segment-delete")).click();
+        browser.switchTo().alert().accept();
+        await().atMost(Duration.ofSeconds(20)).until(() -> browser.getCurrentUrl().endsWith("#/segments")
+                && !browser.findElements(By.cssSelector("#segment-new")).isEmpty());
+        waitReady();
+        assertThat(browser.findElements(By.cssSelector("tr[data-segment='" + segment + "']"))).as("not listed").isEmpty();
+        assertThat(admin().getForEntity("/api/segments/" + segment, String.class).getStatusCode().value()).isEqualTo(404);
+    }
+
+    @Test
+    void segmentsListEditorAndDetailFitAPhoneWideScreen() throws Exception {
+        String segment = "console-phone-" + UUID.randomUUID().toString().substring(0, 8);
+        put("/api/segments/" + segment, Map.of("name", "On the phone", "conditions", json.readTree("""
+                {"all":[{"tier":{"in":["warm","hot"]}},{"event":"Page Viewed","where":{"category":"pricing"},"atLeast":2,"withinDays":30}]}""")));
+        browser.manage().window().setSize(new Dimension(375, 812));
+        try {
+            open("#/segments?edit=" + segment);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.cssSelector("[data-row='1']")).isEmpty());
+            assertThat(horizontalOverflow()).as("list and editor at 375 px").isLessThanOrEqualTo(0);
+            screenshot("segments-phone");
+            open("#/segments/" + segment);
+            assertThat(horizontalOverflow()).as("a segment's page at 375 px").isLessThanOrEqualTo(0);
+            screenshot("segment-phone");
+        } finally {
+            browser.manage().window().setSize(new Dimension(1400, 1000));
+        }
+    }
+
     // --- browser helpers -------------------------------------------------------------------
 
     /** Opens a console route, logging in through the console's form when the browser has no login yet. */
@@ -403,12 +581,47 @@ class ConsoleBrowserTest extends IntegrationTest {
                 + " s.dispatchEvent(new Event('change'));", name);
     }
 
+    /** Opens the editor of a new segment with no draft left from before. */
+    private void openNewSegment() {
+        open("#/segments");
+        ((JavascriptExecutor) browser).executeScript("localStorage.removeItem('baton.segmentDrafts')");
+        open("#/segments?new");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.cssSelector("[data-row='0']")).isEmpty());
+    }
+
+    /** An input of a condition row in the segment editor. */
+    private static WebElement rowInput(int row, String key) {
+        return browser.findElement(By.cssSelector("[data-row='" + row + "'] [data-key='" + key + "']"));
+    }
+
+    private static void awaitFigure(String name, String value) {
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> assertThat(figure(name)).as(name).isEqualTo(value));
+    }
+
+    /** How far the page is wider than the window (more than 0: it scrolls sideways). */
+    private static long horizontalOverflow() {
+        return (Long) ((JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> all = new java.util.ArrayList<>();
+        array.forEach(x -> all.add(x.asText()));
+        return all;
+    }
+
     private static void screenshot(String name) throws Exception {
         File shot = browser.getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
 
     // --- API helpers -----------------------------------------------------------------------
+
+    /** What the API's preview says of these conditions (its count, or its problem). */
+    private JsonNode preview(String conditions) throws Exception {
+        return json.readTree(admin().postForEntity("/api/segments/preview", jsonBody("{\"conditions\":" + conditions + "}"), String.class)
+                .getBody());
+    }
 
     private void put(String path, Map<String, ?> body) throws Exception {
         var response = admin().exchange(path, HttpMethod.PUT, entity(body), String.class);
