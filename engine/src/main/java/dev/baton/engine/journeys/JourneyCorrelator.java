@@ -84,6 +84,9 @@ public class JourneyCorrelator {
     public record Outcome(boolean duplicate, int delivered, List<String> started) {
     }
 
+    /** The process variable naming the entry job that started an instance. */
+    public static final String ENTRY_JOB = "entryJob";
+
     public Outcome correlate(JourneySignal signal) {
         return transactions.execute(status -> {
             try {
@@ -94,6 +97,9 @@ public class JourneyCorrelator {
             }
             adoptFormerIds(signal);
             Map<String, Object> variables = variables(signal);
+            if (JourneySignal.ENTRY.equals(signal.event())) {
+                return new Outcome(false, 0, enter(signal, variables));
+            }
             int delivered = 0;
             List<String> started = new ArrayList<>();
             for (String message : messageNames(signal)) {
@@ -452,6 +458,27 @@ public class JourneyCorrelator {
             }
         }
         return started;
+    }
+
+    /**
+     * An entry on request (every member of a segment enters journey J): starts the journey's
+     * latest active version for the lead unless its re-entry policy or a running instance says
+     * no. Once per entry signal (the signal table above), so a job that is run again enters
+     * nobody twice; a new job follows the re-entry policy.
+     */
+    private List<String> enter(JourneySignal signal, Map<String, Object> variables) {
+        String key = String.valueOf(signal.properties().get("journey"));
+        ProcessDefinition definition = repository.createProcessDefinitionQuery().processDefinitionKey(key)
+                .latestVersion().active().singleResult();
+        if (definition == null || !mayEnter(definition, signal.leadId())) {
+            return List.of();
+        }
+        Map<String, Object> start = new HashMap<>(variables);
+        start.put("triggerMessageId", signal.messageId());
+        start.put(ENTRY_JOB, String.valueOf(signal.properties().get("job")));
+        ProcessInstance instance = runtime.startProcessInstanceById(definition.getId(), signal.leadId(), start);
+        holdActive(definition.getKey(), signal.leadId(), instance.getId());
+        return List.of(key);
     }
 
     /**

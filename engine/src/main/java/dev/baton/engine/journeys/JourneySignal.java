@@ -14,6 +14,15 @@ import java.util.Map;
  */
 public record JourneySignal(String messageId, String leadId, List<String> formerIds, String event,
                             Map<String, Object> properties, Instant at, String tier, Boolean known) {
+    /** Not a behaviour event: "enter journey {@code properties.journey}" on request (job {@code properties.job}). */
+    public static final String ENTRY = "Journey Entry";
+
+    /** The signal that enters a lead into a journey for an entry job; entering twice for one job is one entry. */
+    public static JourneySignal entry(String job, String journey, String leadId, Instant at) {
+        return new JourneySignal("entry:" + job + ":" + leadId, leadId, List.of(), ENTRY,
+                Map.of("journey", journey, "job", job), at, null, Boolean.TRUE);
+    }
+
     public JourneySignal(String messageId, String leadId, List<String> formerIds, String event,
                          Map<String, Object> properties, Instant at) {
         this(messageId, leadId, formerIds, event, properties, at, null, null);

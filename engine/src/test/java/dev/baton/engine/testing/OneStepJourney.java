@@ -48,6 +48,11 @@ public final class OneStepJourney {
                 </bpmn:definitions>""".formatted(message, processId, task, task);
     }
 
+    /** A journey that starts on request (a plain start event) and waits at user task {@code task}. */
+    public static String waitsAt(String processId, String task) {
+        return startsOn(processId, "unused", task).replace("<bpmn:messageEventDefinition messageRef=\"m\" />", "");
+    }
+
     /** A BPMN file for a multipart deployment (Camunda's REST API, Baton's journeys API). */
     public static org.springframework.core.io.ByteArrayResource file(String name, String bpmn) {
         return new org.springframework.core.io.ByteArrayResource(bpmn.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {

@@ -1,0 +1,225 @@
+package dev.baton.engine.segments;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import dev.baton.engine.journeys.JourneyCorrelator;
+import dev.baton.engine.journeys.JourneySignal;
+import dev.baton.engine.journeys.JourneySignals;
+import dev.baton.engine.search.Indices;
+import dev.baton.engine.search.SearchUnavailableException;
+import dev.baton.engine.web.InvalidRequestException;
+import dev.baton.engine.web.NotFoundException;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.RepositoryService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * "Today, everyone now in segment S enters journey J": a background job that pages through the
+ * segment's members (by lead id, so it resumes after the last lead it handled) and sends each an
+ * entry signal through the journeys topic, keyed by lead, throttled to
+ * {@code baton.segments.entry-rate} leads a second. The journeys consumer starts J for each lead
+ * its re-entry policy lets in; an entry signal counts once, so the same job run again (after a
+ * crash, taken over by another node) enters nobody twice, and a new job follows the re-entry
+ * policy. Progress is in the jobs index, readable from any node; cancel stops it between pages.
+ *
+ * <p>Each entered lead costs a Camunda process instance (about 80 a second on a 2-core machine):
+ * fine for journeys whose leads go on to wait; a one-send step over a whole audience belongs in a
+ * broadcast (docs/architecture.md, "Audience steps at scale").
+ */
+@Component
+class JourneyEntries {
+    private static final Logger log = LoggerFactory.getLogger(JourneyEntries.class);
+    private static final int PAGE = 200;
+    private static final Duration STALLED_AFTER = Duration.ofMinutes(2);
+
+    private final ElasticsearchClient client;
+    private final Indices indices;
+    private final SegmentStore segments;
+    private final JourneySignals signals;
+    private final RepositoryService repository;
+    private final HistoryService history;
+    private final Clock clock;
+    private final int leadsPerSecond;
+    private final String node = ManagementFactory.getRuntimeMXBean().getName();
+    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "journey-entries");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    JourneyEntries(ElasticsearchClient client, Indices indices, SegmentStore segments, JourneySignals signals,
+                   RepositoryService repository, HistoryService history, Clock clock,
+                   @Value("${baton.segments.entry-rate:200}") int leadsPerSecond) {
+        this.client = client;
+        this.indices = indices;
+        this.segments = segments;
+        this.signals = signals;
+        this.repository = repository;
+        this.history = history;
+        this.clock = clock;
+        this.leadsPerSecond = Math.max(1, leadsPerSecond);
+    }
+
+    /**
+     * An entry job's progress.
+     *
+     * @param state     running, done, cancelled, failed, or stalled (its node stopped reporting; another takes it over)
+     * @param total     members when the job started (leads joining later enter through a journey that starts on the segment)
+     * @param published entry signals sent so far
+     * @param entered   leads the journey started for (the others' re-entry policy or a running instance kept them out)
+     * @param after     the last lead id handled: where the job resumes
+     */
+    record EntryJob(String id, String kind, String journey, String segment, String state, long total, long published,
+                    long entered, String after, String node, Instant startedAt, Instant updatedAt, Instant finishedAt,
+                    String error) {
+        EntryJob next(String newState, long sent, String last, Instant now, String failure) {
+            return new EntryJob(id, kind, journey, segment, newState, total, sent, entered, last, node, startedAt, now,
+                    "running".equals(newState) ? null : now, failure);
+        }
+
+        EntryJob withEntered(long count, String shownState) {
+            return new EntryJob(id, kind, journey, segment, shownState, total, published, count, after, node, startedAt,
+                    updatedAt, finishedAt, error);
+        }
+    }
+
+    EntryJob start(String journey, String segmentId) {
+        if (segmentId == null || segmentId.isBlank()) {
+            throw new InvalidRequestException("segment", "name the segment whose members enter, e.g. {\"segment\":\"warm-pricing\"}");
+        }
+        if (repository.createProcessDefinitionQuery().processDefinitionKey(journey).latestVersion().active().count() == 0) {
+            throw new NotFoundException("journey-not-found", "Journey not found", "no active journey with key '" + journey + "'");
+        }
+        Segment segment = segments.get(segmentId);
+        Instant now = clock.instant();
+        EntryJob job = new EntryJob(UUID.randomUUID().toString(), "journey-entry", journey, segmentId, "running",
+                segments.count(segment.query().toString()), 0, 0, null, node, now, now, null, null);
+        save(job);
+        runner.submit(() -> run(job));
+        log.info("Entry job {}: members of segment {} ({}) enter journey {}, at most {} a second", job.id(), segmentId,
+                job.total(), journey, leadsPerSecond);
+        return job;
+    }
+
+    EntryJob get(String id) {
+        EntryJob job = read(id);
+        long entered = history.createHistoricProcessInstanceQuery().processDefinitionKey(job.journey())
+                .variableValueEquals(JourneyCorrelator.ENTRY_JOB, id).count();
+        boolean stalled = "running".equals(job.state()) && job.updatedAt().isBefore(clock.instant().minus(STALLED_AFTER));
+        return job.withEntered(entered, stalled ? "stalled" : job.state());
+    }
+
+    EntryJob cancel(String id) {
+        EntryJob job = read(id);
+        if ("running".equals(job.state())) {
+            save(job.next("cancelled", job.published(), job.after(), clock.instant(), null));
+            log.info("Entry job {} cancelled after {} of {} leads", id, job.published(), job.total());
+        }
+        return get(id);
+    }
+
+    /** Jobs whose node stopped reporting are resumed here, after the last lead they handled. */
+    @Scheduled(fixedDelayString = "${baton.segments.review-interval:1m}", initialDelayString = "${baton.segments.review-interval:1m}")
+    void resumeStalled() {
+        try {
+            Instant stale = clock.instant().minus(STALLED_AFTER);
+            var response = client.search(s -> s.index(indices.jobs()).size(100)
+                    .query(q -> q.bool(b -> b.filter(f -> f.term(t -> t.field("kind").value("journey-entry")))
+                            .filter(f -> f.term(t -> t.field("state").value("running")))
+                            .filter(f -> f.range(r -> r.date(d -> d.field("updatedAt").lt(stale.toString())))))), EntryJob.class);
+            for (var hit : response.hits().hits()) {
+                EntryJob job = hit.source();
+                if (job != null) {
+                    log.info("Entry job {}: its node {} stopped reporting at {}; resuming it here after lead {}",
+                            job.id(), job.node(), job.updatedAt(), job.after());
+                    EntryJob resumed = job.next("running", job.published(), job.after(), clock.instant(), null);
+                    save(resumed);
+                    runner.submit(() -> run(resumed));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("Looking for stalled entry jobs failed, will look again: {}", e.getMessage());
+        }
+    }
+
+    private void run(EntryJob start) {
+        EntryJob job = start;
+        try {
+            Segment segment = segments.get(job.segment());
+            String query = segment.query().toString();
+            while (true) {
+                if (!"running".equals(read(job.id()).state())) {
+                    return; // cancelled
+                }
+                long pageStarted = System.nanoTime();
+                SegmentStore.Members page = segments.members(query, PAGE, job.after());
+                if (page.leads().isEmpty()) {
+                    break;
+                }
+                Instant now = clock.instant();
+                String jobId = job.id();
+                String journey = job.journey();
+                List<JourneySignal> entries = page.leads().stream()
+                        .map(member -> JourneySignal.entry(jobId, journey, member.id(), now)).toList();
+                signals.publish(entries);
+                job = job.next("running", job.published() + entries.size(), page.leads().get(page.leads().size() - 1).id(),
+                        clock.instant(), null);
+                save(job);
+                long wanted = entries.size() * 1_000_000_000L / leadsPerSecond - (System.nanoTime() - pageStarted);
+                if (wanted > 0) {
+                    Thread.sleep(wanted / 1_000_000);
+                }
+                if (page.next() == null) {
+                    break;
+                }
+            }
+            save(job.next("done", job.published(), job.after(), clock.instant(), null));
+            log.info("Entry job {}: {} members of segment {} sent into journey {}", job.id(), job.published(),
+                    job.segment(), job.journey());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            log.warn("Entry job {} stopped after {} leads: {}", job.id(), job.published(), e.getMessage());
+            try {
+                save(job.next("failed", job.published(), job.after(), clock.instant(), e.getMessage()));
+            } catch (RuntimeException ignored) {
+                // It stays "running" with an old heartbeat: another node resumes it.
+            }
+        }
+    }
+
+    private EntryJob read(String id) {
+        indices.ensureInstalled();
+        try {
+            var response = client.get(g -> g.index(indices.jobs()).id(id), EntryJob.class);
+            if (!response.found() || response.source() == null || !"journey-entry".equals(response.source().kind())) {
+                throw new NotFoundException("job-not-found", "Job not found", "no journey entry job with id '" + id + "'");
+            }
+            return response.source();
+        } catch (IOException | ElasticsearchException e) {
+            throw new SearchUnavailableException("reading entry job " + id + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void save(EntryJob job) {
+        indices.ensureInstalled();
+        try {
+            client.index(i -> i.index(indices.jobs()).id(job.id()).document(job));
+        } catch (IOException | ElasticsearchException e) {
+            throw new SearchUnavailableException("recording entry job " + job.id() + " failed: " + e.getMessage(), e);
+        }
+    }
+}

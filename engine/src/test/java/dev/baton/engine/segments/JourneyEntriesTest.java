@@ -1,0 +1,97 @@
+package dev.baton.engine.segments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.engine.testing.IntegrationTest;
+import dev.baton.engine.testing.OneStepJourney;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.camunda.bpm.engine.RuntimeService;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.LinkedMultiValueMap;
+
+/** "Today, everyone now in segment S enters journey J": a job with progress that enters each member once. */
+class JourneyEntriesTest extends IntegrationTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @Autowired RuntimeService runtime;
+
+    @Test
+    void everyCurrentMemberEntersOnceAndASecondJobFollowsTheReentryPolicy() throws Exception {
+        String cohort = "e" + UUID.randomUUID().toString().substring(0, 8);
+        String journey = "spring-sale-" + cohort;
+        String segment = "shoppers-" + cohort;
+        var body = new LinkedMultiValueMap<String, Object>();
+        body.add("deployment-name", journey);
+        body.add(journey + ".bpmn", OneStepJourney.file(journey + ".bpmn", OneStepJourney.waitsAt(journey, "Wait")));
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.MULTIPART_FORM_DATA);
+        assertThat(admin().postForEntity("/engine-rest/deployment/create", new HttpEntity<>(body, headers), String.class)
+                .getStatusCode()).isEqualTo(HttpStatus.OK);
+        List<String> members = List.of("amy", "bob", "cal").stream().map(name -> name + "-" + cohort).toList();
+        for (String user : members) {
+            assertThat(track("/v1/identify", "{\"userId\":\"%s\",\"traits\":{\"cohort\":\"%s\",\"shops\":true}}"
+                    .formatted(user, cohort)).getStatusCode()).isEqualTo(HttpStatus.OK);
+        }
+        assertThat(track("/v1/identify", "{\"userId\":\"dan-%s\",\"traits\":{\"cohort\":\"%s\"}}".formatted(cohort, cohort))
+                .getStatusCode()).isEqualTo(HttpStatus.OK);
+        List<String> leads = new java.util.ArrayList<>();
+        for (String user : members) {
+            leads.add(leadIdOf(user));
+        }
+        leadIdOf("dan-" + cohort);
+        assertThat(admin().exchange("/api/segments/" + segment, HttpMethod.PUT, jsonBody("""
+                {"name":"Shoppers","conditions":{"all":[{"trait":"cohort","eq":"%s"},{"trait":"shops","exists":true}]}}"""
+                .formatted(cohort)), String.class).getStatusCode()).isEqualTo(HttpStatus.OK);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> getJson("/api/segments/" + segment).path("count").asInt() == 3);
+
+        JsonNode first = runJob(journey, segment);
+        assertThat(first.path("total").asInt()).isEqualTo(3);
+        assertThat(first.path("published").asInt()).isEqualTo(3);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> instances(journey) == 3);
+        for (String lead : leads) {
+            assertThat(runtime.createProcessInstanceQuery().processDefinitionKey(journey).processInstanceBusinessKey(lead).count())
+                    .isEqualTo(1);
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                getJson("/api/journeys/entries/" + first.path("id").asText()).path("entered").asInt() == 3);
+
+        // Everyone is still in the journey: a new job enters nobody (at most one running instance per lead).
+        JsonNode second = runJob(journey, segment);
+        assertThat(second.path("published").asInt()).isEqualTo(3);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> journeyProgress().caughtUp());
+        assertThat(instances(journey)).isEqualTo(3);
+        assertThat(getJson("/api/journeys/entries/" + second.path("id").asText()).path("entered").asInt()).isZero();
+
+        ResponseEntity<String> unknown = admin().postForEntity("/api/journeys/no-such-" + cohort + "/entries",
+                jsonBody("{\"segment\":\"" + segment + "\"}"), String.class);
+        assertThat(unknown.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        ResponseEntity<String> noSegment = admin().postForEntity("/api/journeys/" + journey + "/entries", jsonBody("{}"), String.class);
+        assertThat(noSegment.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(JSON.readTree(noSegment.getBody()).path("field").asText()).isEqualTo("segment");
+    }
+
+    private JsonNode runJob(String journey, String segment) throws Exception {
+        ResponseEntity<String> started = admin().postForEntity("/api/journeys/" + journey + "/entries",
+                jsonBody("{\"segment\":\"" + segment + "\"}"), String.class);
+        assertThat(started.getStatusCode()).as(started.getBody()).isEqualTo(HttpStatus.ACCEPTED);
+        String id = JSON.readTree(started.getBody()).path("id").asText();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
+                "done".equals(getJson("/api/journeys/entries/" + id).path("state").asText()));
+        return getJson("/api/journeys/entries/" + id);
+    }
+
+    private long instances(String journey) {
+        return runtime.createProcessInstanceQuery().processDefinitionKey(journey).count();
+    }
+}
