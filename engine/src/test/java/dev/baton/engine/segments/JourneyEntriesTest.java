@@ -25,19 +25,16 @@ import org.springframework.util.LinkedMultiValueMap;
 class JourneyEntriesTest extends IntegrationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     @Autowired RuntimeService runtime;
+    @Autowired dev.baton.engine.journeys.JourneySignals signals;
+    @Autowired co.elastic.clients.elasticsearch.ElasticsearchClient elasticsearch;
+    @Autowired dev.baton.engine.search.Indices indices;
 
     @Test
     void everyCurrentMemberEntersOnceAndASecondJobFollowsTheReentryPolicy() throws Exception {
         String cohort = "e" + UUID.randomUUID().toString().substring(0, 8);
         String journey = "spring-sale-" + cohort;
         String segment = "shoppers-" + cohort;
-        var body = new LinkedMultiValueMap<String, Object>();
-        body.add("deployment-name", journey);
-        body.add(journey + ".bpmn", OneStepJourney.file(journey + ".bpmn", OneStepJourney.waitsAt(journey, "Wait")));
-        HttpHeaders headers = new HttpHeaders();
-        headers.setContentType(MediaType.MULTIPART_FORM_DATA);
-        assertThat(admin().postForEntity("/engine-rest/deployment/create", new HttpEntity<>(body, headers), String.class)
-                .getStatusCode()).isEqualTo(HttpStatus.OK);
+        deploy(journey);
         List<String> members = List.of("amy", "bob", "cal").stream().map(name -> name + "-" + cohort).toList();
         for (String user : members) {
             assertThat(track("/v1/identify", "{\"userId\":\"%s\",\"traits\":{\"cohort\":\"%s\",\"shops\":true}}"
@@ -79,6 +76,61 @@ class JourneyEntriesTest extends IntegrationTest {
         ResponseEntity<String> noSegment = admin().postForEntity("/api/journeys/" + journey + "/entries", jsonBody("{}"), String.class);
         assertThat(noSegment.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(JSON.readTree(noSegment.getBody()).path("field").asText()).isEqualTo("segment");
+    }
+
+    @Test
+    void aJobWhoseNodeDiedHalfwayIsResumedElsewhereAndEntersNobodyTwice() throws Exception {
+        String cohort = "k" + UUID.randomUUID().toString().substring(0, 8);
+        String journey = "resumed-" + cohort;
+        String segment = "resumed-" + cohort;
+        deploy(journey);
+        List<String> leads = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String user = "p" + i + "-" + cohort;
+            assertThat(track("/v1/identify", "{\"userId\":\"%s\",\"traits\":{\"cohort\":\"%s\"}}".formatted(user, cohort))
+                    .getStatusCode()).isEqualTo(HttpStatus.OK);
+            leads.add(leadIdOf(user));
+        }
+        java.util.Collections.sort(leads);
+        assertThat(admin().exchange("/api/segments/" + segment, HttpMethod.PUT, jsonBody(
+                "{\"name\":\"Resumed\",\"conditions\":{\"trait\":\"cohort\",\"eq\":\"%s\"}}".formatted(cohort)),
+                String.class).getStatusCode()).isEqualTo(HttpStatus.OK);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> getJson("/api/segments/" + segment).path("count").asInt() == 5);
+
+        // A node sent the entries of the first three members, recorded progress after the second, and
+        // died (SIGKILL: no more heartbeats). Its job is left running, three minutes silent.
+        String job = UUID.randomUUID().toString();
+        java.time.Instant died = java.time.Instant.now().minus(Duration.ofMinutes(3));
+        signals.publish(leads.subList(0, 3).stream()
+                .map(lead -> dev.baton.engine.journeys.JourneySignal.entry(job, journey, lead, died)).toList());
+        elasticsearch.index(i -> i.index(indices.jobs()).id(job).document(java.util.Map.ofEntries(
+                java.util.Map.entry("id", job), java.util.Map.entry("kind", "journey-entry"), java.util.Map.entry("journey", journey),
+                java.util.Map.entry("segment", segment), java.util.Map.entry("state", "running"), java.util.Map.entry("total", 5),
+                java.util.Map.entry("published", 2), java.util.Map.entry("entered", 0), java.util.Map.entry("after", leads.get(1)),
+                java.util.Map.entry("node", "a node that died"), java.util.Map.entry("startedAt", died.toString()),
+                java.util.Map.entry("updatedAt", died.toString()))).refresh(co.elastic.clients.elasticsearch._types.Refresh.True));
+
+        Awaitility.await().atMost(Duration.ofSeconds(90)).until(() ->
+                "done".equals(getJson("/api/journeys/entries/" + job).path("state").asText()));
+        JsonNode resumed = getJson("/api/journeys/entries/" + job);
+        assertThat(resumed.path("published").asInt()).as("resumed after the second member").isEqualTo(5);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> instances(journey) == 5);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> journeyProgress().caughtUp());
+        for (String lead : leads) {
+            assertThat(runtime.createProcessInstanceQuery().processDefinitionKey(journey).processInstanceBusinessKey(lead).count())
+                    .as("lead " + lead + " entered once").isEqualTo(1);
+        }
+        assertThat(getJson("/api/journeys/entries/" + job).path("entered").asInt()).isEqualTo(5);
+    }
+
+    private void deploy(String journey) {
+        var body = new LinkedMultiValueMap<String, Object>();
+        body.add("deployment-name", journey);
+        body.add(journey + ".bpmn", OneStepJourney.file(journey + ".bpmn", OneStepJourney.waitsAt(journey, "Wait")));
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.MULTIPART_FORM_DATA);
+        assertThat(admin().postForEntity("/engine-rest/deployment/create", new HttpEntity<>(body, headers), String.class)
+                .getStatusCode()).isEqualTo(HttpStatus.OK);
     }
 
     private JsonNode runJob(String journey, String segment) throws Exception {
