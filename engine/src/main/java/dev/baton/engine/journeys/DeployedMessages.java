@@ -23,7 +23,10 @@ class DeployedMessages {
     private static final Logger log = LoggerFactory.getLogger(DeployedMessages.class);
 
     private final RepositoryService repository;
+    /** A name not known is looked up again at most this often (a journey deployed a moment ago). */
+    private static final long RECHECK_NANOS = 1_000_000_000L;
     private volatile Set<String> names = Set.of();
+    private volatile long readAt;
     private volatile boolean loaded;
 
     DeployedMessages(RepositoryService repository) {
@@ -48,6 +51,7 @@ class DeployedMessages {
                 }
             }
             names = Set.copyOf(found);
+            readAt = System.nanoTime();
             loaded = true;
         } catch (RuntimeException e) {
             // The names known stay in use; the next refresh tries again.
@@ -55,9 +59,21 @@ class DeployedMessages {
         }
     }
 
+    /**
+     * Whether a deployed journey uses the message. A name not known is looked up again when the
+     * names are more than a second old, so a journey deployed a moment ago is not missed for a
+     * whole refresh interval (and a million unknown moves cost at most one read a second).
+     */
     boolean used(String message) {
         if (!loaded) {
             refresh();
+        }
+        if (!names.contains(message) && System.nanoTime() - readAt > RECHECK_NANOS) {
+            synchronized (this) {
+                if (System.nanoTime() - readAt > RECHECK_NANOS) {
+                    refresh();
+                }
+            }
         }
         return names.contains(message);
     }

@@ -30,7 +30,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>Every node runs it; writes are conditional on the version read (a lead changed meanwhile is
  * skipped and seen again next pass), and the moves' message ids derive from the stored
- * memberships, so two nodes recording one move store it once.
+ * memberships, so two nodes recording one move store it once. A move is announced after its
+ * write: a node that stops between the two leaves that one move unannounced (the membership
+ * itself is recorded).
  */
 @Component
 public class SegmentReview {
@@ -123,9 +125,9 @@ public class SegmentReview {
                     continue;
                 }
                 read.put(lead.id(), new LeadStore.Versioned(lead, hit.seqNo(), hit.primaryTerm()));
-                boolean member = !lead.segments().in().contains(segment.id());
+                boolean entering = !lead.segments().in().contains(segment.id());
                 Set<String> in = new java.util.HashSet<>(lead.segments().in());
-                if (member) {
+                if (entering) {
                     in.add(segment.id());
                     entered++;
                 } else {
@@ -133,9 +135,11 @@ public class SegmentReview {
                 }
                 moved.add(SegmentMemberships.move(lead, in, names, now, moves));
             }
-            events.publish(moves);
+            // Written first, announced after: a lead the pipeline changed meanwhile (its write conflicts)
+            // may no longer match, so its move is announced only when a later pass records it.
             Map<String, String> failed = leads.tryWriteAll(moved, read);
             failed.forEach((id, why) -> log.debug("Segment review skipped lead {} {}", id, why));
+            events.publish(moves.stream().filter(move -> !failed.containsKey(move.leadId())).toList());
             long done = moved.size() - failed.size();
             progress.accept(done);
             total = total.plus(new Result(entered, moved.size() - entered, failed.size()));

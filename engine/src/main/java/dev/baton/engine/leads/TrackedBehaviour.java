@@ -38,12 +38,7 @@ public record TrackedBehaviour(String key, String event, Map<String, String> whe
         if (!event.equals(name)) {
             return false;
         }
-        for (var pair : where.entrySet()) {
-            Object value = properties.get(pair.getKey());
-            if (value == null || !pair.getValue().equals(String.valueOf(value))) {
-                return false;
-            }
-        }
-        return true;
+        // As the stored events' flattened properties match a term (the build counts past events so).
+        return where.entrySet().stream().allMatch(pair -> FlattenedValues.of(properties, pair.getKey()).contains(pair.getValue()));
     }
 }

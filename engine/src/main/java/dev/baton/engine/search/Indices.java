@@ -165,7 +165,7 @@ public class Indices {
         return prefix + "-sales-rules";
     }
 
-    /** Saved segments, each with its query stored as a percolator (memberships are decided against them). */
+    /** Saved segments: definitions, their compiled queries and their builds. */
     public String segments() {
         return prefix + "-segments";
     }

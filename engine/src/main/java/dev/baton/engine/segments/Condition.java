@@ -1,11 +1,11 @@
 package dev.baton.engine.segments;
 
 import dev.baton.engine.leads.Counted;
+import dev.baton.engine.leads.FlattenedValues;
 import dev.baton.engine.leads.LeadProfile;
 import dev.baton.engine.leads.TrackedBehaviour;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,9 +17,6 @@ import java.util.Set;
  */
 @FunctionalInterface
 interface Condition {
-    /** Trait values longer than this are not indexed (the leads mapping's ignore_above), so they match nothing. */
-    int INDEXED_LENGTH = 1024;
-
     boolean matches(LeadProfile lead, Instant now);
 
     static Condition all(List<Condition> all) {
@@ -61,7 +58,7 @@ interface Condition {
     /** Text order, as the flattened field compares (ISO dates compare correctly). */
     static Condition traitTextRange(String name, Map<String, String> bounds) {
         return (lead, now) -> traitValues(lead, name).stream().anyMatch(v -> bounds.entrySet().stream().allMatch(b -> {
-            int order = v.compareTo(b.getValue());
+            int order = FlattenedValues.compare(v, b.getValue());
             return switch (b.getKey()) {
                 case "gte" -> order >= 0;
                 case "gt" -> order > 0;
@@ -104,37 +101,8 @@ interface Condition {
         });
     }
 
-    /** A trait's values as the flattened field indexes them: dotted names reach into objects, lists give each element. */
+    /** A trait's values as the flattened field indexes them. */
     static List<String> traitValues(LeadProfile lead, String name) {
-        List<String> values = new ArrayList<>();
-        collect(lead.traits(), name, values);
-        values.removeIf(v -> v.length() > INDEXED_LENGTH);
-        return values;
-    }
-
-    private static void collect(Object node, String path, List<String> values) {
-        if (node instanceof Map<?, ?> map) {
-            if (map.containsKey(path)) {
-                leaves(map.get(path), values);
-            }
-            int dot = path.indexOf('.');
-            while (dot > 0) {
-                Object inner = map.get(path.substring(0, dot));
-                if (inner != null) {
-                    collect(inner, path.substring(dot + 1), values);
-                }
-                dot = path.indexOf('.', dot + 1);
-            }
-        } else if (node instanceof List<?> list) {
-            list.forEach(element -> collect(element, path, values));
-        }
-    }
-
-    private static void leaves(Object value, List<String> values) {
-        if (value instanceof List<?> list) {
-            list.forEach(element -> leaves(element, values));
-        } else if (value != null && !(value instanceof Map<?, ?>)) {
-            values.add(String.valueOf(value));
-        }
+        return FlattenedValues.of(lead.traits(), name);
     }
 }

@@ -54,7 +54,8 @@ class JourneyEntries {
     private final Clock clock;
     private final int leadsPerSecond;
     private final String node = ManagementFactory.getRuntimeMXBean().getName();
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
+    /** A thread per job: a job waiting in a queue would look stalled to the other nodes. */
+    private final ExecutorService runner = Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "journey-entries");
         thread.setDaemon(true);
         return thread;
@@ -90,6 +91,11 @@ class JourneyEntries {
                     "running".equals(newState) ? null : now, failure);
         }
 
+        EntryJob onNode(String newNode, Instant now) {
+            return new EntryJob(id, kind, journey, segment, state, total, published, entered, after, newNode, startedAt, now,
+                    finishedAt, error);
+        }
+
         EntryJob withEntered(long count, String shownState) {
             return new EntryJob(id, kind, journey, segment, shownState, total, published, count, after, node, startedAt,
                     updatedAt, finishedAt, error);
@@ -123,10 +129,16 @@ class JourneyEntries {
     }
 
     EntryJob cancel(String id) {
-        EntryJob job = read(id);
-        if ("running".equals(job.state())) {
-            save(job.next("cancelled", job.published(), job.after(), clock.instant(), null));
-            log.info("Entry job {} cancelled after {} of {} leads", id, job.published(), job.total());
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Versioned read = readVersioned(id);
+            EntryJob job = read.job();
+            if (!"running".equals(job.state())
+                    || saveIfUnchanged(job.next("cancelled", job.published(), job.after(), clock.instant(), null), read)) {
+                if ("running".equals(job.state())) {
+                    log.info("Entry job {} cancelled after {} of {} leads", id, job.published(), job.total());
+                }
+                break;
+            }
         }
         return get(id);
     }
@@ -143,11 +155,15 @@ class JourneyEntries {
             for (var hit : response.hits().hits()) {
                 EntryJob job = hit.source();
                 if (job != null) {
-                    log.info("Entry job {}: its node {} stopped reporting at {}; resuming it here after lead {}",
-                            job.id(), job.node(), job.updatedAt(), job.after());
-                    EntryJob resumed = job.next("running", job.published(), job.after(), clock.instant(), null);
-                    save(resumed);
-                    runner.submit(() -> run(resumed));
+                    Versioned read = readVersioned(job.id());
+                    EntryJob claimed = read.job().onNode(node, clock.instant());
+                    // Claimed by one node only: a conditional write, so two nodes never resume it both.
+                    if ("running".equals(read.job().state()) && read.job().updatedAt().isBefore(stale)
+                            && saveIfUnchanged(claimed, read)) {
+                        log.info("Entry job {}: its node {} stopped reporting at {}; resuming it here after lead {}",
+                                job.id(), job.node(), job.updatedAt(), job.after());
+                        runner.submit(() -> run(claimed));
+                    }
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -161,9 +177,6 @@ class JourneyEntries {
             Segment segment = segments.get(job.segment());
             String query = segment.query().toString();
             while (true) {
-                if (!"running".equals(read(job.id()).state())) {
-                    return; // cancelled
-                }
                 long pageStarted = System.nanoTime();
                 SegmentStore.Members page = segments.members(query, PAGE, job.after());
                 if (page.leads().isEmpty()) {
@@ -174,10 +187,18 @@ class JourneyEntries {
                 String journey = job.journey();
                 List<JourneySignal> entries = page.leads().stream()
                         .map(member -> JourneySignal.entry(jobId, journey, member.id(), now)).toList();
+                // Cancelled (or taken over by another node) since the last page: stop. The progress is
+                // written only if nobody changed the job since it was read, so a cancel is never undone.
+                Versioned current = readVersioned(job.id());
+                if (!"running".equals(current.job().state()) || !node.equals(current.job().node())) {
+                    return;
+                }
                 signals.publish(entries);
                 job = job.next("running", job.published() + entries.size(), page.leads().get(page.leads().size() - 1).id(),
                         clock.instant(), null);
-                save(job);
+                if (!saveIfUnchanged(job, current)) {
+                    return;
+                }
                 long wanted = entries.size() * 1_000_000_000L / leadsPerSecond - (System.nanoTime() - pageStarted);
                 if (wanted > 0) {
                     Thread.sleep(wanted / 1_000_000);
@@ -186,7 +207,11 @@ class JourneyEntries {
                     break;
                 }
             }
-            save(job.next("done", job.published(), job.after(), clock.instant(), null));
+            Versioned last = readVersioned(job.id());
+            if (!"running".equals(last.job().state()) || !saveIfUnchanged(job.next("done", job.published(), job.after(),
+                    clock.instant(), null), last)) {
+                return;
+            }
             log.info("Entry job {}: {} members of segment {} sent into journey {}", job.id(), job.published(),
                     job.segment(), job.journey());
         } catch (InterruptedException e) {
@@ -202,15 +227,39 @@ class JourneyEntries {
     }
 
     private EntryJob read(String id) {
+        return readVersioned(id).job();
+    }
+
+    /** A job with the version it was read at. */
+    private record Versioned(EntryJob job, long seqNo, long primaryTerm) {
+    }
+
+    private Versioned readVersioned(String id) {
         indices.ensureInstalled();
         try {
             var response = client.get(g -> g.index(indices.jobs()).id(id), EntryJob.class);
             if (!response.found() || response.source() == null || !"journey-entry".equals(response.source().kind())) {
                 throw new NotFoundException("job-not-found", "Job not found", "no journey entry job with id '" + id + "'");
             }
-            return response.source();
+            return new Versioned(response.source(), response.seqNo(), response.primaryTerm());
         } catch (IOException | ElasticsearchException e) {
             throw new SearchUnavailableException("reading entry job " + id + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the job unless someone changed it since {@code read} (a cancel, another node): false then. */
+    private boolean saveIfUnchanged(EntryJob job, Versioned read) {
+        try {
+            client.index(i -> i.index(indices.jobs()).id(job.id()).document(job).ifSeqNo(read.seqNo())
+                    .ifPrimaryTerm(read.primaryTerm()));
+            return true;
+        } catch (ElasticsearchException e) {
+            if (e.status() == 409) {
+                return false;
+            }
+            throw new SearchUnavailableException("recording entry job " + job.id() + " failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new SearchUnavailableException("recording entry job " + job.id() + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A saved segment as stored (segments index): its definition, the query compiled from it (a
- * percolator), the behaviours it needs counted on profiles, and its build.
+ * A saved segment as stored (segments index): its definition, the query compiled from it, the
+ * behaviours it needs counted on profiles, and its build.
  *
  * @param state "building" (behaviours counted and members recorded in the background) or "ready"
  *              (membership kept current: moves are Segment Entered / Segment Left events)
@@ -27,11 +27,12 @@ record Segment(String id, String name, JsonNode conditions, String state, JsonNo
      * @param phase     "counting behaviour", "recording members", "done" or "failed"
      * @param processed leads counted (or recorded) so far in this phase
      * @param total     leads the phase expects to go through (an estimate while counting behaviour)
+     * @param definedAt the segment definition (its {@code updatedAt}) being built: a build of an older one stops
      */
     record Build(String phase, long processed, long total, String node, Instant startedAt, Instant heartbeatAt,
-                 Instant finishedAt, String error) {
+                 Instant finishedAt, String error, Instant definedAt) {
         Build next(String newPhase, long done, long expected, Instant now) {
-            return new Build(newPhase, done, expected, node, startedAt, now, null, null);
+            return new Build(newPhase, done, expected, node, startedAt, now, null, null, definedAt);
         }
     }
 

@@ -37,7 +37,8 @@ class SegmentBuilds {
     private final Clock clock;
     private final Duration refresh;
     private final String node = ManagementFactory.getRuntimeMXBean().getName();
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
+    /** A thread per build: a build waiting in a queue would look stalled to the other nodes. */
+    private final ExecutorService runner = Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "segment-build");
         thread.setDaemon(true);
         return thread;
@@ -53,10 +54,10 @@ class SegmentBuilds {
         this.refresh = refresh;
     }
 
-    /** A build as it starts, for a segment about to be saved. */
-    Segment.Build started() {
+    /** A build as it starts, for the segment defined (saved) at {@code definedAt}. */
+    Segment.Build started(Instant definedAt) {
         Instant now = clock.instant();
-        return new Segment.Build("counting behaviour", 0, 0, node, now, now, null, null);
+        return new Segment.Build("counting behaviour", 0, 0, node, now, now, null, null, definedAt);
     }
 
     /** Runs the build of a saved segment in the background. */
@@ -72,7 +73,7 @@ class SegmentBuilds {
                     && segment.build().heartbeatAt() != null && segment.build().heartbeatAt().isBefore(stale)) {
                 log.info("Segment {}: its build on {} stopped reporting at {}; building it here", id,
                         segment.build().node(), segment.build().heartbeatAt());
-                store.progress(id, Segment.BUILDING, started());
+                store.progress(id, Segment.BUILDING, started(segment.updatedAt()));
                 start(id);
             }
         });
@@ -86,7 +87,8 @@ class SegmentBuilds {
             log.warn("Segment {}: build not started: {}", id, e.getMessage());
             return;
         }
-        Segment.Build build = segment.build() != null ? segment.build() : started();
+        Segment.Build build = segment.build() != null ? segment.build() : started(segment.updatedAt());
+        Instant definedAt = segment.updatedAt();
         try {
             catalog.refresh();
             if (!segment.behaviours().isEmpty()) {
@@ -96,24 +98,45 @@ class SegmentBuilds {
                 build = countBehaviours(id, segment, build);
             }
             build = recordMembers(id, segment, build, Segment.BUILDING);
+            if (redefined(id, definedAt)) {
+                return;
+            }
             store.progress(id, Segment.READY, build.next("recording members", build.processed(), build.total(), clock.instant()), true);
             catalog.refresh();
             // Moves between the first pass and "ready" (when the pipeline took over) are caught here.
             build = recordMembers(id, segment, build, Segment.READY);
             Instant now = clock.instant();
             store.progress(id, Segment.READY, new Segment.Build("done", build.processed(), build.processed(), build.node(),
-                    build.startedAt(), now, now, null), true);
+                    build.startedAt(), now, now, null, definedAt), true);
             log.info("Segment {} built in {} s: {} members recorded", id,
                     Duration.between(build.startedAt(), now).toSeconds(), build.processed());
+        } catch (Redefined e) {
+            // The build of the segment's new definition takes it from here.
         } catch (Exception e) {
-            log.warn("Segment {}: build failed, another attempt follows when it is saved again or taken over: {}", id, e.getMessage());
+            if (redefined(id, definedAt)) {
+                return;
+            }
+            log.warn("Segment {}: build failed, tried again in {} (or when saved again): {}", id, STALLED_AFTER, e.getMessage());
             Instant now = clock.instant();
             try {
                 store.progress(id, Segment.BUILDING, new Segment.Build("failed", build.processed(), build.total(), node,
-                        build.startedAt(), now.minus(STALLED_AFTER), now, e.getMessage()));
+                        build.startedAt(), now, now, e.getMessage(), definedAt));
             } catch (RuntimeException ignored) {
                 // The build stays "building" with an old heartbeat: another node (or this one) takes it over.
             }
+        }
+    }
+
+    /** Whether the segment was saved again (or deleted) since this build began: then that save's build takes over. */
+    private boolean redefined(String id, Instant definedAt) {
+        try {
+            boolean changed = !java.util.Objects.equals(store.get(id).updatedAt(), definedAt);
+            if (changed) {
+                log.info("Segment {} was redefined while it was being built; this build stops", id);
+            }
+            return changed;
+        } catch (SegmentNotFoundException e) {
+            return true;
         }
     }
 
@@ -152,8 +175,19 @@ class SegmentBuilds {
         return recording.next("recording members", done.get(), Math.max(done.get(), recording.total()), clock.instant());
     }
 
+    /** Records progress, unless the segment was redefined meanwhile: then this build stops (its successor runs). */
     private void report(String id, String state, Segment.Build phase, long done) {
+        if (redefined(id, phase.definedAt())) {
+            throw new Redefined(id);
+        }
         store.progress(id, state, phase.next(phase.phase(), done, Math.max(done, phase.total()), clock.instant()));
+    }
+
+    /** A build that stops because its segment was redefined. */
+    private static final class Redefined extends RuntimeException {
+        Redefined(String id) {
+            super("segment " + id + " was redefined");
+        }
     }
 
     private static void waitFor(Duration duration) throws InterruptedException {

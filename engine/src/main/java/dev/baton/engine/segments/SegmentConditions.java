@@ -17,8 +17,8 @@ import java.util.Set;
 
 /**
  * A segment's conditions, checked and translated into one Elasticsearch query over the leads
- * index. The same query counts the segment, lists its members, and (stored as a percolator)
- * decides each changed lead's membership, so the three can never disagree.
+ * index (it counts the segment, lists its members and finds stale memberships) and into a
+ * {@link Condition} with the same meaning, which judges one changed lead in memory.
  *
  * <pre>
  * {"all":[...]} {"any":[...]} {"not":{...}}
@@ -176,6 +176,17 @@ final class SegmentConditions {
         only(node, path, "trait", "eq", "in", "exists", "prefix", "gte", "gt", "lte", "lt");
         String name = text(node.get("trait"), path + ".trait");
         String field = LeadFields.TRAITS + "." + name;
+        List<String> tests = new ArrayList<>();
+        node.fieldNames().forEachRemaining(test -> {
+            if (!test.equals("trait")) {
+                tests.add(test);
+            }
+        });
+        boolean range = !tests.isEmpty() && RANGE.containsAll(tests);
+        if (tests.size() > 1 && !range) {
+            throw new InvalidSegmentException(path + "." + tests.get(1), "one test per trait condition (here " + tests
+                    + "); combine several with all or any");
+        }
         if (node.has("eq") || node.has("in")) {
             List<String> values = node.has("eq") ? List.of(scalar(node.get("eq"), path + ".eq")) : texts(node.get("in"), path + ".in");
             return new Part(terms(field, values), Condition.traitIn(name, Set.copyOf(values)));

@@ -9,6 +9,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.springframework.http.ResponseEntity;
@@ -74,8 +75,9 @@ class SegmentController {
             throw new InvalidSegmentException("name", "a segment needs a name");
         }
         SegmentConditions.Compiled compiled = SegmentConditions.compile(definition.conditions(), json);
+        Instant now = clock.instant();
         Segment segment = new Segment(id, definition.name().strip(), definition.conditions(), Segment.BUILDING, compiled.query(),
-                compiled.behaviours(), builds.started(), clock.instant());
+                compiled.behaviours(), builds.started(now), now);
         // A query Elasticsearch refuses is a 400 here, before anything is stored.
         store.count(compiled.query().toString());
         store.save(id, segment);

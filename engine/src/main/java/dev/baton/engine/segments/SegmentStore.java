@@ -42,7 +42,8 @@ class SegmentStore {
                 for (TrackedBehaviour behaviour : segment.behaviours()) {
                     fields.put(behaviour.key(), Property.of(p -> p.object(o -> o
                             .properties("at", a -> a.date(d -> d))
-                            .properties("recent", r -> r.keyword(k -> k.index(false).docValues(false))))));
+                            .properties("recent", r -> r.keyword(k -> k.index(false).docValues(false)))
+                            .properties("keep", r -> r.integer(k -> k.index(false).docValues(false))))));
                 }
                 client.indices().putMapping(m -> m.index(indices.leads())
                         .properties(LeadFields.BEHAVIOUR, b -> b.object(o -> o.properties(fields))));
@@ -128,7 +129,15 @@ class SegmentStore {
         indices.ensureInstalled();
         try {
             return client.count(c -> c.index(indices.leads()).query(live(queryJson))).count();
-        } catch (IOException | ElasticsearchException e) {
+        } catch (ElasticsearchException e) {
+            if (e.status() == 400) {
+                // The conditions compiled into a query the index refuses: the definition is at fault.
+                String why = e.error().rootCause().stream().map(c -> c.reason()).filter(r -> r != null).findFirst()
+                        .orElse(e.getMessage());
+                throw new InvalidSegmentException("conditions", "Elasticsearch refused the segment's query: " + why);
+            }
+            throw unavailable("counting a segment", e);
+        } catch (IOException e) {
             throw unavailable("counting a segment", e);
         }
     }
@@ -168,11 +177,6 @@ class SegmentStore {
     }
 
     private static SearchUnavailableException unavailable(String what, Exception e) {
-        if (e instanceof ElasticsearchException es && es.status() == 400) {
-            String why = es.error().rootCause().stream().map(c -> c.reason()).filter(r -> r != null).findFirst()
-                    .orElse(es.getMessage());
-            throw new InvalidSegmentException("conditions", "Elasticsearch refused the segment's query: " + why);
-        }
         return new SearchUnavailableException(what + " failed: " + e.getMessage(), e);
     }
 }

@@ -53,6 +53,22 @@ public final class OneStepJourney {
         return startsOn(processId, "unused", task).replace("<bpmn:messageEventDefinition messageRef=\"m\" />", "");
     }
 
+    /** A journey that starts on request and ends at once, which a lead may enter any number of times (re-entry always). */
+    public static String endsAtOnce(String processId) {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t"
+                    xmlns:camunda="http://camunda.org/schema/1.0/bpmn">
+                  <bpmn:process id="%s" isExecutable="true" camunda:historyTimeToLive="30">
+                    <bpmn:extensionElements><camunda:properties><camunda:property name="reentry" value="always" />
+                    </camunda:properties></bpmn:extensionElements>
+                    <bpmn:startEvent id="start" />
+                    <bpmn:sequenceFlow id="f" sourceRef="start" targetRef="end" />
+                    <bpmn:endEvent id="end" />
+                  </bpmn:process>
+                </bpmn:definitions>""".formatted(processId);
+    }
+
     /** A BPMN file for a multipart deployment (Camunda's REST API, Baton's journeys API). */
     public static org.springframework.core.io.ByteArrayResource file(String name, String bpmn) {
         return new org.springframework.core.io.ByteArrayResource(bpmn.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
