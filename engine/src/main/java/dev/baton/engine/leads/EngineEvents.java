@@ -27,6 +27,14 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class EngineEvents {
+    /**
+     * Engine-made events that are not behaviour: their cause was scored. The pipeline does not
+     * score them, and a rescore or a simulation replaying stored events leaves them out.
+     */
+    static final List<String> NOT_SCORED = List.of(TierChanges.EVENT, SegmentMemberships.ENTERED, SegmentMemberships.LEFT);
+    static final List<co.elastic.clients.elasticsearch._types.FieldValue> NOT_SCORED_VALUES =
+            NOT_SCORED.stream().map(co.elastic.clients.elasticsearch._types.FieldValue::of).toList();
+
     /** Header naming the lead an engine-made event belongs to. HTTP senders cannot set Kafka headers. */
     static final String LEAD_HEADER = "baton-lead-id";
     private final KafkaTemplate<String, String> kafka;

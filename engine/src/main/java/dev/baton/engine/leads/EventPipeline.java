@@ -50,7 +50,6 @@ import org.springframework.stereotype.Component;
 class EventPipeline {
     private static final Logger log = LoggerFactory.getLogger(EventPipeline.class);
     private static final PersonIds NO_IDS = new PersonIds(null, null, null, null, null);
-    private static final Set<String> NOT_SCORED = Set.of(TierChanges.EVENT, SegmentMemberships.ENTERED, SegmentMemberships.LEFT);
 
     private final ElasticsearchClient client;
     private final Indices indices;
@@ -168,7 +167,7 @@ class EventPipeline {
             doc.put("leadId", lead.id());
             doc.put("name", in.event().event());
             // Engine-made events are scored like any other, except tier and segment moves (their cause was).
-            boolean toScore = in.systemLead() == null || !NOT_SCORED.contains(in.event().event());
+            boolean toScore = in.systemLead() == null || !EngineEvents.NOT_SCORED.contains(in.event().event());
             if (toScore && (applied == null || applied < in.record().offset())) {
                 LeadScorer.Scored scored = scorer.apply(lead, in.event(), in.ids(), in.traits());
                 lead = scored.profile().withOffset(in.partitionKey(), in.record().offset());

@@ -94,7 +94,7 @@ class RuleSetSimulation {
                     s.index(indices.allEvents()).size(PAGE).ignoreUnavailable(true).allowNoIndices(true)
                             .query(q -> q.bool(b -> b
                                     .filter(f -> f.range(r -> r.date(d -> d.field("timestamp").gte(since.toString()).lte(now.toString()))))
-                                    .mustNot(m -> m.term(t -> t.field("name").value(TierChanges.EVENT)))))
+                                    .mustNot(m -> m.terms(t -> t.field("name").terms(v -> v.value(EngineEvents.NOT_SCORED_VALUES))))))
                             .sort(o -> o.field(f -> f.field("leadId").order(SortOrder.Asc)))
                             .sort(o -> o.field(f -> f.field("timestamp").order(SortOrder.Asc)))
                             .sort(o -> o.field(f -> f.field("messageId").order(SortOrder.Asc)));

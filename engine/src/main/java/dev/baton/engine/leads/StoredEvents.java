@@ -42,7 +42,7 @@ class StoredEvents {
 
     /**
      * Every behaviour event of a lead, oldest first: those sent under any id it was known by
-     * (engine-made Tier Changed events are not behaviour and are left out).
+     * (engine-made tier and segment moves are not behaviour and are left out).
      */
     List<BehaviourEvent> of(LeadProfile lead) throws IOException {
         Query byLead = byAnyIdOf(lead);
@@ -53,7 +53,7 @@ class StoredEvents {
             var response = client.search(s -> {
                 s.index(indices.allEvents()).ignoreUnavailable(true).allowNoIndices(true).size(PAGE)
                         .query(q -> q.bool(b -> b.filter(byLead)
-                                .mustNot(m -> m.term(t -> t.field("name").value(TierChanges.EVENT)))))
+                                .mustNot(m -> m.terms(t -> t.field("name").terms(v -> v.value(EngineEvents.NOT_SCORED_VALUES))))))
                         .sort(o -> o.field(f -> f.field("timestamp").order(SortOrder.Asc)))
                         .sort(o -> o.field(f -> f.field("messageId").order(SortOrder.Asc)));
                 if (from != null) {
