@@ -97,6 +97,25 @@ public class LeadStore {
         }
     }
 
+    /**
+     * The live profiles among these ids, in one request (a send step over an audience reads a
+     * page of members at once); ids never seen, and leads merged away since, are absent.
+     */
+    public Map<String, LeadProfile> readAll(Collection<String> ids) {
+        try {
+            indices.ensureInstalled();
+            Map<String, LeadProfile> live = new HashMap<>();
+            getAll(ids).forEach((id, read) -> {
+                if (read.profile().mergedInto() == null) {
+                    live.put(id, read.profile());
+                }
+            });
+            return live;
+        } catch (IOException | ElasticsearchException e) {
+            throw new SearchUnavailableException("reading " + ids.size() + " leads failed: " + e.getMessage(), e);
+        }
+    }
+
     /** The stored profiles among these ids, with their versions; ids never seen are absent. */
     Map<String, Versioned> getAll(Collection<String> ids) throws IOException {
         Map<String, Versioned> found = new HashMap<>();

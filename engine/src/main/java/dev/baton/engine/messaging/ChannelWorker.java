@@ -113,7 +113,7 @@ abstract class ChannelWorker extends TopicWorker {
         Instant now = clock.instant();
         SendGuards.Purpose purpose = purposeOf(task);
         var sending = new DeliveryLog.Delivery(key, channel(), lead.id(), to, template, "sending", null, null, now, null,
-                purpose.transactional(), purpose.trigger());
+                purpose.transactional(), purpose.trigger(), null, null);
         DeliveryLog.Delivery earlier = deliveries.get(key);
         if (earlier == null) {
             String refusal = connector(task) == null ? "no " + channel() + " provider is configured" : null;

@@ -7,7 +7,16 @@ import dev.baton.engine.search.Indices;
 import dev.baton.engine.search.SearchUnavailableException;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,13 +38,20 @@ class DeliveryLog {
      * @param state sending (claimed, outcome unknown), sent, blocked, bounced, unconfirmed, failed
      * @param transactional an answer to the lead's own action (see {@link SendGuards.Purpose}), not marketing
      * @param trigger for a transactional send, the event it answers: it goes once per trigger
+     * @param batch the broadcast or entry job an audience send belongs to (null for a journey step's send)
+     * @param notBefore for a send deferred by quiet hours (state deferred), when it may go
      */
     public record Delivery(String key, String channel, String leadId, String to, String template, String state,
                            String providerId, String reason, Instant claimedAt, Instant sentAt, boolean transactional,
-                           String trigger) {
+                           String trigger, String batch, Instant notBefore) {
         Delivery with(String newState, String newProviderId, String newReason, Instant at) {
             return new Delivery(key, channel, leadId, to, template, newState, newProviderId, newReason, claimedAt, at,
-                    transactional, trigger);
+                    transactional, trigger, batch, null);
+        }
+
+        Delivery deferredUntil(Instant morning) {
+            return new Delivery(key, channel, leadId, to, template, "deferred", null, "quiet hours", claimedAt, null,
+                    transactional, trigger, batch, morning);
         }
     }
 
@@ -75,6 +91,94 @@ class DeliveryLog {
             client.index(i -> i.index(indices.deliveries()).id(delivery.key()).document(delivery).refresh(Refresh.WaitFor));
         } catch (IOException e) {
             throw new SearchUnavailableException("recording delivery " + delivery.key() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A delivery with the version it was read at. */
+    record Stored(Delivery delivery, long seqNo, long primaryTerm) {
+    }
+
+    /** The deliveries among these keys, in one request; keys never claimed are absent. */
+    Map<String, Stored> getAll(Collection<String> keys) {
+        Map<String, Stored> found = new HashMap<>();
+        if (keys.isEmpty()) {
+            return found;
+        }
+        try {
+            indices.ensureInstalled();
+            var response = client.mget(m -> m.index(indices.deliveries()).ids(List.copyOf(keys)), Delivery.class);
+            for (var item : response.docs()) {
+                if (item.isFailure()) {
+                    throw new SearchUnavailableException("reading deliveries failed: " + item.failure().error().reason(), null);
+                }
+                var result = item.result();
+                if (result.found() && result.source() != null) {
+                    found.put(result.id(), new Stored(result.source(), result.seqNo(), result.primaryTerm()));
+                }
+            }
+            return found;
+        } catch (IOException e) {
+            throw new SearchUnavailableException("reading deliveries failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Claims many keys in one request: a key never claimed is created, a key read before (a
+     * deferred send now due, an attempt to finish) is taken only if nobody changed it since.
+     * Returns the keys this caller won; of two workers, one wins each key.
+     */
+    Set<String> claimAll(List<Delivery> claims, Map<String, Stored> read) {
+        Set<String> won = new HashSet<>();
+        if (claims.isEmpty()) {
+            return won;
+        }
+        List<BulkOperation> operations = new ArrayList<>(claims.size());
+        for (Delivery claim : claims) {
+            Stored before = read.get(claim.key());
+            operations.add(before == null
+                    ? BulkOperation.of(o -> o.create(c -> c.index(indices.deliveries()).id(claim.key()).document(claim)))
+                    : BulkOperation.of(o -> o.index(i -> i.index(indices.deliveries()).id(claim.key()).document(claim)
+                            .ifSeqNo(before.seqNo()).ifPrimaryTerm(before.primaryTerm()))));
+        }
+        BulkResponse response = bulk(operations, Refresh.False, "claiming " + claims.size() + " deliveries");
+        for (var item : response.items()) {
+            if (item.error() == null) {
+                won.add(item.id());
+            } else if (item.status() != 409) {
+                throw new SearchUnavailableException("claiming delivery " + item.id() + " failed: " + item.error().reason(), null);
+            }
+        }
+        return won;
+    }
+
+    /** Records outcomes in one request and waits for the refresh: the send guards count recorded sends with a search. */
+    void recordAll(List<Delivery> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        BulkResponse response = bulk(outcomes.stream().map(outcome -> BulkOperation.of(o -> o.index(i -> i
+                .index(indices.deliveries()).id(outcome.key()).document(outcome)))).toList(), Refresh.WaitFor,
+                "recording " + outcomes.size() + " deliveries");
+        if (response.errors()) {
+            var failed = response.items().stream().filter(item -> item.error() != null).findFirst().orElseThrow();
+            throw new SearchUnavailableException("recording delivery " + failed.id() + " failed: " + failed.error().reason(), null);
+        }
+    }
+
+    /** Gives up claims whose sends failed before reaching the provider, so a retry may send. */
+    void releaseAll(Collection<String> keys) {
+        if (!keys.isEmpty()) {
+            bulk(keys.stream().map(key -> BulkOperation.of(o -> o.delete(d -> d.index(indices.deliveries()).id(key))))
+                    .toList(), Refresh.WaitFor, "releasing " + keys.size() + " deliveries");
+        }
+    }
+
+    private BulkResponse bulk(List<BulkOperation> operations, Refresh refresh, String what) {
+        try {
+            indices.ensureInstalled();
+            return client.bulk(b -> b.operations(operations).refresh(refresh));
+        } catch (IOException | ElasticsearchException e) {
+            throw new SearchUnavailableException(what + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -11,6 +11,9 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -98,6 +101,70 @@ class SendGuards {
         }
         Instant morning = endOfQuietHours(zoneOf(lead), now);
         return morning == null ? Verdict.SEND : new Verdict(null, morning);
+    }
+
+    /** One marketing send of an audience step: the lead and its address on the channel. */
+    record Candidate(LeadProfile lead, String address) {
+    }
+
+    /**
+     * The same guards as {@link #check} for one marketing template to many leads, in two requests
+     * whatever their number (opt-outs by id, earlier sends aggregated per lead). Keyed by lead id.
+     */
+    Map<String, Verdict> checkMarketing(String channel, String template, List<Candidate> candidates, Instant now) {
+        Map<String, Verdict> verdicts = new HashMap<>();
+        if (candidates.isEmpty()) {
+            return verdicts;
+        }
+        Map<String, String> optedOut = suppressions.reasonsFor(channel,
+                candidates.stream().map(Candidate::address).distinct().toList());
+        Map<String, long[]> earlier = earlierSends(channel, template,
+                candidates.stream().map(c -> c.lead().id()).distinct().toList(), now.minus(period));
+        for (Candidate candidate : candidates) {
+            String leadId = candidate.lead().id();
+            String suppressed = optedOut.get(candidate.address());
+            long[] sends = earlier.getOrDefault(leadId, new long[2]);
+            Verdict verdict;
+            if (suppressed != null) {
+                verdict = new Verdict(suppressed.equals("bounced") ? "the " + channel + " address bounced"
+                        : "opted out of " + channel + " (" + suppressed + ")", null);
+            } else if (sends[0] > 0) {
+                verdict = new Verdict("template '" + template + "' was already sent to this lead", null);
+            } else if (sends[1] >= maxPerPeriod) {
+                verdict = new Verdict("frequency cap: " + sends[1] + " " + channel + " messages in the last "
+                        + period.toDays() + " days (at most " + maxPerPeriod + ")", null);
+            } else {
+                Instant morning = endOfQuietHours(zoneOf(candidate.lead()), now);
+                verdict = morning == null ? Verdict.SEND : new Verdict(null, morning);
+            }
+            verdicts.put(leadId, verdict);
+        }
+        return verdicts;
+    }
+
+    /** Per lead: [sends of this template ever, sends of any template since {@code since}]. */
+    private Map<String, long[]> earlierSends(String channel, String template, List<String> leadIds, Instant since) {
+        try {
+            indices.ensureInstalled();
+            var response = client.search(s -> s.index(indices.deliveries()).size(0)
+                    .query(q -> q.bool(b -> b.filter(f -> f.term(t -> t.field("channel").value(channel)))
+                            .filter(f -> f.term(t -> t.field("state").value("sent")))
+                            .filter(f -> f.terms(t -> t.field("leadId").terms(v -> v.value(
+                                    leadIds.stream().map(co.elastic.clients.elasticsearch._types.FieldValue::of).toList()))))))
+                    .aggregations("leads", a -> a.terms(t -> t.field("leadId").size(leadIds.size()))
+                            .aggregations("template", sub -> sub.filter(f -> f.term(t -> t.field("template").value(template))))
+                            .aggregations("recent", sub -> sub.filter(f -> f.range(r -> r.date(d -> d.field("sentAt")
+                                    .gte(since.toString())))))), Void.class);
+            Map<String, long[]> counts = new HashMap<>();
+            for (var bucket : response.aggregations().get("leads").sterms().buckets().array()) {
+                counts.put(bucket.key().stringValue(), new long[] {
+                        bucket.aggregations().get("template").filter().docCount(),
+                        bucket.aggregations().get("recent").filter().docCount()});
+            }
+            return counts;
+        } catch (IOException e) {
+            throw new SearchUnavailableException("checking earlier sends failed: " + e.getMessage(), e);
+        }
     }
 
     /** When quiet hours end if it is quiet hours now in {@code zone}, else null. */

@@ -38,6 +38,34 @@ class Suppressions {
         }
     }
 
+    /** Why nothing may go to each of these addresses on this channel, for those opted out; one request. */
+    public java.util.Map<String, String> reasonsFor(String channel, java.util.Collection<String> addresses) {
+        java.util.Map<String, String> reasons = new java.util.HashMap<>();
+        if (addresses.isEmpty()) {
+            return reasons;
+        }
+        java.util.Map<String, String> addressById = new java.util.HashMap<>();
+        addresses.forEach(address -> addressById.put(id(channel, address), address));
+        try {
+            indices.ensureInstalled();
+            var response = client.mget(m -> m.index(indices.suppressions()).ids(java.util.List.copyOf(addressById.keySet())),
+                    Suppression.class);
+            for (var item : response.docs()) {
+                if (item.isFailure()) {
+                    throw new SearchUnavailableException("checking opt-outs failed: " + item.failure().error().reason(), null);
+                }
+                if (item.result().found()) {
+                    Suppression found = item.result().source();
+                    reasons.put(addressById.get(item.result().id()),
+                            found == null || found.reason() == null ? "opted out" : found.reason());
+                }
+            }
+            return reasons;
+        } catch (IOException e) {
+            throw new SearchUnavailableException("checking opt-outs failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Records the opt-out (idempotent). Checks read it by id, which is realtime: no refresh needed. */
     public void suppress(Suppression suppression) {
         try {

@@ -1,7 +1,6 @@
 package dev.baton.engine.segments;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import dev.baton.engine.journeys.JourneyCorrelator;
 import dev.baton.engine.journeys.JourneySignal;
 import dev.baton.engine.journeys.JourneySignals;
@@ -45,8 +44,7 @@ class JourneyEntries {
     private static final int PAGE = 200;
     private static final Duration STALLED_AFTER = Duration.ofMinutes(2);
 
-    private final ElasticsearchClient client;
-    private final Indices indices;
+    private final JobDocuments<EntryJob> jobs;
     private final SegmentStore segments;
     private final JourneySignals signals;
     private final RepositoryService repository;
@@ -64,8 +62,7 @@ class JourneyEntries {
     JourneyEntries(ElasticsearchClient client, Indices indices, SegmentStore segments, JourneySignals signals,
                    RepositoryService repository, HistoryService history, Clock clock,
                    @Value("${baton.segments.entry-rate:200}") int leadsPerSecond) {
-        this.client = client;
-        this.indices = indices;
+        this.jobs = new JobDocuments<>(client, indices, "journey-entry", EntryJob.class, EntryJob::kind, "journey entry job");
         this.segments = segments;
         this.signals = signals;
         this.repository = repository;
@@ -113,7 +110,7 @@ class JourneyEntries {
         Instant now = clock.instant();
         EntryJob job = new EntryJob(UUID.randomUUID().toString(), "journey-entry", journey, segmentId, "running",
                 segments.count(segment.query().toString()), 0, 0, null, node, now, now, null, null);
-        save(job);
+        jobs.save(job.id(), job);
         runner.submit(() -> run(job));
         log.info("Entry job {}: members of segment {} ({}) enter journey {}, at most {} a second", job.id(), segmentId,
                 job.total(), journey, leadsPerSecond);
@@ -121,7 +118,7 @@ class JourneyEntries {
     }
 
     EntryJob get(String id) {
-        EntryJob job = read(id);
+        EntryJob job = jobs.read(id).job();
         long entered = history.createHistoricProcessInstanceQuery().processDefinitionKey(job.journey())
                 .variableValueEquals(JourneyCorrelator.ENTRY_JOB, id).count();
         boolean stalled = "running".equals(job.state()) && job.updatedAt().isBefore(clock.instant().minus(STALLED_AFTER));
@@ -130,10 +127,10 @@ class JourneyEntries {
 
     EntryJob cancel(String id) {
         for (int attempt = 0; attempt < 5; attempt++) {
-            Versioned read = readVersioned(id);
+            JobDocuments.Versioned<EntryJob> read = jobs.read(id);
             EntryJob job = read.job();
             if (!"running".equals(job.state())
-                    || saveIfUnchanged(job.next("cancelled", job.published(), job.after(), clock.instant(), null), read)) {
+                    || jobs.saveIfUnchanged(id, job.next("cancelled", job.published(), job.after(), clock.instant(), null), read)) {
                 if ("running".equals(job.state())) {
                     log.info("Entry job {} cancelled after {} of {} leads", id, job.published(), job.total());
                 }
@@ -148,22 +145,15 @@ class JourneyEntries {
     void resumeStalled() {
         try {
             Instant stale = clock.instant().minus(STALLED_AFTER);
-            var response = client.search(s -> s.index(indices.jobs()).size(100)
-                    .query(q -> q.bool(b -> b.filter(f -> f.term(t -> t.field("kind").value("journey-entry")))
-                            .filter(f -> f.term(t -> t.field("state").value("running")))
-                            .filter(f -> f.range(r -> r.date(d -> d.field("updatedAt").lt(stale.toString())))))), EntryJob.class);
-            for (var hit : response.hits().hits()) {
-                EntryJob job = hit.source();
-                if (job != null) {
-                    Versioned read = readVersioned(job.id());
-                    EntryJob claimed = read.job().onNode(node, clock.instant());
-                    // Claimed by one node only: a conditional write, so two nodes never resume it both.
-                    if ("running".equals(read.job().state()) && read.job().updatedAt().isBefore(stale)
-                            && saveIfUnchanged(claimed, read)) {
-                        log.info("Entry job {}: its node {} stopped reporting at {}; resuming it here after lead {}",
-                                job.id(), job.node(), job.updatedAt(), job.after());
-                        runner.submit(() -> run(claimed));
-                    }
+            for (EntryJob job : jobs.stale("running", "updatedAt", stale)) {
+                JobDocuments.Versioned<EntryJob> read = jobs.read(job.id());
+                EntryJob claimed = read.job().onNode(node, clock.instant());
+                // Claimed by one node only: a conditional write, so two nodes never resume it both.
+                if ("running".equals(read.job().state()) && read.job().updatedAt().isBefore(stale)
+                        && jobs.saveIfUnchanged(claimed.id(), claimed, read)) {
+                    log.info("Entry job {}: its node {} stopped reporting at {}; resuming it here after lead {}",
+                            job.id(), job.node(), job.updatedAt(), job.after());
+                    runner.submit(() -> run(claimed));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -189,14 +179,14 @@ class JourneyEntries {
                         .map(member -> JourneySignal.entry(jobId, journey, member.id(), now)).toList();
                 // Cancelled (or taken over by another node) since the last page: stop. The progress is
                 // written only if nobody changed the job since it was read, so a cancel is never undone.
-                Versioned current = readVersioned(job.id());
+                JobDocuments.Versioned<EntryJob> current = jobs.read(job.id());
                 if (!"running".equals(current.job().state()) || !node.equals(current.job().node())) {
                     return;
                 }
                 signals.publish(entries);
                 job = job.next("running", job.published() + entries.size(), page.leads().get(page.leads().size() - 1).id(),
                         clock.instant(), null);
-                if (!saveIfUnchanged(job, current)) {
+                if (!jobs.saveIfUnchanged(job.id(), job, current)) {
                     return;
                 }
                 long wanted = entries.size() * 1_000_000_000L / leadsPerSecond - (System.nanoTime() - pageStarted);
@@ -207,9 +197,9 @@ class JourneyEntries {
                     break;
                 }
             }
-            Versioned last = readVersioned(job.id());
-            if (!"running".equals(last.job().state()) || !saveIfUnchanged(job.next("done", job.published(), job.after(),
-                    clock.instant(), null), last)) {
+            JobDocuments.Versioned<EntryJob> last = jobs.read(job.id());
+            if (!"running".equals(last.job().state()) || !jobs.saveIfUnchanged(job.id(), job.next("done", job.published(),
+                    job.after(), clock.instant(), null), last)) {
                 return;
             }
             log.info("Entry job {}: {} members of segment {} sent into journey {}", job.id(), job.published(),
@@ -219,56 +209,10 @@ class JourneyEntries {
         } catch (IOException | RuntimeException e) {
             log.warn("Entry job {} stopped after {} leads: {}", job.id(), job.published(), e.getMessage());
             try {
-                save(job.next("failed", job.published(), job.after(), clock.instant(), e.getMessage()));
+                jobs.save(job.id(), job.next("failed", job.published(), job.after(), clock.instant(), e.getMessage()));
             } catch (RuntimeException ignored) {
                 // It stays "running" with an old heartbeat: another node resumes it.
             }
-        }
-    }
-
-    private EntryJob read(String id) {
-        return readVersioned(id).job();
-    }
-
-    /** A job with the version it was read at. */
-    private record Versioned(EntryJob job, long seqNo, long primaryTerm) {
-    }
-
-    private Versioned readVersioned(String id) {
-        indices.ensureInstalled();
-        try {
-            var response = client.get(g -> g.index(indices.jobs()).id(id), EntryJob.class);
-            if (!response.found() || response.source() == null || !"journey-entry".equals(response.source().kind())) {
-                throw new NotFoundException("job-not-found", "Job not found", "no journey entry job with id '" + id + "'");
-            }
-            return new Versioned(response.source(), response.seqNo(), response.primaryTerm());
-        } catch (IOException | ElasticsearchException e) {
-            throw new SearchUnavailableException("reading entry job " + id + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** Writes the job unless someone changed it since {@code read} (a cancel, another node): false then. */
-    private boolean saveIfUnchanged(EntryJob job, Versioned read) {
-        try {
-            client.index(i -> i.index(indices.jobs()).id(job.id()).document(job).ifSeqNo(read.seqNo())
-                    .ifPrimaryTerm(read.primaryTerm()));
-            return true;
-        } catch (ElasticsearchException e) {
-            if (e.status() == 409) {
-                return false;
-            }
-            throw new SearchUnavailableException("recording entry job " + job.id() + " failed: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new SearchUnavailableException("recording entry job " + job.id() + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    private void save(EntryJob job) {
-        indices.ensureInstalled();
-        try {
-            client.index(i -> i.index(indices.jobs()).id(job.id()).document(job));
-        } catch (IOException | ElasticsearchException e) {
-            throw new SearchUnavailableException("recording entry job " + job.id() + " failed: " + e.getMessage(), e);
         }
     }
 }

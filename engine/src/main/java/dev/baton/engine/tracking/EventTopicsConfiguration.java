@@ -32,4 +32,12 @@ class EventTopicsConfiguration {
                 .replicas(topics.replicationFactor())
                 .build();
     }
+
+    @Bean
+    NewTopic sendsTopic(EventTopics topics) {
+        return TopicBuilder.name(topics.sendsTopic())
+                .partitions(topics.partitions())
+                .replicas(topics.replicationFactor())
+                .build();
+    }
 }

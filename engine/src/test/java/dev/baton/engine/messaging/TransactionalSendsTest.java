@@ -79,7 +79,7 @@ class TransactionalSendsTest extends IntegrationTest {
         for (String template : new String[] {"case-study", "webinar-invite", "case-study-reminder"}) {
             Instant at = Instant.parse("2026-11-23T10:00:00Z");
             deliveries.record(new DeliveryLog.Delivery("email:" + UUID.randomUUID(), "email", busy.id(), email(busy), template,
-                    "sent", "provider-" + template, null, at, at, false, null));
+                    "sent", "provider-" + template, null, at, at, false, null, null, null));
         }
         Instant noon = Instant.parse("2026-11-23T12:00:00Z");
 

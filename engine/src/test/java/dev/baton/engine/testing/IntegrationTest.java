@@ -31,6 +31,8 @@ import org.springframework.test.context.DynamicPropertySource;
         // Segments: known on every node within a second, memberships reviewed every second.
         "baton.segments.refresh=1s",
         "baton.segments.review-interval=1s",
+        // Broadcasts: due and stalled ones are looked for every second.
+        "baton.broadcasts.poll=1s",
         "baton.workers.poll-interval=200ms",
         "baton.workers.first-backoff=500ms",
         "baton.workers.max-retries=3",
@@ -205,6 +207,12 @@ public abstract class IntegrationTest {
     protected KafkaProgress journeyProgress() {
         return new KafkaProgress(kafkaAdmin.getConfigurationProperties(), topics.journeysTopic(), topics.partitions(),
                 environment.getRequiredProperty("spring.kafka.consumer.group-id") + "-journeys");
+    }
+
+    /** Progress of the send workers over the audience sends topic (broadcasts). */
+    protected KafkaProgress sendsProgress() {
+        return new KafkaProgress(kafkaAdmin.getConfigurationProperties(), topics.sendsTopic(), topics.partitions(),
+                environment.getRequiredProperty("spring.kafka.consumer.group-id") + "-sends");
     }
 
     /**
