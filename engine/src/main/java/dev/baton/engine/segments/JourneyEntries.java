@@ -3,7 +3,9 @@ package dev.baton.engine.segments;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import dev.baton.engine.journeys.JourneyCorrelator;
 import dev.baton.engine.journeys.JourneySignal;
+import dev.baton.engine.journeys.JourneyShapes;
 import dev.baton.engine.journeys.JourneySignals;
+import dev.baton.engine.messaging.AudienceSends;
 import dev.baton.engine.search.Indices;
 import dev.baton.engine.search.SearchUnavailableException;
 import dev.baton.engine.web.InvalidRequestException;
@@ -34,9 +36,11 @@ import org.springframework.stereotype.Component;
  * crash, taken over by another node) enters nobody twice, and a new job follows the re-entry
  * policy. Progress is in the jobs index, readable from any node; cancel stops it between pages.
  *
- * <p>Each entered lead costs a Camunda process instance (about 80 a second on a 2-core machine):
- * fine for journeys whose leads go on to wait; a one-send step over a whole audience belongs in a
- * broadcast (docs/architecture.md, "Audience steps at scale").
+ * <p>Each entered lead costs a Camunda process instance (about 80 a second on a 2-core machine),
+ * unless the journey only sends ({@link JourneyShapes#sendsOnly}: start, send steps, end): then the
+ * job hands each member's sends to the send workers ({@link AudienceSends}, batch = the job) at the
+ * channel's send rate, under the same guards, and no lead gets a process instance
+ * (docs/architecture.md, "Audience steps at scale").
  */
 @Component
 class JourneyEntries {
@@ -45,6 +49,10 @@ class JourneyEntries {
     private static final Duration STALLED_AFTER = Duration.ofMinutes(2);
 
     private final JobDocuments<EntryJob> jobs;
+    private final JourneyShapes shapes;
+    private final AudienceSends sends;
+    private final int emailRate;
+    private final int smsRate;
     private final SegmentStore segments;
     private final JourneySignals signals;
     private final RepositoryService repository;
@@ -60,8 +68,14 @@ class JourneyEntries {
     });
 
     JourneyEntries(ElasticsearchClient client, Indices indices, SegmentStore segments, JourneySignals signals,
-                   RepositoryService repository, HistoryService history, Clock clock,
-                   @Value("${baton.segments.entry-rate:200}") int leadsPerSecond) {
+                   RepositoryService repository, HistoryService history, Clock clock, JourneyShapes shapes,
+                   AudienceSends sends, @Value("${baton.segments.entry-rate:200}") int leadsPerSecond,
+                   @Value("${baton.broadcasts.email-rate:500}") int emailRate,
+                   @Value("${baton.broadcasts.sms-rate:${baton.sms.rate:10}}") int smsRate) {
+        this.shapes = shapes;
+        this.sends = sends;
+        this.emailRate = Math.max(1, emailRate);
+        this.smsRate = Math.max(1, smsRate);
         this.jobs = new JobDocuments<>(client, indices, "journey-entry", EntryJob.class, EntryJob::kind, "journey entry job");
         this.segments = segments;
         this.signals = signals;
@@ -79,23 +93,35 @@ class JourneyEntries {
      * @param published entry signals sent so far
      * @param entered   leads the journey started for (the others' re-entry policy or a running instance kept them out)
      * @param after     the last lead id handled: where the job resumes
+     * @param sends     when the journey only sends (start, send steps, end): its steps, done by the send workers
+     *                  with no process instance per lead; empty when each lead enters a process instance
+     * @param outcome   for a send-only journey, what became of its first step's sends (filled when shown)
      */
     record EntryJob(String id, String kind, String journey, String segment, String state, long total, long published,
                     long entered, String after, String node, Instant startedAt, Instant updatedAt, Instant finishedAt,
-                    String error) {
+                    String error, List<JourneyShapes.Send> sends, AudienceSends.Tally outcome) {
         EntryJob next(String newState, long sent, String last, Instant now, String failure) {
             return new EntryJob(id, kind, journey, segment, newState, total, sent, entered, last, node, startedAt, now,
-                    "running".equals(newState) ? null : now, failure);
+                    "running".equals(newState) ? null : now, failure, sends, null);
         }
 
         EntryJob onNode(String newNode, Instant now) {
             return new EntryJob(id, kind, journey, segment, state, total, published, entered, after, newNode, startedAt, now,
-                    finishedAt, error);
+                    finishedAt, error, sends, null);
         }
 
-        EntryJob withEntered(long count, String shownState) {
+        EntryJob shown(long count, String shownState, AudienceSends.Tally figures) {
             return new EntryJob(id, kind, journey, segment, shownState, total, published, count, after, node, startedAt,
-                    updatedAt, finishedAt, error);
+                    updatedAt, finishedAt, error, sends, figures);
+        }
+
+        boolean sendOnly() {
+            return sends != null && !sends.isEmpty();
+        }
+
+        /** The delivery-log batch of step {@code index}: the job's id for the first. */
+        String batchOf(int index) {
+            return index == 0 ? id : id + "/" + sends.get(index).stepId();
         }
     }
 
@@ -108,21 +134,30 @@ class JourneyEntries {
         }
         Segment segment = segments.get(segmentId);
         Instant now = clock.instant();
+        List<JourneyShapes.Send> steps = shapes.sendsOnly(journey);
         EntryJob job = new EntryJob(UUID.randomUUID().toString(), "journey-entry", journey, segmentId, "running",
-                segments.count(segment.query().toString()), 0, 0, null, node, now, now, null, null);
+                segments.count(segment.query().toString()), 0, 0, null, node, now, now, null, null, steps, null);
         jobs.save(job.id(), job);
         runner.submit(() -> run(job));
-        log.info("Entry job {}: members of segment {} ({}) enter journey {}, at most {} a second", job.id(), segmentId,
-                job.total(), journey, leadsPerSecond);
+        log.info("Entry job {}: members of segment {} ({}) enter journey {}, at most {} a second{}", job.id(), segmentId,
+                job.total(), journey, rateOf(job), job.sendOnly() ? "; it only sends " + steps
+                        + ": the send workers do it, no process instance per lead" : "");
         return job;
     }
 
     EntryJob get(String id) {
         EntryJob job = jobs.read(id).job();
+        boolean stalled = "running".equals(job.state()) && job.updatedAt().isBefore(clock.instant().minus(STALLED_AFTER));
+        String state = stalled ? "stalled" : job.state();
+        if (job.sendOnly()) {
+            AudienceSends.Tally outcome = sends.tally(id);
+            // A member has gone through the first step once its send has an outcome (sent, blocked, deferred...).
+            long handled = outcome.sent() + outcome.blocked() + outcome.deferred() + outcome.skipped() + outcome.failed();
+            return job.shown(handled, state, outcome);
+        }
         long entered = history.createHistoricProcessInstanceQuery().processDefinitionKey(job.journey())
                 .variableValueEquals(JourneyCorrelator.ENTRY_JOB, id).count();
-        boolean stalled = "running".equals(job.state()) && job.updatedAt().isBefore(clock.instant().minus(STALLED_AFTER));
-        return job.withEntered(entered, stalled ? "stalled" : job.state());
+        return job.shown(entered, state, null);
     }
 
     EntryJob cancel(String id) {
@@ -161,6 +196,12 @@ class JourneyEntries {
         }
     }
 
+    /** Entries a second: process instances at the entry rate, a send-only journey at its channels' send rate. */
+    private int rateOf(EntryJob job) {
+        return !job.sendOnly() ? leadsPerSecond : job.sends().stream().anyMatch(send -> send.channel().equals("sms"))
+                ? smsRate : emailRate;
+    }
+
     private void run(EntryJob start) {
         EntryJob job = start;
         try {
@@ -168,28 +209,39 @@ class JourneyEntries {
             String query = segment.query().toString();
             while (true) {
                 long pageStarted = System.nanoTime();
-                SegmentStore.Members page = segments.members(query, PAGE, job.after());
+                SegmentStore.Members page = segments.members(query, Math.min(PAGE, rateOf(job)), job.after());
                 if (page.leads().isEmpty()) {
                     break;
                 }
                 Instant now = clock.instant();
                 String jobId = job.id();
                 String journey = job.journey();
-                List<JourneySignal> entries = page.leads().stream()
-                        .map(member -> JourneySignal.entry(jobId, journey, member.id(), now)).toList();
                 // Cancelled (or taken over by another node) since the last page: stop. The progress is
                 // written only if nobody changed the job since it was read, so a cancel is never undone.
                 JobDocuments.Versioned<EntryJob> current = jobs.read(job.id());
                 if (!"running".equals(current.job().state()) || !node.equals(current.job().node())) {
                     return;
                 }
-                signals.publish(entries);
-                job = job.next("running", job.published() + entries.size(), page.leads().get(page.leads().size() - 1).id(),
+                if (job.sendOnly()) {
+                    List<AudienceSends.AudienceSend> toSend = new java.util.ArrayList<>();
+                    for (SegmentStore.Member member : page.leads()) {
+                        for (int step = 0; step < job.sends().size(); step++) {
+                            JourneyShapes.Send send = job.sends().get(step);
+                            toSend.add(new AudienceSends.AudienceSend(job.batchOf(step), member.id(), send.channel(),
+                                    send.template()));
+                        }
+                    }
+                    sends.publish(toSend);
+                } else {
+                    signals.publish(page.leads().stream()
+                            .map(member -> JourneySignal.entry(jobId, journey, member.id(), now)).toList());
+                }
+                job = job.next("running", job.published() + page.leads().size(), page.leads().get(page.leads().size() - 1).id(),
                         clock.instant(), null);
                 if (!jobs.saveIfUnchanged(job.id(), job, current)) {
                     return;
                 }
-                long wanted = entries.size() * 1_000_000_000L / leadsPerSecond - (System.nanoTime() - pageStarted);
+                long wanted = page.leads().size() * 1_000_000_000L / rateOf(job) - (System.nanoTime() - pageStarted);
                 if (wanted > 0) {
                     Thread.sleep(wanted / 1_000_000);
                 }

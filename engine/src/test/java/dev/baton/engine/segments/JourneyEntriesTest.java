@@ -126,6 +126,45 @@ class JourneyEntriesTest extends IntegrationTest {
         assertThat(getJson("/api/journeys/entries/" + job).path("entered").asInt()).isEqualTo(5);
     }
 
+    @Test
+    void aJourneyThatOnlySendsReachesEveryMemberOnceWithoutAProcessInstance() throws Exception {
+        String cohort = "s" + UUID.randomUUID().toString().substring(0, 8);
+        String journey = "only-sends-" + cohort;
+        String segment = "only-sends-" + cohort;
+        deploy(journey, OneStepJourney.bpmn(journey, "SendCaseStudy", "send-email", java.util.Map.of("template", "case-study")));
+        List<String> addresses = new java.util.ArrayList<>();
+        for (String name : List.of("ann", "ben", "cid")) {
+            String email = name + "-" + cohort + "@example.com";
+            assertThat(track("/v1/identify", "{\"userId\":\"%s\",\"traits\":{\"cohort\":\"%s\",\"email\":\"%s\"}}"
+                    .formatted(name + "-" + cohort, cohort, email)).getStatusCode()).isEqualTo(HttpStatus.OK);
+            awaitLead(name + "-" + cohort, lead -> lead.path("emails").size() > 0);
+            addresses.add(email);
+        }
+        assertThat(admin().exchange("/api/segments/" + segment, HttpMethod.PUT, jsonBody(
+                "{\"name\":\"Only sends\",\"conditions\":{\"trait\":\"cohort\",\"eq\":\"%s\"}}".formatted(cohort)),
+                String.class).getStatusCode()).isEqualTo(HttpStatus.OK);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> getJson("/api/segments/" + segment).path("count").asInt() == 3);
+
+        JsonNode first = runJob(journey, segment);
+        assertThat(first.path("sends").get(0).path("template").asText()).isEqualTo("case-study");
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
+                getJson("/api/journeys/entries/" + first.path("id").asText()).path("outcome").path("sent").asInt() == 3);
+        assertThat(getJson("/api/journeys/entries/" + first.path("id").asText()).path("entered").asInt()).isEqualTo(3);
+        for (String address : addresses) {
+            assertThat(mailTo(address)).as(address).hasSize(1);
+        }
+        assertThat(history.createHistoricProcessInstanceQuery().processDefinitionKey(journey).count())
+                .as("no process instance per lead").isZero();
+
+        // The same entry again: every member already has the template, so nobody gets anything.
+        JsonNode second = runJob(journey, segment);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
+                getJson("/api/journeys/entries/" + second.path("id").asText()).path("outcome").path("blocked").asInt() == 3);
+        for (String address : addresses) {
+            assertThat(mailTo(address)).as(address).hasSize(1);
+        }
+    }
+
     private void deploy(String journey) {
         deploy(journey, OneStepJourney.waitsAt(journey, "Wait"));
     }

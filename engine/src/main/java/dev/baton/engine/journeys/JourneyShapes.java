@@ -1,0 +1,113 @@
+package dev.baton.engine.journeys;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.repository.ProcessDefinition;
+import org.camunda.bpm.model.bpmn.BpmnModelInstance;
+import org.camunda.bpm.model.bpmn.instance.BoundaryEvent;
+import org.camunda.bpm.model.bpmn.instance.EndEvent;
+import org.camunda.bpm.model.bpmn.instance.FlowNode;
+import org.camunda.bpm.model.bpmn.instance.Process;
+import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
+import org.camunda.bpm.model.bpmn.instance.ServiceTask;
+import org.camunda.bpm.model.bpmn.instance.StartEvent;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputOutput;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputParameter;
+import org.springframework.stereotype.Component;
+
+/**
+ * What entering a journey on request does, read from its latest active definition: whether a
+ * lead entering it only gets messages (its plain start event leads through send steps in a row
+ * to an end, nothing waits, branches or hands off), so an audience can enter it without a
+ * Camunda process instance per lead (docs/architecture.md, "Audience steps at scale").
+ */
+@Component
+public class JourneyShapes {
+    private static final Map<String, String> CHANNEL_OF_TOPIC = Map.of("send-email", "email", "send-sms", "sms");
+    private final RepositoryService repository;
+
+    JourneyShapes(RepositoryService repository) {
+        this.repository = repository;
+    }
+
+    /** One send step: template {@code template} on {@code channel}. */
+    public record Send(String stepId, String channel, String template) {
+    }
+
+    /**
+     * The send steps a lead entering the journey goes through, in order, when that is all the
+     * journey does; empty when a lead needs a process instance (it waits, branches, is handed to
+     * sales, a step answers the lead's own action, or the journey has no plain start event).
+     */
+    public List<Send> sendsOnly(String journeyKey) {
+        ProcessDefinition definition = repository.createProcessDefinitionQuery().processDefinitionKey(journeyKey)
+                .latestVersion().active().singleResult();
+        if (definition == null) {
+            return List.of();
+        }
+        return sendsOnly(repository.getBpmnModelInstance(definition.getId()));
+    }
+
+    /** {@link #sendsOnly(String)} of one model. */
+    static List<Send> sendsOnly(BpmnModelInstance model) {
+        if (!model.getModelElementsByType(BoundaryEvent.class).isEmpty()) {
+            return List.of();
+        }
+        List<StartEvent> plainStarts = model.getModelElementsByType(StartEvent.class).stream()
+                .filter(start -> start.getParentElement() instanceof Process && start.getEventDefinitions().isEmpty())
+                .toList();
+        if (plainStarts.size() != 1) {
+            return List.of();
+        }
+        // Flows by source and target from the flows themselves: <bpmn:outgoing> children are optional in a file.
+        Map<FlowNode, List<SequenceFlow>> outgoing = new java.util.HashMap<>();
+        Map<FlowNode, Integer> incoming = new java.util.HashMap<>();
+        for (SequenceFlow flow : model.getModelElementsByType(SequenceFlow.class)) {
+            outgoing.computeIfAbsent(flow.getSource(), k -> new ArrayList<>()).add(flow);
+            incoming.merge(flow.getTarget(), 1, Integer::sum);
+        }
+        List<Send> sends = new ArrayList<>();
+        FlowNode node = plainStarts.get(0);
+        while (!(node instanceof EndEvent)) {
+            List<SequenceFlow> next = outgoing.getOrDefault(node, List.of());
+            if (next.size() != 1 || next.get(0).getConditionExpression() != null) {
+                return List.of();
+            }
+            node = next.get(0).getTarget();
+            if (incoming.getOrDefault(node, 0) != 1) {
+                return List.of();
+            }
+            if (node instanceof EndEvent end) {
+                if (!end.getEventDefinitions().isEmpty()) {
+                    return List.of();
+                }
+            } else if (node instanceof ServiceTask task && "external".equals(task.getCamundaType())
+                    && CHANNEL_OF_TOPIC.containsKey(task.getCamundaTopic())) {
+                Map<String, String> inputs = inputs(task);
+                String template = inputs.get("template");
+                if (template == null || template.contains("${") || "true".equals(inputs.get("transactional"))) {
+                    return List.of();
+                }
+                sends.add(new Send(task.getId(), CHANNEL_OF_TOPIC.get(task.getCamundaTopic()), template.strip()));
+            } else {
+                return List.of();
+            }
+        }
+        return sends;
+    }
+
+    private static Map<String, String> inputs(ServiceTask task) {
+        Map<String, String> inputs = new java.util.HashMap<>();
+        if (task.getExtensionElements() == null) {
+            return inputs;
+        }
+        for (CamundaInputOutput io : task.getExtensionElements().getElementsQuery().filterByType(CamundaInputOutput.class).list()) {
+            for (CamundaInputParameter parameter : io.getCamundaInputParameters()) {
+                inputs.put(parameter.getCamundaName(), parameter.getTextContent());
+            }
+        }
+        return inputs;
+    }
+}
