@@ -9,4 +9,12 @@ public interface Connector {
     String channel();
 
     SendResult send(OutboundMessage message);
+
+    /**
+     * Sends several messages, each classified as {@link #send} would, in the same order. A
+     * provider that can take them over one connection (SMTP) overrides this; by default, one by one.
+     */
+    default java.util.List<SendResult> sendAll(java.util.List<OutboundMessage> messages) {
+        return messages.stream().map(this::send).toList();
+    }
 }

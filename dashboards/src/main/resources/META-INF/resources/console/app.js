@@ -1004,7 +1004,9 @@ async function segmentPage(id) {
       <table class="stack" id="segment-members"><thead><tr>${head.map((h, i) => `<th${i === 2 ? ` class="num"` : ""}>${h}</th>`).join("")}</tr></thead><tbody></tbody></table>
       <p class="hint" id="segment-members-none" hidden>${t("segments.noMembers")}</p>
       <button class="secondary" id="segment-more" hidden>${t("segments.more")}</button>
-      <div id="segment-members-problem" class="problem-area"></div></section>`;
+      <div id="segment-members-problem" class="problem-area"></div></section>
+    <section class="card" id="segment-broadcasts"><h2>${t("broadcasts.title")}</h2><div data-broadcasts></div>
+      <a href="#/broadcasts?segment=${encodeURIComponent(id)}" id="segment-broadcast">${t("broadcasts.new")}</a></section>`;
   page.querySelector("#segment-back").addEventListener("click", () => { location.hash = "#/segments"; });
   page.querySelector("#segment-edit").addEventListener("click", () => { location.hash = "#/segments?edit=" + encodeURIComponent(id); });
   page.querySelector("#segment-delete").addEventListener("click", async () => {
@@ -1049,6 +1051,13 @@ async function segmentPage(id) {
   }
   more.addEventListener("click", () => loadMembers(false));
   await loadMembers(true);
+  const used = await attempt(page.querySelector("#segment-members-problem"), "load",
+    () => api("/api/broadcasts?" + query({ segment: id })));
+  if (used && page.querySelector("#segment-broadcasts")) {
+    page.querySelector("#segment-broadcasts [data-broadcasts]").innerHTML = !used.length ? `<p class="hint">${t("broadcasts.none")}</p>`
+      : `<ul>${used.map(b => `<li data-segment-broadcast="${esc(b.id)}"><a href="#/broadcasts?id=${encodeURIComponent(b.id)}">${esc(b.template)}</a>
+        (${t("segments.channel." + b.channel)}, ${when(b.sendAt)}): ${t("broadcasts.state." + b.state)}, ${esc(b.published)} / ${esc(b.total)}</li>`).join("")}</ul>`;
+  }
 
   // While it builds: its state and count every 2 s, and the members again once it is ready.
   async function watch() {
@@ -1064,6 +1073,109 @@ async function segmentPage(id) {
     setTimeout(watch, next ? 2000 : 5000);
   }
   setTimeout(watch, 2000);
+}
+
+// ---- broadcasts -----------------------------------------------------------------------------
+
+const BROADCAST_OPEN = ["scheduled", "sending", "paused", "stalled", "finishing"];
+
+/** What became of a broadcast's sends, as table rows (sent, blocked by reason, deferred, skipped, failed). */
+function broadcastOutcome(b, figure) {
+  const o = b.outcome;
+  if (!o) return `<p class="hint">${t("broadcasts.notStarted")}</p>`;
+  const row = (key, value) => `<tr><th>${t("broadcasts.outcome." + key)}</th><td class="num" data-figure="${figure}.${key}">${esc(value ?? 0)}</td></tr>`;
+  const reasons = Object.entries(o.blockedBy || {});
+  return `<table><tbody>${row("sent", o.sent)}${row("blocked", o.blocked)}
+    ${reasons.map(([reason, n]) => `<tr class="sub"><td>${esc(reason)}</td><td class="num" data-blocked-by>${esc(n)}</td></tr>`).join("")}
+    ${row("deferred", o.deferred)}${row("skipped", o.skipped)}${row("failed", o.failed)}${row("inFlight", o.inFlight)}</tbody></table>`;
+}
+
+async function broadcastsPage(params) {
+  const segments = await api("/api/segments");
+  const channels = ["email", "sms"];
+  page.innerHTML = `<h1>${t("broadcasts.title")}</h1>
+    <section class="card"><h2>${t("broadcasts.new")}</h2>
+      <div class="filters">
+        <label>${t("broadcasts.segment")}<select id="broadcast-segment">
+          ${segments.map(s => `<option value="${esc(s.id)}" ${s.id === params.segment ? "selected" : ""}>${esc(s.name)} (${esc(s.count)})</option>`).join("")}</select></label>
+        <label>${t("broadcasts.channel")}<select id="broadcast-channel">
+          ${channels.map(c => `<option value="${c}">${t("segments.channel." + c)}</option>`).join("")}</select></label>
+        <label>${t("broadcasts.template")}<input id="broadcast-template" placeholder="case-study"></label>
+        <label>${t("broadcasts.sendAt")}<input id="broadcast-send-at" type="datetime-local"></label>
+        <button class="primary" id="broadcast-send">${t("broadcasts.send")}</button></div>
+      <p class="hint">${t("broadcasts.guards")}</p>
+      <div id="broadcast-problem" class="problem-area"></div></section>
+    <section class="card"><h2>${t("broadcasts.list")}</h2><div id="broadcasts-list"></div>
+      <div id="broadcasts-problem" class="problem-area"></div></section>
+    <section class="card" id="broadcast-detail" hidden></section>`;
+  if (!segments.length) page.querySelector("#broadcast-problem").innerHTML = `<p class="hint">${t("broadcasts.noSegments")}</p>`;
+  const list = page.querySelector("#broadcasts-list");
+  const detail = page.querySelector("#broadcast-detail");
+  let selected = params.id || null;
+  let timer = null;
+
+  async function refresh() {
+    clearTimeout(timer);
+    if (!list.isConnected) return;
+    const broadcasts = await attempt(page.querySelector("#broadcasts-problem"), "load", () => api("/api/broadcasts"));
+    if (!list.isConnected) return;
+    if (broadcasts) renderList(broadcasts);
+    const shown = selected ? await attempt(page.querySelector("#broadcasts-problem"), "load",
+      () => api("/api/broadcasts/" + encodeURIComponent(selected))) : null;
+    if (shown && detail.isConnected) renderDetail(shown);
+    const open = (broadcasts || []).some(b => BROADCAST_OPEN.includes(b.state)) || (shown && BROADCAST_OPEN.includes(shown.state));
+    if (open || !broadcasts) timer = setTimeout(refresh, broadcasts ? 2000 : 5000);
+  }
+
+  function renderList(broadcasts) {
+    const head = ["segment", "channel", "template", "state", "progress", "sendAt"].map(k => t("broadcasts." + k));
+    list.innerHTML = !broadcasts.length ? `<p class="hint" id="broadcasts-none">${t("broadcasts.none")}</p>` : `<table class="stack" id="broadcasts-table">
+      <thead><tr>${head.map((h, i) => `<th${i === 4 ? ` class="num"` : ""}>${h}</th>`).join("")}</tr></thead><tbody>
+      ${broadcasts.map(b => `<tr class="clickable${b.id === selected ? " selected" : ""}" data-broadcast="${esc(b.id)}">
+        <td data-label="${head[0]}"><a href="#/segments/${encodeURIComponent(b.segment)}">${esc(b.segment)}</a></td>
+        <td data-label="${head[1]}">${t("segments.channel." + b.channel)}</td><td data-label="${head[2]}">${esc(b.template)}</td>
+        <td data-label="${head[3]}" data-figure="broadcasts.${esc(b.id)}.state">${t("broadcasts.state." + b.state)}</td>
+        <td class="num" data-label="${head[4]}" data-figure="broadcasts.${esc(b.id)}.published">${esc(b.published)} / ${esc(b.total)}</td>
+        <td data-label="${head[5]}">${when(b.sendAt)}</td></tr>`).join("")}</tbody></table>`;
+    list.querySelectorAll("tr[data-broadcast]").forEach(r => r.addEventListener("click", e => {
+      if (e.target.closest("a")) return;
+      selected = r.dataset.broadcast;
+      history.replaceState(null, "", "#/broadcasts?id=" + encodeURIComponent(selected));
+      refresh();
+    }));
+  }
+
+  function renderDetail(b) {
+    const actions = { pause: ["scheduled", "sending"], resume: ["paused"], cancel: ["scheduled", "sending", "paused", "stalled"] };
+    detail.hidden = false;
+    detail.innerHTML = `<h2>${t("broadcasts.detail")} <small>${esc(b.template)} → ${esc(b.segment)}</small></h2>
+      <p>${t("broadcasts.state")}: <strong data-figure="broadcast.state">${t("broadcasts.state." + b.state)}</strong>
+        · ${t("broadcasts.progress")}: <span data-figure="broadcast.published">${esc(b.published)}</span> / <span data-figure="broadcast.total">${esc(b.total)}</span></p>
+      ${b.total ? `<progress max="${esc(b.total)}" value="${esc(b.published)}"></progress>` : ""}
+      ${broadcastOutcome(b, "broadcast")}
+      <div class="filters actions">${Object.entries(actions).filter(([, from]) => from.includes(b.state))
+        .map(([action]) => `<button class="${action === "cancel" ? "danger" : "secondary"}" data-action="${action}">${t("broadcasts." + action)}</button>`).join("")}</div>
+      <div id="broadcast-action-problem" class="problem-area"></div>`;
+    detail.querySelectorAll("button[data-action]").forEach(button => button.addEventListener("click", async () => {
+      const action = button.dataset.action;
+      if (action === "cancel" && !confirm(t("broadcasts.confirmCancel"))) return;
+      const answer = await attempt(detail.querySelector("#broadcast-action-problem"), "broadcast",
+        () => post("/api/broadcasts/" + encodeURIComponent(b.id) + "/" + action));
+      if (answer) refresh();
+    }));
+  }
+
+  page.querySelector("#broadcast-send").addEventListener("click", async () => {
+    const at = page.querySelector("#broadcast-send-at").value;
+    const body = { segment: page.querySelector("#broadcast-segment").value, channel: page.querySelector("#broadcast-channel").value,
+      template: page.querySelector("#broadcast-template").value.trim(), sendAt: at ? new Date(at).toISOString() : undefined };
+    const created = await attempt(page.querySelector("#broadcast-problem"), "broadcast", () => post("/api/broadcasts", body));
+    if (!created) return;
+    selected = created.id;
+    history.replaceState(null, "", "#/broadcasts?id=" + encodeURIComponent(selected));
+    refresh();
+  });
+  await refresh();
 }
 
 // ---- routing --------------------------------------------------------------------------------
@@ -1086,6 +1198,7 @@ function route() {
     case "rules": return rulesPage(params);
     case "leads": return parts[1] ? leadPage(decodeURIComponent(parts[1])) : leadsPage(params);
     case "segments": return parts[1] ? segmentPage(decodeURIComponent(parts[1])) : segmentsPage(params);
+    case "broadcasts": return broadcastsPage(params);
     case "advocacy": return advocacyPage(params);
     case "sales": return salesPage(params);
     default: return funnelPage(params);

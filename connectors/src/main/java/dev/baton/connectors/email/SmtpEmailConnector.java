@@ -47,51 +47,85 @@ public final class SmtpEmailConnector implements Connector {
 
     @Override
     public SendResult send(OutboundMessage message) {
-        String messageId = "<" + hash(message.idempotencyKey()) + "@" + from.getAddress().replaceFirst(".*@", "") + ">";
-        try {
-            MimeMessage mime = new IdentifiedMimeMessage(mail.createMimeMessage(), messageId);
-            MimeMessageHelper helper = new MimeMessageHelper(mime, true, StandardCharsets.UTF_8.name());
-            helper.setFrom(from);
-            helper.setTo(new InternetAddress(message.to(), true));
-            helper.setSubject(message.subject());
-            helper.setText(message.text(), message.html());
-            for (var header : message.headers().entrySet()) {
-                mime.setHeader(header.getKey(), header.getValue());
-            }
-            mail.send(mime);
-            return SendResult.sent(messageId);
-        } catch (jakarta.mail.internet.AddressException e) {
-            return SendResult.permanent("not a valid email address: " + message.to());
-        } catch (MessagingException e) {
-            return SendResult.permanent("the message could not be built: " + e.getMessage());
-        } catch (MailAuthenticationException e) {
-            return SendResult.retryable("the SMTP server refused our login (check the mail settings): " + e.getMessage());
-        } catch (MailSendException e) {
-            return classify(e);
-        } catch (MailException e) {
-            return SendResult.retryable("SMTP unavailable: " + e.getMessage());
-        }
+        return sendAll(java.util.List.of(message)).get(0);
     }
 
-    private static SendResult classify(MailSendException e) {
-        for (Exception failed : e.getFailedMessages().values()) {
-            for (Throwable cause = failed; cause != null; cause = cause.getCause()) {
-                int code = cause instanceof SMTPAddressFailedException a ? a.getReturnCode()
-                        : cause instanceof SMTPSendFailedException s ? s.getReturnCode() : 0;
-                if (cause instanceof SMTPAddressFailedException && BOUNCE_CODES.contains(code)) {
-                    log.info("SMTP bounced the recipient ({}): {}", code, cause.getMessage());
-                    return SendResult.undeliverable("SMTP " + code + ": " + cause.getMessage().strip());
+    /** Over one SMTP connection: a broadcast's poll costs one connect, not one per message. */
+    @Override
+    public java.util.List<SendResult> sendAll(java.util.List<OutboundMessage> messages) {
+        SendResult[] results = new SendResult[messages.size()];
+        java.util.List<MimeMessage> mimes = new java.util.ArrayList<>();
+        java.util.Map<MimeMessage, Integer> positions = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < messages.size(); i++) {
+            OutboundMessage message = messages.get(i);
+            String messageId = "<" + hash(message.idempotencyKey()) + "@" + from.getAddress().replaceFirst(".*@", "") + ">";
+            try {
+                MimeMessage mime = new IdentifiedMimeMessage(mail.createMimeMessage(), messageId);
+                MimeMessageHelper helper = new MimeMessageHelper(mime, true, StandardCharsets.UTF_8.name());
+                helper.setFrom(from);
+                helper.setTo(new InternetAddress(message.to(), true));
+                helper.setSubject(message.subject());
+                helper.setText(message.text(), message.html());
+                for (var header : message.headers().entrySet()) {
+                    mime.setHeader(header.getKey(), header.getValue());
                 }
-                if (code >= 500) {
-                    log.info("SMTP refused the message for good ({}): {}", code, cause.getMessage());
-                    return SendResult.permanent("SMTP " + code + ": " + cause.getMessage().strip());
-                }
-                if (code >= 400) {
-                    return SendResult.retryable("SMTP " + code + ": " + cause.getMessage().strip());
-                }
+                mimes.add(mime);
+                positions.put(mime, i);
+                results[i] = SendResult.sent(messageId);
+            } catch (jakarta.mail.internet.AddressException e) {
+                results[i] = SendResult.permanent("not a valid email address: " + message.to());
+            } catch (MessagingException e) {
+                results[i] = SendResult.permanent("the message could not be built: " + e.getMessage());
             }
         }
-        return SendResult.retryable("SMTP send failed: " + e.getMessage());
+        if (mimes.isEmpty()) {
+            return java.util.List.of(results);
+        }
+        try {
+            mail.send(mimes.toArray(MimeMessage[]::new));
+        } catch (MailSendException e) {
+            // Per message: those not in the failed map went out. A connection that failed fails them all.
+            if (e.getFailedMessages().isEmpty()) {
+                mimes.forEach(mime -> results[positions.get(mime)] = classify(e));
+            }
+            e.getFailedMessages().forEach((failed, cause) -> {
+                Integer position = failed instanceof MimeMessage mime ? positions.get(mime) : null;
+                if (position != null) {
+                    results[position] = classify(cause);
+                }
+            });
+        } catch (MailException e) {
+            SendResult failure = failure(e);
+            mimes.forEach(mime -> results[positions.get(mime)] = failure);
+        }
+        return java.util.List.of(results);
+    }
+
+    /** Trouble before any message went: the login refused, the server unreachable; retryable. */
+    private static SendResult failure(MailException e) {
+        return SendResult.retryable(e instanceof MailAuthenticationException
+                ? "the SMTP server refused our login (check the mail settings): " + e.getMessage()
+                : "SMTP unavailable: " + e.getMessage());
+    }
+
+    /** One message's failure: an address the server refuses for good is a bounce, other 5xx permanent, 4xx retryable. */
+    private static SendResult classify(Exception failed) {
+        for (Throwable cause = failed; cause != null; cause = cause.getCause()) {
+            int code = cause instanceof SMTPAddressFailedException a ? a.getReturnCode()
+                    : cause instanceof SMTPSendFailedException s ? s.getReturnCode() : 0;
+            if (cause instanceof SMTPAddressFailedException && BOUNCE_CODES.contains(code)) {
+                log.info("SMTP bounced the recipient ({}): {}", code, cause.getMessage());
+                return SendResult.undeliverable("SMTP " + code + ": " + cause.getMessage().strip());
+            }
+            if (code >= 500) {
+                log.info("SMTP refused the message for good ({}): {}", code, cause.getMessage());
+                return SendResult.permanent("SMTP " + code + ": " + cause.getMessage().strip());
+            }
+            if (code >= 400) {
+                return SendResult.retryable("SMTP " + code + ": " + cause.getMessage().strip());
+            }
+        }
+        return SendResult.retryable("SMTP send failed: " + failed.getMessage());
     }
 
     private static String hash(String key) {

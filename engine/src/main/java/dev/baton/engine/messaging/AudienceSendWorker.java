@@ -28,7 +28,10 @@ import org.springframework.stereotype.Component;
  * (the batch published again after a crash) is not sent again; one deferred by quiet hours is
  * recorded as deferred and published again by {@link DeferredSends} when morning comes where the
  * lead lives. A provider that cannot take messages right now fails the poll after recording what
- * went out: Kafka hands it over again with backoff, and only the sends without an outcome go.
+ * went out: Kafka hands it over again with backoff, and only the sends without an outcome go. A
+ * claim without an outcome is another worker's send in progress for {@code baton.broadcasts.in-flight}
+ * (2 minutes), then abandoned
+ * (its node died mid-send): email is sent again (same Message-ID), SMS recorded as unconfirmed.
  */
 @Component
 class AudienceSendWorker {
@@ -40,9 +43,14 @@ class AudienceSendWorker {
     private final EngineEvents events;
     private final ObjectMapper json;
     private final Clock clock;
+    /** How long a claim may be another worker's send in progress before it counts as abandoned. */
+    private final java.time.Duration inFlight;
 
     AudienceSendWorker(List<ChannelWorker> channels, LeadStore leads, DeliveryLog deliveries, SendGuards guards,
-                       EngineEvents events, ObjectMapper json, Clock clock) {
+                       EngineEvents events, ObjectMapper json, Clock clock,
+                       @org.springframework.beans.factory.annotation.Value("${baton.broadcasts.in-flight:2m}")
+                       java.time.Duration inFlight) {
+        this.inFlight = inFlight;
         this.channels = channels;
         this.leads = leads;
         this.deliveries = deliveries;
@@ -103,6 +111,7 @@ class AudienceSendWorker {
         String template = group.get(0).template();
         ChannelWorker worker = AudienceSends.marketing(channels, channel);
         Instant now = clock.instant();
+        long started = System.nanoTime();
         if (worker == null || worker.templateProblem(template) != null) {
             log.error("{} audience send(s) of {} template '{}' skipped: {}", group.size(), channel, template,
                     worker == null ? "no such channel" : worker.templateProblem(template));
@@ -111,6 +120,7 @@ class AudienceSendWorker {
         Map<String, AudienceSends.AudienceSend> byKey = new LinkedHashMap<>();
         group.forEach(send -> byKey.put(send.key(), send));
         Map<String, DeliveryLog.Stored> earlier = deliveries.getAll(byKey.keySet());
+        boolean waiting = false;
         List<DeliveryLog.Delivery> outcomes = new ArrayList<>();
         List<AudienceSends.AudienceSend> toJudge = new ArrayList<>();
         List<DeliveryLog.Delivery> toResend = new ArrayList<>();
@@ -120,6 +130,12 @@ class AudienceSendWorker {
                     && !stored.delivery().notBefore().isAfter(now)) {
                 toJudge.add(send);
             } else if ("sending".equals(stored.delivery().state())) {
+                if (stored.delivery().claimedAt().isAfter(now.minus(inFlight))) {
+                    // Another worker may be sending it right now (the poll was handed over while it worked):
+                    // this poll is tried again later, by when that attempt has recorded how it went.
+                    waiting = true;
+                    continue;
+                }
                 // An attempt claimed it and never recorded how it went (its node died mid-send).
                 if (worker.resendWhenOutcomeUnknown()) {
                     toResend.add(stored.delivery());
@@ -147,7 +163,9 @@ class AudienceSendWorker {
                 candidates.add(new SendGuards.Candidate(lead, to));
             }
         }
+        long read = System.nanoTime();
         Map<String, SendGuards.Verdict> verdicts = guards.checkMarketing(channel, template, candidates, now);
+        long judged = System.nanoTime();
         Map<String, AudienceSends.AudienceSend> byLead = new LinkedHashMap<>();
         toJudge.forEach(send -> byLead.put(send.leadId(), send)); // a lead once per round
         for (SendGuards.Candidate candidate : candidates) {
@@ -170,20 +188,21 @@ class AudienceSendWorker {
         List<DeliveryLog.Delivery> results = new ArrayList<>();
         List<EngineEvents.EngineEvent> feedback = new ArrayList<>();
         Set<String> release = new HashSet<>();
-        boolean retry = false;
+        boolean retry = waiting;
         Connector connector = worker.connector();
-        for (DeliveryLog.Delivery claim : claims) {
-            if (!won.contains(claim.key())) {
-                continue;
-            }
-            if (retry) {
-                release.add(claim.key()); // never tried: free for the retry of the poll
-                continue;
-            }
-            LeadProfile lead = profiles.containsKey(claim.leadId()) ? profiles.get(claim.leadId())
-                    : leads.get(claim.leadId());
-            SendResult result = connector.send(worker.compose(claim.key(), lead, claim.to(), template, null));
-            Instant at = clock.instant();
+        List<DeliveryLog.Delivery> sending = claims.stream().filter(claim -> won.contains(claim.key())).toList();
+        List<dev.baton.connectors.OutboundMessage> messages = new ArrayList<>(sending.size());
+        for (DeliveryLog.Delivery claim : sending) {
+            LeadProfile lead = profiles.containsKey(claim.leadId()) ? profiles.get(claim.leadId()) : leads.get(claim.leadId());
+            messages.add(worker.compose(claim.key(), lead, claim.to(), template, null));
+        }
+        long claimed = System.nanoTime();
+        List<SendResult> sent = messages.isEmpty() ? List.of() : connector.sendAll(messages);
+        long delivered = System.nanoTime();
+        Instant at = clock.instant();
+        for (int i = 0; i < sending.size(); i++) {
+            DeliveryLog.Delivery claim = sending.get(i);
+            SendResult result = sent.get(i);
             switch (result.status()) {
                 case SENT -> {
                     results.add(claim.with("sent", result.providerId(), null, at));
@@ -211,18 +230,30 @@ class AudienceSendWorker {
                     }
                 }
             }
-            if (retry) {
-                log.warn("{} provider could not take {} now ({}); the rest of this poll waits for its retry", worker.label(),
-                        claim.key(), result.reason());
-            }
+        }
+        if (retry) {
+            log.warn("{} provider could not take {} of {} message(s) now ({}); they go when the poll is handed over again",
+                    worker.label(), sending.size() - results.size(), sending.size(), sent.stream()
+                            .filter(r -> r.status() == SendResult.Status.RETRYABLE || r.status() == SendResult.Status.UNKNOWN)
+                            .map(SendResult::reason).findFirst().orElse(""));
         }
         deliveries.recordAll(results);
         deliveries.releaseAll(release);
+        long recorded = System.nanoTime();
         events.publish(feedback);
-        log.debug("Audience sends, {} '{}': {} sent, {} not sent (blocked, deferred, skipped), {} already handled",
-                worker.label(), template, results.stream().filter(d -> "sent".equals(d.state())).count(),
-                recordedWithoutSending.size(), group.size() - recordedWithoutSending.size() - won.size());
+        if (log.isDebugEnabled()) {
+            log.debug("Audience sends, {} '{}': {} sent, {} not sent (blocked, deferred, skipped), {} already handled, in {} ms"
+                            + " (read {}, guards {}, claims {}, provider {}, record {}, events {})", worker.label(), template,
+                    results.stream().filter(d -> "sent".equals(d.state())).count(), recordedWithoutSending.size(),
+                    group.size() - recordedWithoutSending.size() - won.size(), millis(started, System.nanoTime()),
+                    millis(started, read), millis(read, judged), millis(judged, claimed), millis(claimed, delivered),
+                    millis(delivered, recorded), millis(recorded, System.nanoTime()));
+        }
         return retry;
+    }
+
+    private static long millis(long from, long to) {
+        return (to - from) / 1_000_000;
     }
 
     private static EngineEvents.EngineEvent event(ChannelWorker worker, DeliveryLog.Delivery delivery, String what,

@@ -29,9 +29,25 @@ class DeliveryLog {
     private final ElasticsearchClient client;
     private final Indices indices;
 
-    DeliveryLog(ElasticsearchClient client, Indices indices) {
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
+
+    DeliveryLog(ElasticsearchClient client, Indices indices, io.micrometer.core.instrument.MeterRegistry metrics) {
         this.client = client;
         this.indices = indices;
+        this.metrics = metrics;
+        // Every series from the start, at zero: a rate over a series that appears later misses its first count.
+        for (String channel : List.of("email", "sms")) {
+            for (String outcome : List.of("sent", "blocked", "deferred", "skipped", "bounced", "failed", "unconfirmed")) {
+                metrics.counter("baton.sends", "channel", channel, "outcome", outcome);
+            }
+        }
+    }
+
+    /** Every outcome recorded, by channel and state (sent, blocked, deferred, bounced, failed...): {@code baton_sends_total}. */
+    private void count(Delivery outcome) {
+        if (!"sending".equals(outcome.state())) {
+            metrics.counter("baton.sends", "channel", outcome.channel(), "outcome", outcome.state()).increment();
+        }
     }
 
     /**
@@ -89,6 +105,7 @@ class DeliveryLog {
     public void record(Delivery delivery) {
         try {
             client.index(i -> i.index(indices.deliveries()).id(delivery.key()).document(delivery).refresh(Refresh.WaitFor));
+            count(delivery);
         } catch (IOException e) {
             throw new SearchUnavailableException("recording delivery " + delivery.key() + " failed: " + e.getMessage(), e);
         }
@@ -141,9 +158,12 @@ class DeliveryLog {
                             .ifSeqNo(before.seqNo()).ifPrimaryTerm(before.primaryTerm()))));
         }
         BulkResponse response = bulk(operations, Refresh.False, "claiming " + claims.size() + " deliveries");
+        Map<String, Delivery> byKey = new HashMap<>();
+        claims.forEach(claim -> byKey.putIfAbsent(claim.key(), claim));
         for (var item : response.items()) {
             if (item.error() == null) {
                 won.add(item.id());
+                count(byKey.get(item.id()));
             } else if (item.status() != 409) {
                 throw new SearchUnavailableException("claiming delivery " + item.id() + " failed: " + item.error().reason(), null);
             }
@@ -151,25 +171,29 @@ class DeliveryLog {
         return won;
     }
 
-    /** Records outcomes in one request and waits for the refresh: the send guards count recorded sends with a search. */
+    /**
+     * Records outcomes in one request, searchable at once (a refresh per poll, not a wait of up
+     * to a second for the next one): the send guards count recorded sends with a search.
+     */
     void recordAll(List<Delivery> outcomes) {
         if (outcomes.isEmpty()) {
             return;
         }
         BulkResponse response = bulk(outcomes.stream().map(outcome -> BulkOperation.of(o -> o.index(i -> i
-                .index(indices.deliveries()).id(outcome.key()).document(outcome)))).toList(), Refresh.WaitFor,
+                .index(indices.deliveries()).id(outcome.key()).document(outcome)))).toList(), Refresh.True,
                 "recording " + outcomes.size() + " deliveries");
         if (response.errors()) {
             var failed = response.items().stream().filter(item -> item.error() != null).findFirst().orElseThrow();
             throw new SearchUnavailableException("recording delivery " + failed.id() + " failed: " + failed.error().reason(), null);
         }
+        outcomes.forEach(this::count);
     }
 
     /** Gives up claims whose sends failed before reaching the provider, so a retry may send. */
     void releaseAll(Collection<String> keys) {
         if (!keys.isEmpty()) {
             bulk(keys.stream().map(key -> BulkOperation.of(o -> o.delete(d -> d.index(indices.deliveries()).id(key))))
-                    .toList(), Refresh.WaitFor, "releasing " + keys.size() + " deliveries");
+                    .toList(), Refresh.True, "releasing " + keys.size() + " deliveries");
         }
     }
 

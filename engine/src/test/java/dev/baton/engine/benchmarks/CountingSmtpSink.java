@@ -26,6 +26,7 @@ final class CountingSmtpSink implements AutoCloseable {
         return thread;
     });
     private final AtomicLong accepted = new AtomicLong();
+    private final java.util.Map<String, AtomicLong> bySubject = new java.util.concurrent.ConcurrentHashMap<>();
 
     CountingSmtpSink() throws IOException {
         server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
@@ -34,6 +35,12 @@ final class CountingSmtpSink implements AutoCloseable {
 
     int port() {
         return server.getLocalPort();
+    }
+
+    /** Messages accepted so far whose Subject header is {@code subject}. */
+    long accepted(String subject) {
+        AtomicLong count = bySubject.get(subject);
+        return count == null ? 0 : count.get();
     }
 
     /** Messages accepted so far (each answered 250 after its DATA). */
@@ -64,9 +71,13 @@ final class CountingSmtpSink implements AutoCloseable {
                     case "MAIL", "RCPT", "RSET", "NOOP" -> reply(out, "250 OK");
                     case "DATA" -> {
                         reply(out, "354 go ahead");
+                        String subject = "";
                         while ((line = in.readLine()) != null && !line.equals(".")) {
-                            // the message: counted, not kept
+                            if (subject.isEmpty() && line.startsWith("Subject: ")) {
+                                subject = line.substring("Subject: ".length()).strip();
+                            }
                         }
+                        bySubject.computeIfAbsent(subject, k -> new AtomicLong()).incrementAndGet();
                         accepted.incrementAndGet();
                         reply(out, "250 OK queued");
                     }

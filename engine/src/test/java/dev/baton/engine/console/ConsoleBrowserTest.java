@@ -539,6 +539,56 @@ class ConsoleBrowserTest extends IntegrationTest {
         }
     }
 
+    @Test
+    void broadcastSentFromTheConsoleShowsWhatBecameOfItsSendsAndCanBePausedAndCancelled() throws Exception {
+        String cohort = "console-b" + UUID.randomUUID().toString().substring(0, 8);
+        String email = cohort + "@example.com";
+        track("/v1/identify", "{\"userId\":\"%s\",\"traits\":{\"cohort\":\"%s\",\"email\":\"%s\"}}".formatted(cohort, cohort, email));
+        awaitLead(cohort, l -> l.path("emails").size() > 0);
+        put("/api/segments/" + cohort, Map.of("name", "Broadcast cohort", "conditions", Map.of("trait", "cohort", "eq", cohort)));
+        await().atMost(PIPELINE).until(() -> getJson("/api/segments/" + cohort).path("count").asInt() == 1);
+
+        open("#/broadcasts?segment=" + cohort);
+        browser.findElement(By.id("broadcast-template")).sendKeys("no-such-template");
+        browser.findElement(By.id("broadcast-send")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.cssSelector("#broadcast-problem [data-problem-field]")).isEmpty());
+        assertThat(browser.findElement(By.cssSelector("#broadcast-problem [data-problem-field]")).getText()).isEqualTo("template");
+
+        browser.findElement(By.id("broadcast-template")).clear();
+        browser.findElement(By.id("broadcast-template")).sendKeys("case-study");
+        browser.findElement(By.id("broadcast-send")).click();
+        awaitFigure("broadcast.state", "Done");
+        String id = browser.getCurrentUrl().replaceFirst(".*[?&]id=", "");
+        JsonNode sent = getJson("/api/broadcasts/" + id);
+        assertThat(sent.path("outcome").path("sent").asInt()).isEqualTo(1);
+        awaitFigure("broadcast.sent", "1");
+        assertThat(figure("broadcast.total")).isEqualTo("1");
+        assertThat(mailTo(email)).hasSize(1);
+        screenshot("broadcasts");
+
+        String later = json.readTree(post("/api/broadcasts", Map.of("segment", cohort, "channel", "email", "template", "webinar-invite",
+                "sendAt", java.time.Instant.now().plus(Duration.ofDays(1)).toString()))).path("id").asText();
+        open("#/broadcasts?id=" + later);
+        awaitFigure("broadcast.state", "Scheduled");
+        browser.findElement(By.cssSelector("#broadcast-detail button[data-action='pause']")).click();
+        awaitFigure("broadcast.state", "Paused");
+        browser.findElement(By.cssSelector("#broadcast-detail button[data-action='cancel']")).click();
+        browser.switchTo().alert().accept();
+        awaitFigure("broadcast.state", "Cancelled");
+        assertThat(getJson("/api/broadcasts/" + later).path("state").asText()).isEqualTo("cancelled");
+
+        open("#/segments/" + cohort);
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElements(By.cssSelector("[data-segment-broadcast]")).size() == 2);
+        browser.manage().window().setSize(new Dimension(375, 812));
+        try {
+            open("#/broadcasts?id=" + id);
+            assertThat(horizontalOverflow()).as("broadcasts at 375 px").isLessThanOrEqualTo(0);
+            screenshot("broadcasts-phone");
+        } finally {
+            browser.manage().window().setSize(new Dimension(1400, 1000));
+        }
+    }
+
     // --- browser helpers -------------------------------------------------------------------
 
     /** Opens a console route, logging in through the console's form when the browser has no login yet. */

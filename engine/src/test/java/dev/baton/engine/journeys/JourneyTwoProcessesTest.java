@@ -3,30 +3,19 @@ package dev.baton.engine.journeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.baton.engine.testing.EngineProcess;
 import dev.baton.engine.testing.IntegrationTest;
 import dev.baton.engine.testing.KafkaProgress;
 import dev.baton.engine.testing.TestPostgres;
 import dev.baton.engine.testing.TestServers;
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +28,6 @@ import org.junit.jupiter.api.Test;
  */
 class JourneyTwoProcessesTest {
     private static final int LEADS = 20;
-    private static final Duration START = Duration.ofMinutes(5);
     private static final Duration FLOW = Duration.ofMinutes(3);
 
     @Test
@@ -49,7 +37,8 @@ class JourneyTwoProcessesTest {
         try {
             Map<String, Object> shared = shared(run, database);
             // One after the other: Camunda creates its schema on the first start, which two engines must not race.
-            try (Node first = Node.start("first-" + run, shared); Node second = first.awaitUp().andThen("second-" + run, shared)) {
+            try (EngineProcess first = EngineProcess.start("first-" + run, withJourneysGroup(shared, "first-" + run));
+                 EngineProcess second = first.awaitUp().andThen("second-" + run, withJourneysGroup(shared, "second-" + run))) {
                 second.awaitUp();
                 List<String> emails = new ArrayList<>();
                 for (int n = 0; n < LEADS; n++) {
@@ -74,10 +63,10 @@ class JourneyTwoProcessesTest {
                 }
                 // Both processes took every journey signal in (each its own group), so each was correlated on both.
                 Map<String, Object> kafka = Map.of("bootstrap.servers", TestServers.endpoints().kafkaBootstrapServers());
-                for (Node node : List.of(first, second)) {
-                    KafkaProgress signals = new KafkaProgress(kafka, "procs-" + run + ".events.journeys", 3, node.journeysGroup);
+                for (String group : List.of("procs-journeys-first-" + run, "procs-journeys-second-" + run)) {
+                    KafkaProgress signals = new KafkaProgress(kafka, "procs-" + run + ".events.journeys", 3, group);
                     await().atMost(FLOW).until(signals::caughtUp);
-                    assertThat(signals.committed()).as("journey signals %s took in", node.journeysGroup)
+                    assertThat(signals.committed()).as("journey signals %s took in", group)
                             .isGreaterThanOrEqualTo(2L * LEADS);
                 }
                 Map<String, Integer> journeys = shareToLeadJourneysPerLead(database);
@@ -96,6 +85,13 @@ class JourneyTwoProcessesTest {
         Map<String, Object> properties = IntegrationTest.sharedByNodes("procs-" + run, database);
         properties.put("spring.datasource.username", TestPostgres.user());
         properties.put("spring.datasource.password", TestPostgres.password());
+        return properties;
+    }
+
+    /** Each process its own journeys consumer group, so every journey signal reaches both. */
+    private static Map<String, Object> withJourneysGroup(Map<String, Object> shared, String name) {
+        Map<String, Object> properties = new LinkedHashMap<>(shared);
+        properties.put("baton.kafka.journeys-group", "procs-journeys-" + name);
         return properties;
     }
 
@@ -119,81 +115,5 @@ class JourneyTwoProcessesTest {
             }
         }
         return perLead;
-    }
-
-    /** One engine process: this test's classpath, {@code BatonApplication}, its own port and journeys group. */
-    private static final class Node implements AutoCloseable {
-        private final Process process;
-        private final int port;
-        private final Path log;
-        private final String journeysGroup;
-        private final HttpClient http = HttpClient.newHttpClient();
-
-        private Node(Process process, int port, Path log, String journeysGroup) {
-            this.process = process;
-            this.port = port;
-            this.log = log;
-            this.journeysGroup = journeysGroup;
-        }
-
-        static Node start(String name, Map<String, Object> shared) throws IOException {
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
-            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                    "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.baton.engine.BatonApplication"));
-            Map<String, Object> properties = new LinkedHashMap<>(shared);
-            properties.put("server.port", port);
-            String journeysGroup = "procs-journeys-" + name;
-            properties.put("baton.kafka.journeys-group", journeysGroup);
-            properties.forEach((key, value) -> command.add("--" + key + "=" + value));
-            Path log = Path.of("target", "two-processes-" + name + ".log");
-            Files.createDirectories(log.getParent());
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new Node(process, port, log, journeysGroup);
-        }
-
-        /** Waits until the process answers healthy (its log says why when it died instead). */
-        Node awaitUp() {
-            await().atMost(START).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                if (!process.isAlive()) {
-                    throw new AssertionError("the engine process on port " + port + " died; its log:\n" + log());
-                }
-                try {
-                    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
-                            HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-                } catch (IOException refused) {
-                    return false;
-                }
-            });
-            return this;
-        }
-
-        /** Starts the next process once this one is up. */
-        Node andThen(String name, Map<String, Object> shared) throws IOException {
-            return start(name, shared);
-        }
-
-        void track(String path, String body) throws Exception {
-            String key = Base64.getEncoder().encodeToString((IntegrationTest.WRITE_KEY + ":").getBytes(StandardCharsets.UTF_8));
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .header("Content-Type", "application/json").header("Authorization", "Basic " + key)
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        }
-
-        String log() throws IOException {
-            File file = log.toFile();
-            return file.exists() ? Files.readString(log) : "";
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            }
-        }
     }
 }
