@@ -58,8 +58,15 @@ class ShareClickAccounting {
     private final ShareClickIds clickIds;
     private final Shares shares;
 
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
+
     ShareClickAccounting(ElasticsearchClient client, Indices indices, TrackingMessages messages, BurstWindows bursts,
-                         ShareClickIds clickIds, Shares shares) {
+                         ShareClickIds clickIds, Shares shares, io.micrometer.core.instrument.MeterRegistry metrics) {
+        this.metrics = metrics;
+        metrics.counter("baton.share.clicks", "outcome", "counted", "reason", "none");
+        for (String reason : List.of("self", "repeat", "bot", "burst", "no-js")) {
+            metrics.counter("baton.share.clicks", "outcome", "excluded", "reason", reason);
+        }
         this.client = client;
         this.indices = indices;
         this.messages = messages;
@@ -284,6 +291,11 @@ class ShareClickAccounting {
             }
         }
         long counted = clicks.stream().filter(ShareClick::counted).count();
+        for (ShareClick click : clicks) {
+            // baton_share_clicks_total: counted as reach, or excluded with its reason (self, repeat, bot, burst, no-js).
+            metrics.counter("baton.share.clicks", "outcome", click.counted() ? "counted" : "excluded",
+                    "reason", click.counted() || click.excluded() == null ? "none" : click.excluded()).increment();
+        }
         if (!clicks.isEmpty() || !joins.isEmpty()) {
             log.debug("Share clicks: {} counted, {} excluded; {} landing visitors joined", counted, clicks.size() - counted,
                     joins.size());

@@ -12,17 +12,45 @@ import org.springframework.stereotype.Component;
 
 /**
  * The {@code kafka} health component: UP when the cluster answers and has brokers. Its details
- * (admin only) also say how many events wait in the outbox for Kafka (share clicks of an outage).
+ * (admin only) also say how many events wait in the outbox for Kafka (share clicks of an outage),
+ * and each of Baton's consumer groups' lag: records on its topics not yet handled (events,
+ * journey signals, audience sends). Lag is shown, never a reason to be DOWN: a backlog is work
+ * delayed, not lost.
  */
 @Component("kafka")
 class KafkaHealthIndicator extends AbstractHealthIndicator {
     private final KafkaAdmin admin;
     private final EventOutbox outbox;
 
-    KafkaHealthIndicator(KafkaAdmin admin, EventOutbox outbox) {
+    private final java.util.List<String> groups;
+
+    KafkaHealthIndicator(KafkaAdmin admin, EventOutbox outbox,
+                         @org.springframework.beans.factory.annotation.Value("${spring.kafka.consumer.group-id}") String group,
+                         @org.springframework.beans.factory.annotation.Value("${baton.kafka.journeys-group:${spring.kafka.consumer.group-id}-journeys}") String journeys,
+                         @org.springframework.beans.factory.annotation.Value("${baton.kafka.sends-group:${spring.kafka.consumer.group-id}-sends}") String sends) {
         super("Kafka health check failed");
         this.admin = admin;
         this.outbox = outbox;
+        this.groups = java.util.List.of(group, journeys, sends);
+    }
+
+    /** Per group, the records not yet handled on the partitions it has committed on. */
+    private Map<String, Long> lag(AdminClient client) throws Exception {
+        Map<String, Long> lag = new java.util.LinkedHashMap<>();
+        for (String group : groups) {
+            var committed = client.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(4, TimeUnit.SECONDS);
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+            committed.keySet().forEach(partition -> latest.put(partition, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            var ends = client.listOffsets(latest).all().get(4, TimeUnit.SECONDS);
+            long behind = 0;
+            for (var entry : committed.entrySet()) {
+                if (entry.getValue() != null && ends.containsKey(entry.getKey())) {
+                    behind += Math.max(0, ends.get(entry.getKey()).offset() - entry.getValue().offset());
+                }
+            }
+            lag.put(group, behind);
+        }
+        return lag;
     }
 
     @Override
@@ -40,6 +68,11 @@ class KafkaHealthIndicator extends AbstractHealthIndicator {
                 builder.down().withDetail("brokers", 0);
             } else {
                 builder.up().withDetail("clusterId", clusterId).withDetail("brokers", brokers);
+                try {
+                    builder.withDetail("consumerLag", lag(client));
+                } catch (Exception e) {
+                    builder.withDetail("consumerLag", "unknown: " + e.getMessage());
+                }
             }
         }
     }

@@ -43,8 +43,15 @@ class JourneyConsumer {
     /** Since when each failing signal (topic-partition@offset) has failed; a few entries at most. */
     private final Map<String, Instant> failingSince = new ConcurrentHashMap<>();
 
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
+
     JourneyConsumer(JourneyCorrelator correlator, DeadLetters deadLetters, JdbcTemplate jdbc, ObjectMapper json, Clock clock,
-                    @Value("${baton.journeys.give-up-after:PT5M}") Duration giveUpAfter) {
+                    @Value("${baton.journeys.give-up-after:PT5M}") Duration giveUpAfter,
+                    io.micrometer.core.instrument.MeterRegistry metrics) {
+        this.metrics = metrics;
+        for (String outcome : List.of("started", "continued", "kept", "duplicate")) {
+            metrics.counter("baton.journeys.signals", "outcome", outcome);
+        }
         this.correlator = correlator;
         this.deadLetters = deadLetters;
         this.jdbc = jdbc;
@@ -68,7 +75,10 @@ class JourneyConsumer {
             }
             String at = record.topic() + "-" + record.partition() + "@" + record.offset();
             try {
-                correlator.correlate(signal);
+                JourneyCorrelator.Outcome outcome = correlator.correlate(signal);
+                metrics.counter("baton.journeys.signals", "outcome", outcome.duplicate() ? "duplicate"
+                        : !outcome.started().isEmpty() ? "started" : outcome.delivered() > 0 ? "continued" : "kept")
+                        .increment();
                 if (!failingSince.isEmpty()) {
                     failingSince.remove(at);
                 }

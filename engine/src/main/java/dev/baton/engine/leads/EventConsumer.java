@@ -20,9 +20,16 @@ class EventConsumer {
     /** How often a batch that lost a write to a concurrent change is redone at once before the container's back-off. */
     private static final int CONFLICT_ATTEMPTS = 8;
     private final EventPipeline pipeline;
+    private final io.micrometer.core.instrument.Timer batches;
+    private final io.micrometer.core.instrument.Counter processed;
 
-    EventConsumer(EventPipeline pipeline) {
+    EventConsumer(EventPipeline pipeline, io.micrometer.core.instrument.MeterRegistry metrics) {
         this.pipeline = pipeline;
+        this.batches = io.micrometer.core.instrument.Timer.builder("baton.pipeline.batch")
+                .description("Time to take one poll of events through identity, scoring, profiles and storage")
+                .register(metrics);
+        this.processed = io.micrometer.core.instrument.Counter.builder("baton.pipeline.events")
+                .description("Events the pipeline has stored (after retries)").register(metrics);
     }
 
     // idIsGroup = false: the group is spring.kafka.consumer.group-id, not the listener id.
@@ -31,7 +38,10 @@ class EventConsumer {
     void onEvents(List<ConsumerRecord<String, String>> records) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
+                long started = System.nanoTime();
                 pipeline.process(records);
+                batches.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                processed.increment(records.size());
                 return;
             } catch (ConcurrentChangeException e) {
                 // Another partition or node changed the same person meanwhile (two devices identifying

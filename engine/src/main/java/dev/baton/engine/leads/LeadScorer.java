@@ -27,10 +27,13 @@ import org.springframework.stereotype.Component;
 class LeadScorer {
     private final ScoringService scoring;
     private final ObjectMapper json;
+    private final io.micrometer.core.instrument.Timer timer;
 
-    LeadScorer(ScoringService scoring, ObjectMapper json) {
+    LeadScorer(ScoringService scoring, ObjectMapper json, io.micrometer.core.instrument.MeterRegistry metrics) {
         this.scoring = scoring;
         this.json = json;
+        this.timer = io.micrometer.core.instrument.Timer.builder("baton.scoring")
+                .description("Time to run the active rule set over one event").register(metrics);
     }
 
     /** The profile after the event, and the card that explains the change. */
@@ -38,9 +41,14 @@ class LeadScorer {
     }
 
     Scored apply(LeadProfile lead, TrackedEvent event, PersonIds ids, Map<String, Object> traits) {
-        return apply(scoring.current(), lead,
-                new BehaviourEvent(event.messageId(), lead.id(), event.event(), event.properties(json), event.timestamp()),
-                ids, traits);
+        long started = System.nanoTime();
+        try {
+            return apply(scoring.current(), lead,
+                    new BehaviourEvent(event.messageId(), lead.id(), event.event(), event.properties(json), event.timestamp()),
+                    ids, traits);
+        } finally {
+            timer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
     }
 
     private static Scored apply(CompiledRuleSet rules, LeadProfile lead, BehaviourEvent event, PersonIds ids,

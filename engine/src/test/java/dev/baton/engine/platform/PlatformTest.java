@@ -30,6 +30,10 @@ class PlatformTest extends IntegrationTest {
         JsonNode health = json.readTree(admin().getForEntity("/actuator/health", String.class).getBody());
 
         assertThat(health.path("components").path("kafka").path("details").path("brokers").asInt()).isPositive();
+        JsonNode lag = health.path("components").path("kafka").path("details").path("consumerLag");
+        assertThat(lag.isObject()).as("consumer lag per group: " + lag).isTrue();
+        assertThat(lag.size()).as("events, journey signals and audience sends groups").isEqualTo(3);
+        lag.forEach(behind -> assertThat(behind.isNumber()).as(lag.toString()).isTrue());
         assertThat(health.path("components").path("elasticsearch").path("details").path("number_of_nodes").asInt()).isPositive();
     }
 

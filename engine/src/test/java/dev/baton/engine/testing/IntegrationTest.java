@@ -50,6 +50,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "baton.crm.default-owner=77",
         "baton.crm.webhook.secret=" + IntegrationTest.CRM_WEBHOOK_SECRET
 })
+// Metrics exported as in production (Spring Boot tests leave export off by default): MetricsTest scrapes them.
+@org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability(tracing = false)
 public abstract class IntegrationTest {
     public static final String ADMIN_PASSWORD = "test-admin-password";
     public static final String WRITE_KEY = "test-write-key";
