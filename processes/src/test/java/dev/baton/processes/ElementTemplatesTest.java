@@ -124,7 +124,12 @@ class ElementTemplatesTest {
     @Test
     void everyTemplateBindsOnlyWhatBatonServes() {
         assertThat(templates.keySet()).containsExactlyInAnyOrder("dev.baton.send-email", "dev.baton.send-sms",
-                "dev.baton.wait-for-event", "dev.baton.branch-on-tier");
+                "dev.baton.wait-for-event", "dev.baton.branch-on-tier", "dev.baton.branch-on-segment");
+        // The segment branch asks the engine's bean "membership" (segments.MembershipExpressions), nothing else.
+        JsonNode segmentCondition = templates.get("dev.baton.branch-on-segment").path("properties").get(0);
+        assertThat(segmentCondition.path("binding").path("name").asText()).isEqualTo("conditionExpression");
+        assertThat(segmentCondition.path("value").asText()).matches(segmentCondition.path("constraints").path("pattern")
+                .path("value").asText()).startsWith("${membership.in(execution.processBusinessKey, '");
         List<String> topics = templates.values().stream().flatMap(t -> t.path("properties").findParents("binding").stream())
                 .filter(p -> "camunda:topic".equals(p.path("binding").path("name").asText()))
                 .map(p -> p.path("value").asText()).toList();

@@ -77,10 +77,16 @@ class AudienceSendBenchmark extends IntegrationTest {
     static class SinkMail {
         @Bean
         @Primary
-        JavaMailSender sinkMail() {
+        JavaMailSender sinkMail(org.springframework.core.env.Environment environment) {
             JavaMailSenderImpl sender = new JavaMailSenderImpl();
             sender.setHost("127.0.0.1");
             sender.setPort(SINK.port());
+            // The engine's own Jakarta Mail settings (timeouts, socket factory), as production sends with them.
+            java.util.Properties properties = new java.util.Properties();
+            properties.putAll(org.springframework.boot.context.properties.bind.Binder.get(environment)
+                    .bind("spring.mail.properties", org.springframework.boot.context.properties.bind.Bindable
+                            .mapOf(String.class, String.class)).orElse(Map.of()));
+            sender.setJavaMailProperties(properties);
             return sender;
         }
     }

@@ -47,6 +47,53 @@ class JourneyOnSegmentTest extends IntegrationTest {
                 getJson("/api/segments/" + segment + "/leads").path("leads").findValuesAsText("id").equals(java.util.List.of(ann)));
     }
 
+    @Test
+    void aJourneyBranchesOnWhetherTheLeadIsInTheSegmentNow() throws Exception {
+        String cohort = "b" + UUID.randomUUID().toString().substring(0, 8);
+        String segment = "vip-" + cohort;
+        String journey = "branch-" + cohort;
+        assertThat(admin().exchange("/api/segments/" + segment, HttpMethod.PUT, jsonBody("""
+                {"name":"VIPs","conditions":{"all":[{"trait":"cohort","eq":"%s"},{"trait":"vip","eq":true}]}}"""
+                .formatted(cohort)), String.class).getStatusCode()).isEqualTo(HttpStatus.OK);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
+                "done".equals(getJson("/api/segments/" + segment).path("build").path("phase").asText()));
+        identify("cal-" + cohort, "{\"cohort\":\"%s\",\"vip\":true}".formatted(cohort));
+        identify("dee-" + cohort, "{\"cohort\":\"%s\",\"vip\":false}".formatted(cohort));
+        String cal = leadIdOf("cal-" + cohort);
+        String dee = leadIdOf("dee-" + cohort);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> getJson("/api/segments/" + segment).path("count").asInt() == 1);
+        // The flow condition the element template "Baton: branch on segment" writes.
+        String bpmn = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t"
+                    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:camunda="http://camunda.org/schema/1.0/bpmn">
+                  <bpmn:process id="%1$s" isExecutable="true" camunda:historyTimeToLive="30">
+                    <bpmn:startEvent id="start" />
+                    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="inSegment" />
+                    <bpmn:exclusiveGateway id="inSegment" default="other" />
+                    <bpmn:sequenceFlow id="member" sourceRef="inSegment" targetRef="Member">
+                      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${membership.in(execution.processBusinessKey, '%2$s')}</bpmn:conditionExpression>
+                    </bpmn:sequenceFlow>
+                    <bpmn:sequenceFlow id="other" sourceRef="inSegment" targetRef="Other" />
+                    <bpmn:userTask id="Member" />
+                    <bpmn:userTask id="Other" />
+                  </bpmn:process>
+                </bpmn:definitions>""".formatted(journey, segment);
+        var body = new LinkedMultiValueMap<String, Object>();
+        body.add("deployment-name", journey);
+        body.add(journey + ".bpmn", OneStepJourney.file(journey + ".bpmn", bpmn));
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.MULTIPART_FORM_DATA);
+        assertThat(admin().postForEntity("/engine-rest/deployment/create", new HttpEntity<>(body, headers), String.class)
+                .getStatusCode()).isEqualTo(HttpStatus.OK);
+
+        String calJourney = runtime.startProcessInstanceByKey(journey, cal).getId();
+        String deeJourney = runtime.startProcessInstanceByKey(journey, dee).getId();
+
+        assertThat(runtime.getActiveActivityIds(calJourney)).containsExactly("Member");
+        assertThat(runtime.getActiveActivityIds(deeJourney)).containsExactly("Other");
+    }
+
     private void identify(String userId, String traits) {
         assertThat(track("/v1/identify", "{\"userId\":\"%s\",\"traits\":%s}".formatted(userId, traits)).getStatusCode())
                 .isEqualTo(HttpStatus.OK);

@@ -91,6 +91,47 @@ public abstract class IntegrationTest {
         registry.add("spring.kafka.consumer.group-id", () -> "test-" + RUN);
     }
 
+    /**
+     * The values written to the events topic from now on, read once a marker event (sent by the
+     * caller after what it checks) has arrived: what a request wrote, whatever the engine's own
+     * background work (tier and segment moves, sends) writes to the same topic meanwhile.
+     */
+    protected EventsTopic eventsTopicFromNow() {
+        return new EventsTopic(new org.apache.kafka.clients.consumer.KafkaConsumer<>(java.util.Map.of(
+                "bootstrap.servers", kafkaAdmin.getConfigurationProperties().get("bootstrap.servers"),
+                "key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class,
+                "value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class)), topics.eventsTopic());
+    }
+
+    /** See {@link #eventsTopicFromNow()}. */
+    protected static final class EventsTopic implements AutoCloseable {
+        private final org.apache.kafka.clients.consumer.KafkaConsumer<String, String> consumer;
+
+        private EventsTopic(org.apache.kafka.clients.consumer.KafkaConsumer<String, String> consumer, String topic) {
+            this.consumer = consumer;
+            var partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // the end, now: what follows is what is written from here on
+        }
+
+        /** Every value written since, up to and including the one containing {@code marker}. */
+        public java.util.List<String> until(String marker) {
+            java.util.List<String> written = new java.util.ArrayList<>();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(java.time.Duration.ofMillis(200)).forEach(record -> written.add(record.value()));
+                return written.stream().anyMatch(value -> value.contains(marker));
+            });
+            return written;
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+
     /** Progress of Baton's consumer group over the events topic. */
     protected KafkaProgress kafkaProgress() {
         return new KafkaProgress(kafkaAdmin.getConfigurationProperties(), topics.eventsTopic(), topics.partitions(),

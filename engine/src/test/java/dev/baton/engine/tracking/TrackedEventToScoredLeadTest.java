@@ -103,15 +103,7 @@ class TrackedEventToScoredLeadTest extends IntegrationTest {
     @Test
     void malformedEventsAndWrongWriteKeysAreRejectedAndLeaveNothingBehind() throws Exception {
         String bad = "bad-" + UUID.randomUUID();
-        var topic = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(java.util.Map.of(
-                "bootstrap.servers", kafkaAdmin.getConfigurationProperties().get("bootstrap.servers"),
-                "key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class,
-                "value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class));
-        var partitions = topic.partitionsFor(topics.eventsTopic()).stream()
-                .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
-        topic.assign(partitions);
-        topic.seekToEnd(partitions);
-        partitions.forEach(topic::position);
+        EventsTopic topic = eventsTopicFromNow();
 
         assertProblem(track("/v1/track", "{\"anonymousId\":\"" + bad + "\",\"properties\":{}}"), 400, "event");
         assertProblem(track("/v1/track", "{\"anonymousId\":\"" + bad + "\",\"event\":\"X\",\"properties\":\"flat\"}"),
@@ -132,12 +124,9 @@ class TrackedEventToScoredLeadTest extends IntegrationTest {
 
         // The engine's own events (tier and segment moves of other tests' leads) may share the topic:
         // of what was sent here, only the marker reached Kafka.
-        java.util.List<String> sent = new java.util.ArrayList<>();
+        java.util.List<String> sent;
         try (topic) {
-            await().atMost(PIPELINE).until(() -> {
-                topic.poll(java.time.Duration.ofMillis(200)).forEach(record -> sent.add(record.value()));
-                return sent.stream().anyMatch(value -> value.contains(marker));
-            });
+            sent = topic.until(marker);
         }
         assertThat(sent).as("nothing of the rejected events reached Kafka").noneMatch(value -> value.contains(bad));
         assertThat(sent).as("the marker reached Kafka once").filteredOn(value -> value.contains(marker)).hasSize(1);
