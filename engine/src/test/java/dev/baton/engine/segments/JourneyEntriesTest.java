@@ -13,13 +13,9 @@ import org.awaitility.Awaitility;
 import org.camunda.bpm.engine.RuntimeService;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.http.HttpEntity;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.util.LinkedMultiValueMap;
 
 /** "Today, everyone now in segment S enters journey J": a job with progress that enters each member once. */
 class JourneyEntriesTest extends IntegrationTest {
@@ -170,13 +166,7 @@ class JourneyEntriesTest extends IntegrationTest {
     }
 
     private void deploy(String journey, String bpmn) {
-        var body = new LinkedMultiValueMap<String, Object>();
-        body.add("deployment-name", journey);
-        body.add(journey + ".bpmn", OneStepJourney.file(journey + ".bpmn", bpmn));
-        HttpHeaders headers = new HttpHeaders();
-        headers.setContentType(MediaType.MULTIPART_FORM_DATA);
-        assertThat(admin().postForEntity("/engine-rest/deployment/create", new HttpEntity<>(body, headers), String.class)
-                .getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(deployThroughEngineRest(journey, bpmn).getStatusCode()).isEqualTo(HttpStatus.OK);
     }
 
     private JsonNode runJob(String journey, String segment) throws Exception {

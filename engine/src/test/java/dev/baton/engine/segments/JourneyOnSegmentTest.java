@@ -10,12 +10,8 @@ import org.awaitility.Awaitility;
 import org.camunda.bpm.engine.RuntimeService;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.http.HttpEntity;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.util.LinkedMultiValueMap;
 
 /** A journey that starts when a lead enters a segment ("Segment Entered: <segment id>"), drawn as any journey is. */
 class JourneyOnSegmentTest extends IntegrationTest {
@@ -79,13 +75,7 @@ class JourneyOnSegmentTest extends IntegrationTest {
                     <bpmn:userTask id="Other" />
                   </bpmn:process>
                 </bpmn:definitions>""".formatted(journey, segment);
-        var body = new LinkedMultiValueMap<String, Object>();
-        body.add("deployment-name", journey);
-        body.add(journey + ".bpmn", OneStepJourney.file(journey + ".bpmn", bpmn));
-        HttpHeaders headers = new HttpHeaders();
-        headers.setContentType(MediaType.MULTIPART_FORM_DATA);
-        assertThat(admin().postForEntity("/engine-rest/deployment/create", new HttpEntity<>(body, headers), String.class)
-                .getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(deployThroughEngineRest(journey, bpmn).getStatusCode()).isEqualTo(HttpStatus.OK);
 
         String calJourney = runtime.startProcessInstanceByKey(journey, cal).getId();
         String deeJourney = runtime.startProcessInstanceByKey(journey, dee).getId();
@@ -100,11 +90,6 @@ class JourneyOnSegmentTest extends IntegrationTest {
     }
 
     private org.springframework.http.ResponseEntity<String> deploy(String key, String message) {
-        var body = new LinkedMultiValueMap<String, Object>();
-        body.add("deployment-name", key);
-        body.add(key + ".bpmn", OneStepJourney.file(key + ".bpmn", OneStepJourney.startsOn(key, message, "Welcome")));
-        HttpHeaders headers = new HttpHeaders();
-        headers.setContentType(MediaType.MULTIPART_FORM_DATA);
-        return admin().postForEntity("/engine-rest/deployment/create", new HttpEntity<>(body, headers), String.class);
+        return deployThroughEngineRest(key, OneStepJourney.startsOn(key, message, "Welcome"));
     }
 }

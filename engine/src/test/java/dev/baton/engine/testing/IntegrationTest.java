@@ -221,6 +221,16 @@ public abstract class IntegrationTest {
         return http.withBasicAuth("admin", ADMIN_PASSWORD);
     }
 
+    /** Deploys a journey as Camunda Modeler does: a multipart POST to /engine-rest/deployment/create. */
+    protected ResponseEntity<String> deployThroughEngineRest(String key, String bpmn) {
+        var body = new org.springframework.util.LinkedMultiValueMap<String, Object>();
+        body.add("deployment-name", key);
+        body.add(key + ".bpmn", OneStepJourney.file(key + ".bpmn", bpmn));
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.MULTIPART_FORM_DATA);
+        return admin().postForEntity("/engine-rest/deployment/create", new HttpEntity<>(body, headers), String.class);
+    }
+
     /** A JSON request body, for the admin API. */
     protected static HttpEntity<String> jsonBody(String json) {
         HttpHeaders headers = new HttpHeaders();
