@@ -82,8 +82,7 @@ class SendGuards {
                          Instant now) {
         var suppressed = suppressions.reasonFor(channel, address);
         if (suppressed.isPresent()) {
-            return new Verdict(suppressed.get().equals("bounced") ? "the " + channel + " address bounced"
-                    : "opted out of " + channel + " (" + suppressed.get() + ")", null);
+            return optedOut(channel, suppressed.get());
         }
         if (purpose.transactional()) {
             // The lead asked for it: now, whatever the hour or the count; a second event gets its own.
@@ -91,10 +90,22 @@ class SendGuards {
                     ? new Verdict("template '" + template + "' was already sent for this event (" + purpose.trigger() + ")",
                     null) : Verdict.SEND;
         }
-        if (sentBefore(channel, lead.id(), template)) {
+        return marketing(channel, template, lead, sentBefore(channel, lead.id(), template),
+                () -> sentSince(channel, lead.id(), now.minus(period)), now);
+    }
+
+    private static Verdict optedOut(String channel, String reason) {
+        return new Verdict(reason.equals("bounced") ? "the " + channel + " address bounced"
+                : "opted out of " + channel + " (" + reason + ")", null);
+    }
+
+    /** A marketing send past the opt-out: the same template, the frequency cap, quiet hours where the lead lives. */
+    private Verdict marketing(String channel, String template, LeadProfile lead, boolean templateSentBefore,
+                              java.util.function.LongSupplier sentInPeriod, Instant now) {
+        if (templateSentBefore) {
             return new Verdict("template '" + template + "' was already sent to this lead", null);
         }
-        long recent = sentSince(channel, lead.id(), now.minus(period));
+        long recent = sentInPeriod.getAsLong(); // asked only when needed: for one send it is a search
         if (recent >= maxPerPeriod) {
             return new Verdict("frequency cap: " + recent + " " + channel + " messages in the last " + period.toDays()
                     + " days (at most " + maxPerPeriod + ")", null);
@@ -124,20 +135,8 @@ class SendGuards {
             String leadId = candidate.lead().id();
             String suppressed = optedOut.get(candidate.address());
             long[] sends = earlier.getOrDefault(leadId, new long[2]);
-            Verdict verdict;
-            if (suppressed != null) {
-                verdict = new Verdict(suppressed.equals("bounced") ? "the " + channel + " address bounced"
-                        : "opted out of " + channel + " (" + suppressed + ")", null);
-            } else if (sends[0] > 0) {
-                verdict = new Verdict("template '" + template + "' was already sent to this lead", null);
-            } else if (sends[1] >= maxPerPeriod) {
-                verdict = new Verdict("frequency cap: " + sends[1] + " " + channel + " messages in the last "
-                        + period.toDays() + " days (at most " + maxPerPeriod + ")", null);
-            } else {
-                Instant morning = endOfQuietHours(zoneOf(candidate.lead()), now);
-                verdict = morning == null ? Verdict.SEND : new Verdict(null, morning);
-            }
-            verdicts.put(leadId, verdict);
+            verdicts.put(leadId, suppressed != null ? optedOut(channel, suppressed)
+                    : marketing(channel, template, candidate.lead(), sends[0] > 0, () -> sends[1], now));
         }
         return verdicts;
     }

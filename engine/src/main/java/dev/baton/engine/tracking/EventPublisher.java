@@ -19,15 +19,14 @@ public class EventPublisher {
     private final KafkaTemplate<String, String> kafka;
     private final TrackingMessages messages;
     private final EventTopics topics;
-    private final io.micrometer.core.instrument.MeterRegistry metrics;
+    private final io.micrometer.core.instrument.Counter accepted;
 
     public EventPublisher(KafkaTemplate<String, String> kafka, TrackingMessages messages, EventTopics topics,
                           io.micrometer.core.instrument.MeterRegistry metrics) {
         this.kafka = kafka;
         this.messages = messages;
         this.topics = topics;
-        this.metrics = metrics;
-        metrics.counter("baton.events.accepted");
+        this.accepted = metrics.counter("baton.events.accepted");
     }
 
     public void publish(List<TrackedEvent> events) {
@@ -38,7 +37,7 @@ public class EventPublisher {
             }
             CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
                     .get(topics.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            metrics.counter("baton.events.accepted").increment(events.size());
+            accepted.increment(events.size());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EventBusUnavailableException("interrupted while waiting for Kafka", e);
