@@ -26,6 +26,9 @@ class SegmentCatalog implements Audiences {
     private final ObjectMapper json;
     private volatile Known known = new Known(Map.of(), List.of(), List.of());
     private volatile boolean loaded;
+    /** Reads started, and the start number of the read in use: a slower, older read never replaces a newer one. */
+    private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+    private long installed = -1;
 
     /** The segments as last read, and what the pipeline asks of them, worked out once per read. */
     private record Known(Map<String, Segment> segments, List<TrackedBehaviour> behaviours, List<Audience> ready) {
@@ -43,9 +46,18 @@ class SegmentCatalog implements Audiences {
 
     @Scheduled(fixedDelayString = "${baton.segments.refresh:5s}")
     void refresh() {
+        long read = reads.incrementAndGet();
         try {
-            known = new Known(Map.copyOf(store.all()), this::audience);
-            loaded = true;
+            Known fresh = new Known(Map.copyOf(store.all()), this::audience);
+            synchronized (this) {
+                // The scheduled read may have started before a change this node made and finish after
+                // the read that followed it: the older read must not bring the change back.
+                if (read > installed) {
+                    installed = read;
+                    known = fresh;
+                    loaded = true;
+                }
+            }
         } catch (IOException | RuntimeException e) {
             // The last known segments stay in use; the next refresh tries again.
             log.warn("Could not read the segments (keeping the {} known): {}", known.segments().size(), e.getMessage());

@@ -95,7 +95,8 @@ class SegmentController {
     @Operation(summary = "Every segment with its live count")
     @GetMapping
     List<SegmentView> list() {
-        return catalog.segments().entrySet().stream().map(e -> view(e.getKey(), e.getValue())).toList();
+        // Read from the index, not this node's catalog: a change made on any node shows at once.
+        return store.listed().entrySet().stream().map(e -> view(e.getKey(), e.getValue())).toList();
     }
 
     @Operation(summary = "A page of a segment's members, by lead id",

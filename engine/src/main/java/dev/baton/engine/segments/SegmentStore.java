@@ -98,6 +98,15 @@ class SegmentStore {
         }
     }
 
+    /** {@link #all()} for a caller that answers a request: an outage is a 503. */
+    Map<String, Segment> listed() {
+        try {
+            return all();
+        } catch (IOException | ElasticsearchException e) {
+            throw unavailable("listing the segments", e);
+        }
+    }
+
     /** Every segment, by id (read page by page: there is no cap). */
     Map<String, Segment> all() throws IOException {
         indices.ensureInstalled();
