@@ -458,7 +458,9 @@ async function mePage() {
 const TIERS = ["cold", "warm", "hot"];
 const RANGE = ["gte", "gt", "lte", "lt"];
 const SYMBOL = { gte: "≥", gt: ">", lte: "≤", lt: "<" };
-const KINDS = ["tier", "score", "tag", "trait", "did", "didNot", "unsubscribed", "seen"];
+const KINDS = ["tier", "score", "tag", "trait", "did", "didNot", "unsubscribed", "seen", "brought", "journey"];
+const BROUGHT_BY = ["employee", "team", "campaign"];
+const JOURNEY_STATES = ["in", "at", "finished", "entered"];
 const TRAIT_OPS = ["eq", "in", "prefix", "exists", "missing", ...RANGE];
 const CHANNELS = ["email", "sms"];
 const PHASES = { "counting behaviour": "counting", "recording members": "recording", done: "done", failed: "failed" };
@@ -481,6 +483,8 @@ function blankRow(kind) {
     case "trait": return { kind, trait: "", op: "eq", value: "" };
     case "did": case "didNot": return { kind, event: "", property: "", value: "", atLeast: "", withinDays: "" };
     case "unsubscribed": return { kind, channel: "email" };
+    case "brought": return { kind, by: "employee", value: "" };
+    case "journey": return { kind, journey: "", state: "in", value: "" };
     default: return { kind: "seen", days: "30" };
   }
 }
@@ -507,6 +511,14 @@ function rowCondition(row) {
       return row.kind === "didNot" ? { not: condition } : condition;
     }
     case "unsubscribed": return { unsubscribed: row.channel };
+    case "brought": return { brought: { [row.by]: row.value } };
+    case "journey": {
+      const condition = { journey: row.journey };
+      if (row.state === "at") condition.at = row.value;
+      else if (row.state === "finished") condition.finished = row.value === "" ? true : row.value;
+      else if (row.state === "entered") condition.entered = true;
+      return condition;
+    }
     default: return { seen: { withinDays: numberOrNull(row.days) } };
   }
 }
@@ -542,6 +554,14 @@ function conditionRow(c) {
     row = { kind: "unsubscribed", channel: c.unsubscribed };
   } else if (isObject(c.seen)) {
     row = { kind: "seen", days: String(c.seen.withinDays ?? "") };
+  } else if (isObject(c.brought) && Object.keys(c.brought).length === 1 && BROUGHT_BY.includes(Object.keys(c.brought)[0])
+      && typeof Object.values(c.brought)[0] === "string") {
+    const [by] = Object.keys(c.brought);
+    row = { kind: "brought", by, value: c.brought[by] };
+  } else if (typeof c.journey === "string") {
+    const state = "at" in c ? "at" : "finished" in c ? "finished" : "entered" in c ? "entered" : "in";
+    const value = state === "at" ? c.at : state === "finished" && typeof c.finished === "string" ? c.finished : "";
+    row = { kind: "journey", journey: c.journey, state, value: String(value ?? "") };
   }
   // {"tier":{"eq":"hot"}} is {"tier":{"in":["hot"]}}; anything else must come back exactly as it was.
   const same = isObject(c.tier) && Object.keys(c.tier).length === 1 && "eq" in c.tier ? { ...c, tier: { in: [c.tier.eq] } } : c;
@@ -784,7 +804,7 @@ async function segmentEditor(id, list) {
     } else {
       row[field] = value;
     }
-    if (field === "kind" || field === "op") { // other inputs for the new kind or comparison
+    if (field === "kind" || field === "op" || field === "state") { // other inputs for the new kind, comparison or journey state
       showRows();
       box.querySelector(`[data-row="${i}"] [data-key="${field}"]`).focus();
     } else {
@@ -825,7 +845,8 @@ async function segmentEditor(id, list) {
     const rowBox = at && box.querySelector(`[data-row="${at[1]}"]`);
     if (!rowBox) return { inputs: [box.querySelector("#segment-rows")], words: null };
     const part = at[2] || "";
-    const key = { where: "value", tier: "tiers", score: "value", exists: "op", unsubscribed: "channel", seen: "days" }[part]
+    const key = { where: "value", tier: "tiers", score: "value", exists: "op", unsubscribed: "channel", seen: "days",
+      brought: "value", at: "value", finished: "value", entered: "state" }[part]
       || (["eq", "in", "prefix", ...RANGE].includes(part) ? "value" : part);
     const label = rowBox.querySelector(`[data-field="${key}"]`);
     return { inputs: label ? [...label.querySelectorAll("input, select")] : [rowBox],
@@ -958,6 +979,15 @@ function rowHtml(row, i) {
     case "unsubscribed":
       inputs = select("channel", t("segments.field.channel"), CHANNELS.map(c => [c, t("segments.channel." + c)]));
       break;
+    case "brought":
+      inputs = select("by", t("segments.field.by"), BROUGHT_BY.map(b => [b, t("segments.by." + b)]))
+        + text("value", t("segments.field.who"), `placeholder="alice"`);
+      break;
+    case "journey":
+      inputs = text("journey", t("segments.field.journey"), `placeholder="welcome"`)
+        + select("state", t("segments.field.where"), JOURNEY_STATES.map(s => [s, t("segments.journey." + s)]))
+        + (row.state === "at" || row.state === "finished" ? text("value", t("segments.field.step"), `placeholder="${row.state === "at" ? "wait-for-form" : ""}"`) : "");
+      break;
     default:
       inputs = number("days", t("segments.field.days"), `class="short" min="1" max="3650"`);
   }
@@ -980,6 +1010,9 @@ function describeRow(row) {
       times: row.atLeast && row.atLeast !== "1" ? t("segments.says.times", { n: esc(row.atLeast) }) : "",
       window: row.withinDays ? t("segments.says.window", { days: esc(row.withinDays) }) : t("segments.says.ever") });
     case "unsubscribed": return t("segments.says.unsubscribed", { channel: t("segments.channel." + row.channel) });
+    case "brought": return t("segments.says.brought", { by: t("segments.by." + row.by), value: v(row.value) });
+    case "journey": return t("segments.says.journey." + row.state, { journey: v(row.journey), value: v(row.value),
+      end: row.value ? t("segments.says.journey.end", { value: v(row.value) }) : "" });
     default: return t("segments.says.seen", { days: esc(row.days) });
   }
 }

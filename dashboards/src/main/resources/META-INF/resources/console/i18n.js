@@ -101,7 +101,16 @@ export const messages = {
     "segments.says.did": "did {event}{where}{times} {window}", "segments.says.didNot": "did not do {event}{where}{times} {window}",
     "segments.says.where": " with {property} = {value}", "segments.says.times": " at least {n} times",
     "segments.says.window": "in the last {days} days", "segments.says.ever": "ever",
-    "segments.says.unsubscribed": "unsubscribed from {channel}", "segments.says.seen": "seen in the last {days} days"
+    "segments.says.unsubscribed": "unsubscribed from {channel}", "segments.says.seen": "seen in the last {days} days",
+    "segments.kind.brought": "Brought by", "segments.kind.journey": "Journey",
+    "segments.field.by": "By", "segments.by.employee": "employee", "segments.by.team": "team", "segments.by.campaign": "campaign",
+    "segments.field.who": "Id", "segments.field.journey": "Journey key", "segments.field.where": "Where",
+    "segments.field.step": "Step or end id",
+    "segments.journey.in": "in it now", "segments.journey.at": "waiting at step", "segments.journey.finished": "finished (at end)",
+    "segments.journey.entered": "ever entered",
+    "segments.says.brought": "first brought by the {by} {value}", "segments.says.journey.in": "in journey {journey} now",
+    "segments.says.journey.at": "in journey {journey}, waiting at {value}", "segments.says.journey.finished": "finished journey {journey}{end}",
+    "segments.says.journey.end": " at {value}", "segments.says.journey.entered": "entered journey {journey}"
   },
   zh: {
     "app.title": "Baton", "app.logout": "退出", "app.loading": "加载中…", "app.failed": "加载失败",
@@ -195,7 +204,16 @@ export const messages = {
     "segments.says.did": "{window}做过 {event}{where}{times}", "segments.says.didNot": "{window}未做过 {event}{where}{times}",
     "segments.says.where": "（{property} = {value}）", "segments.says.times": " 至少 {n} 次",
     "segments.says.window": "最近 {days} 天内", "segments.says.ever": "曾经",
-    "segments.says.unsubscribed": "已退订{channel}", "segments.says.seen": "最近 {days} 天内活跃"
+    "segments.says.unsubscribed": "已退订{channel}", "segments.says.seen": "最近 {days} 天内活跃",
+    "segments.kind.brought": "带来者", "segments.kind.journey": "旅程",
+    "segments.field.by": "按", "segments.by.employee": "员工", "segments.by.team": "团队", "segments.by.campaign": "活动",
+    "segments.field.who": "ID", "segments.field.journey": "旅程标识", "segments.field.where": "状态",
+    "segments.field.step": "步骤或结束 ID",
+    "segments.journey.in": "正在其中", "segments.journey.at": "停在步骤", "segments.journey.finished": "已完成（结束于）",
+    "segments.journey.entered": "曾进入",
+    "segments.says.brought": "最先由{by} {value} 带来", "segments.says.journey.in": "正在旅程 {journey} 中",
+    "segments.says.journey.at": "在旅程 {journey} 中，停在 {value}", "segments.says.journey.finished": "已完成旅程 {journey}{end}",
+    "segments.says.journey.end": "（结束于 {value}）", "segments.says.journey.entered": "曾进入旅程 {journey}"
   }
 };
 

@@ -31,7 +31,8 @@ public class EngineEvents {
      * Engine-made events that are not behaviour: their cause was scored. The pipeline does not
      * score them, and a rescore or a simulation replaying stored events leaves them out.
      */
-    static final List<String> NOT_SCORED = List.of(TierChanges.EVENT, SegmentMemberships.ENTERED, SegmentMemberships.LEFT);
+    static final List<String> NOT_SCORED = List.of(TierChanges.EVENT, SegmentMemberships.ENTERED, SegmentMemberships.LEFT,
+            JourneyState.ENTERED, JourneyState.STEP_REACHED, JourneyState.FINISHED_EVENT, JourneyState.LEFT_EVENT);
     static final List<co.elastic.clients.elasticsearch._types.FieldValue> NOT_SCORED_VALUES =
             NOT_SCORED.stream().map(co.elastic.clients.elasticsearch._types.FieldValue::of).toList();
 

@@ -63,6 +63,8 @@ class EventPipeline {
     private final ScoringService scoring;
     private final ShareClickIds clickIds;
     private final SegmentMemberships memberships;
+    /** The event a share-link redirect records (advocacy's), which says who brought the visitor. */
+    private static final String SHARE_CLICKED = "Share Clicked";
     private final EngineEvents engineEvents;
     private final ObjectMapper json;
     private final Clock clock;
@@ -215,12 +217,18 @@ class EventPipeline {
 
     /**
      * The lead with what segments need from this event: one more occurrence of each behaviour it
-     * matches (an occurrence counts once, so a retried batch changes nothing), and an opt-out.
+     * matches (an occurrence counts once, so a retried batch changes nothing), an opt-out, the
+     * share that brought it, where a journey put it.
      */
     private LeadProfile noted(LeadProfile lead, Incoming in, List<TrackedBehaviour> behaviours) {
         String name = in.event().event();
+        if (name == null) {
+            return lead;
+        }
         boolean unsubscribed = "Unsubscribed".equals(name);
-        if (name == null || !unsubscribed && behaviours.stream().noneMatch(b -> b.event().equals(name))) {
+        boolean shareClick = SHARE_CLICKED.equals(name);
+        boolean journey = in.systemLead() != null && JourneyState.EVENTS.contains(name);
+        if (!unsubscribed && !shareClick && !journey && behaviours.stream().noneMatch(b -> b.event().equals(name))) {
             return lead;
         }
         Map<String, Object> properties = in.event().properties(json);
@@ -229,7 +237,23 @@ class EventPipeline {
                 lead = lead.counting(behaviour, in.event().timestamp(), in.event().messageId());
             }
         }
-        return unsubscribed && properties.get("channel") instanceof String channel ? lead.unsubscribedFrom(channel) : lead;
+        if (unsubscribed && properties.get("channel") instanceof String channel) {
+            return lead.unsubscribedFrom(channel);
+        }
+        if (shareClick && properties.get("share") instanceof String share && properties.get("excluded") == null) {
+            // Not the sharer's own click nor a bot's (judged at the redirect); first touch wins.
+            return lead.broughtBy(new Brought(share, text(properties, "campaign"), text(properties, "rootEmployee"),
+                    text(properties, "rootTeam"), in.event().timestamp()));
+        }
+        if (journey) {
+            JourneyState state = JourneyState.of(name, properties, in.event().timestamp());
+            return state == null ? lead : lead.inJourney(String.valueOf(properties.get("journey")), state);
+        }
+        return lead;
+    }
+
+    private static String text(Map<String, Object> properties, String name) {
+        return properties.get(name) instanceof String value ? value : null;
     }
 
     /** The batch's journey-relevant events, with the lead each belongs to and the ids it had before. */

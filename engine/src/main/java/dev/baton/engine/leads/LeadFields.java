@@ -17,6 +17,10 @@ public final class LeadFields {
     public static final String TRAIT_NUMBERS = "traitNumbers";
     /** {@code behaviour.<key>.at}: see {@link Counted}. */
     public static final String BEHAVIOUR = "behaviour";
+    /** The first share that brought the lead: {@code brought.employee}, {@code .team}, {@code .campaign}, {@code .share}; see {@link Brought}. */
+    public static final String BROUGHT = "brought";
+    /** A flattened field: {@code journeys.<journey key>.state}, {@code .step}, {@code .end}; see {@link JourneyState}. */
+    public static final String JOURNEYS = "journeys";
     /** The segments a lead is in. */
     public static final String SEGMENTS_IN = "segments.in";
 

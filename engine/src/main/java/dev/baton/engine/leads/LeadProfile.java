@@ -25,6 +25,8 @@ import java.util.Set;
  *                     looks at leads whose time has come); null when it never would
  * @param recent       what the lead did lately, which rules look at (intent: pricing twice in 7 days)
  * @param mergedLeads  the ids of the leads folded into this one (their journeys continue under this id)
+ * @param brought      the first share that brought the lead (not the sharer's own click, not a bot's)
+ * @param journeys     where the lead stands in each journey it entered, by journey key
  * @param frozen       on a tombstone: the profile as it was when folded (not indexed), which the lead it
  *                     went to takes in once, even if the write that should have done so was lost
  */
@@ -35,7 +37,7 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
                           Map<String, Object> traits, String mergedInto, Map<String, Long> kafkaOffsets,
                           Points points, Instant tierReviewAt, List<Activity> recent, Set<String> mergedLeads,
                           LeadProfile frozen, Map<String, Counted> behaviour, Set<String> unsubscribed,
-                          Memberships segments) {
+                          Memberships segments, Brought brought, Map<String, JourneyState> journeys) {
 
     public LeadProfile {
         userIds = userIds == null ? Set.of() : userIds;
@@ -53,11 +55,12 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
         behaviour = behaviour == null ? Map.of() : behaviour;
         unsubscribed = unsubscribed == null ? Set.of() : unsubscribed;
         segments = segments == null ? Memberships.NONE : segments;
+        journeys = journeys == null ? Map.of() : journeys;
     }
 
     static LeadProfile newLead(String id) {
         return new LeadProfile(id, Set.of(), Set.of(), Set.of(), Set.of(), 0, null, Set.of(), List.of(), null, null,
-                null, 0, Map.of(), null, Map.of(), Points.NONE, null, List.of(), Set.of(), null, Map.of(), Set.of(), Memberships.NONE);
+                null, 0, Map.of(), null, Map.of(), Points.NONE, null, List.of(), Set.of(), null, Map.of(), Set.of(), Memberships.NONE, null, Map.of());
     }
 
     /** Known only by devices: nobody has said who this is yet. */
@@ -70,17 +73,17 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
         Map<String, Long> offsets = new HashMap<>(kafkaOffsets);
         offsets.merge(partition, offset, Math::max);
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, tier, tags, scoreParts, ruleSetVersion,
-                firstSeen, lastSeen, eventCount, traits, mergedInto, offsets, points, tierReviewAt, recent, mergedLeads, frozen, behaviour, unsubscribed, segments);
+                firstSeen, lastSeen, eventCount, traits, mergedInto, offsets, points, tierReviewAt, recent, mergedLeads, frozen, behaviour, unsubscribed, segments, brought, journeys);
     }
 
     LeadProfile withTier(String newTier) {
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, newTier, tags, scoreParts,
-                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, tierReviewAt, recent, mergedLeads, frozen, behaviour, unsubscribed, segments);
+                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, tierReviewAt, recent, mergedLeads, frozen, behaviour, unsubscribed, segments, brought, journeys);
     }
 
     LeadProfile withTierReviewAt(Instant reviewAt) {
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, tier, tags, scoreParts,
-                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, reviewAt, recent, mergedLeads, frozen, behaviour, unsubscribed, segments);
+                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, reviewAt, recent, mergedLeads, frozen, behaviour, unsubscribed, segments, brought, journeys);
     }
 
     /**
@@ -96,13 +99,13 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
         Points aged = new Points(points.behaviour() * factor, points.fit(), at);
         List<ScorePart> agedParts = scoreParts.stream().map(part -> part.decayed(factor)).toList();
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, aged.score(), tier, tags, agedParts,
-                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, aged, tierReviewAt, recent, mergedLeads, frozen, behaviour, unsubscribed, segments);
+                ruleSetVersion, firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, aged, tierReviewAt, recent, mergedLeads, frozen, behaviour, unsubscribed, segments, brought, journeys);
     }
 
     /** This lead with nothing scored yet (for a rescore): ids, traits, activity span and offsets kept. */
     LeadProfile cleared() {
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, 0, null, Set.of(), List.of(), null, firstSeen,
-                lastSeen, 0, traits, mergedInto, kafkaOffsets, Points.NONE, null, List.of(), mergedLeads, frozen, behaviour, unsubscribed, segments);
+                lastSeen, 0, traits, mergedInto, kafkaOffsets, Points.NONE, null, List.of(), mergedLeads, frozen, behaviour, unsubscribed, segments, brought, journeys);
     }
 
     /** This lead with one more occurrence of a behaviour segments count (idempotent: an occurrence counts once). */
@@ -116,7 +119,7 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
         counted.put(tracked.key(), after);
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, tier, tags, scoreParts, ruleSetVersion,
                 firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, tierReviewAt, recent, mergedLeads,
-                frozen, Map.copyOf(counted), unsubscribed, segments);
+                frozen, Map.copyOf(counted), unsubscribed, segments, brought, journeys);
     }
 
     /** This lead opted out of a channel ("email", "sms"). */
@@ -126,13 +129,37 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
         }
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, tier, tags, scoreParts, ruleSetVersion,
                 firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, tierReviewAt, recent, mergedLeads,
-                frozen, behaviour, union(unsubscribed, Set.of(channel)), segments);
+                frozen, behaviour, union(unsubscribed, Set.of(channel)), segments, brought, journeys);
     }
 
     LeadProfile withSegments(Memberships memberships) {
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, tier, tags, scoreParts, ruleSetVersion,
                 firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, tierReviewAt, recent, mergedLeads,
-                frozen, behaviour, unsubscribed, memberships);
+                frozen, behaviour, unsubscribed, memberships, brought, journeys);
+    }
+
+    /** This lead brought by a share, when no earlier share had brought it. */
+    LeadProfile broughtBy(Brought touch) {
+        Brought first = Brought.first(brought, touch);
+        if (first.equals(brought)) {
+            return this;
+        }
+        return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, tier, tags, scoreParts, ruleSetVersion,
+                firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, tierReviewAt, recent, mergedLeads,
+                frozen, behaviour, unsubscribed, segments, first, journeys);
+    }
+
+    /** This lead where a journey step put it, unless it already knows a later step of that journey. */
+    LeadProfile inJourney(String journey, JourneyState state) {
+        JourneyState before = journeys.get(journey);
+        if (before != null && !state.after(before)) {
+            return this;
+        }
+        Map<String, JourneyState> now = new java.util.TreeMap<>(journeys);
+        now.put(journey, state);
+        return new LeadProfile(id, userIds, anonymousIds, emails, phones, score, tier, tags, scoreParts, ruleSetVersion,
+                firstSeen, lastSeen, eventCount, traits, mergedInto, kafkaOffsets, points, tierReviewAt, recent, mergedLeads,
+                frozen, behaviour, unsubscribed, segments, brought, Map.copyOf(now));
     }
 
     /** What is left of this profile once folded into {@code target}: its ids, pointing there. */
@@ -140,7 +167,7 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
         LeadProfile asItWas = frozen != null ? frozen : this;
         return new LeadProfile(id, userIds, anonymousIds, emails, phones, 0, null, Set.of(), List.of(), ruleSetVersion,
                 firstSeen, lastSeen, 0, Map.of(), target, kafkaOffsets, Points.NONE, null, List.of(), mergedLeads, asItWas, Map.of(), Set.of(),
-                Memberships.NONE);
+                Memberships.NONE, null, Map.of());
     }
 
     /** A tombstone folded into {@code leadId} whose content that lead has not taken in yet. */
@@ -173,7 +200,7 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
                 summed, tierReviewAt, List.copyOf(activity.size() > Activity.MAX
                         ? activity.subList(activity.size() - Activity.MAX, activity.size()) : activity),
                 union(union(mergedLeads, other.mergedLeads), Set.of(other.id)), frozen,
-                Counted.union(behaviour, other.behaviour), union(unsubscribed, other.unsubscribed), segments);
+                Counted.union(behaviour, other.behaviour), union(unsubscribed, other.unsubscribed), segments, Brought.first(brought, other.brought), JourneyState.latest(journeys, other.journeys));
     }
 
     /**

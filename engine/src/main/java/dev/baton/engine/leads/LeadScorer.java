@@ -81,7 +81,8 @@ class LeadScorer {
                 rules.version(), LeadProfile.earliest(aged.firstSeen(), event.getTimestamp()),
                 LeadProfile.latest(aged.lastSeen(), event.getTimestamp()), aged.eventCount() + 1, mergedTraits, null,
                 aged.kafkaOffsets(), points, rules.nextTierChange(after.behaviour(), after.fit(), at).orElse(null),
-                after.recent(), aged.mergedLeads(), null, aged.behaviour(), aged.unsubscribed(), aged.segments());
+                after.recent(), aged.mergedLeads(), null, aged.behaviour(), aged.unsubscribed(), aged.segments(),
+                aged.brought(), aged.journeys());
         return new Scored(next, step.card());
     }
 

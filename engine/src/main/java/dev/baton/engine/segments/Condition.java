@@ -1,7 +1,9 @@
 package dev.baton.engine.segments;
 
+import dev.baton.engine.leads.Brought;
 import dev.baton.engine.leads.Counted;
 import dev.baton.engine.leads.FlattenedValues;
+import dev.baton.engine.leads.JourneyState;
 import dev.baton.engine.leads.LeadProfile;
 import dev.baton.engine.leads.TrackedBehaviour;
 import java.time.Duration;
@@ -86,6 +88,42 @@ interface Condition {
 
     static Condition unsubscribed(String channel) {
         return (lead, now) -> lead.unsubscribed().contains(channel);
+    }
+
+    /** The first share that brought the lead was by one of these employees, teams or campaigns. */
+    static Condition brought(String by, Set<String> values) {
+        return (lead, now) -> {
+            Brought brought = lead.brought();
+            if (brought == null) {
+                return false;
+            }
+            String value = switch (by) {
+                case "employee" -> brought.employee();
+                case "team" -> brought.team();
+                default -> brought.campaign();
+            };
+            return value != null && values.contains(value);
+        };
+    }
+
+    /** In the journey now; at that waiting step when {@code step} is given. */
+    static Condition journeyAt(String journey, String step) {
+        return (lead, now) -> {
+            JourneyState state = lead.journeys().get(journey);
+            return state != null && JourneyState.ACTIVE.equals(state.state()) && (step == null || step.equals(state.step()));
+        };
+    }
+
+    /** The journey's last entry ended; at that end event when {@code end} is given. */
+    static Condition journeyFinished(String journey, String end) {
+        return (lead, now) -> {
+            JourneyState state = lead.journeys().get(journey);
+            return state != null && JourneyState.FINISHED.equals(state.state()) && (end == null || end.equals(state.end()));
+        };
+    }
+
+    static Condition journeyEntered(String journey) {
+        return (lead, now) -> lead.journeys().containsKey(journey);
     }
 
     static Condition seenWithin(int days) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.engine.leads.JourneyState;
 import dev.baton.engine.leads.LeadFields;
 import dev.baton.engine.leads.SortableNumber;
 import dev.baton.engine.leads.TrackedBehaviour;
@@ -29,7 +30,13 @@ import java.util.Set;
  * {"event":"Page Viewed","where":{"category":"pricing"},"atLeast":2,"withinDays":30}
  * {"unsubscribed":"email"}
  * {"seen":{"withinDays":30}}
+ * {"brought":{"employee":"alice"}}  "team":… "campaign":… (a text or a list; several: all must hold)
+ * {"journey":"welcome"}  "at":"wait-for-form"  "finished":true|"end-id"  "entered":true
  * </pre>
+ * {@code brought} is the first share that brought the lead (its chain's root employee and team);
+ * {@code journey} alone means the lead is in it now (at any step), {@code at} at that waiting step,
+ * {@code finished} that its last entry ended (at that end event), {@code entered} that it ever
+ * entered.
  * Trait ranges with number bounds compare numbers as numbers (a top-level trait that is a number,
  * kept sortable in {@code traitNumbers}); with text bounds they compare text (ISO dates compare
  * correctly).
@@ -40,8 +47,9 @@ final class SegmentConditions {
     private static final int MAX_DEPTH = 10;
     /** Sorts after any trait value Elasticsearch indexes (at most 1024 characters). */
     private static final String LAST_TEXT = new String(Character.toChars(Character.MAX_CODE_POINT)).repeat(1025);
-    private static final Set<String> KINDS = Set.of("all", "any", "not", "tier", "score", "tag", "trait", "event",
-            "unsubscribed", "seen");
+    private static final List<String> KIND_ORDER = List.of("all", "any", "not", "trait", "event", "journey", "tier", "score",
+            "tag", "unsubscribed", "seen", "brought");
+    private static final Set<String> KINDS = Set.copyOf(KIND_ORDER);
     private static final Set<String> CHANNELS = Set.of("email", "sms");
     private static final Set<String> RANGE = Set.of("gte", "gt", "lte", "lt");
 
@@ -91,23 +99,21 @@ final class SegmentConditions {
             case "trait" -> trait(node, path);
             case "event" -> event(node, path);
             case "unsubscribed" -> unsubscribed(node, path);
+            case "brought" -> brought(node, path);
+            case "journey" -> journey(node, path);
             default -> seen(node, path);
         };
     }
 
     private static String kindOf(JsonNode node, String path) {
-        for (String kind : List.of("all", "any", "not", "trait", "event", "tier", "score", "tag", "unsubscribed", "seen")) {
+        for (String kind : KIND_ORDER) {
             if (node.has(kind)) {
                 return kind;
             }
         }
         String first = node.fieldNames().next();
-        if (first.equals("brought") || first.equals("journey")) {
-            throw new InvalidSegmentException(path + "." + first, "conditions on " + (first.equals("brought")
-                    ? "attribution" : "journey state") + " are not available yet");
-        }
-        throw new InvalidSegmentException(path + "." + first, "unknown condition '" + first + "'; use one of " + String.join(", ",
-                List.of("all", "any", "not", "tier", "score", "tag", "trait", "event", "unsubscribed", "seen")));
+        throw new InvalidSegmentException(path + "." + first, "unknown condition '" + first + "'; use one of "
+                + String.join(", ", KIND_ORDER));
     }
 
     private Part group(String kind, JsonNode node, String path, int depth) {
@@ -270,6 +276,59 @@ final class SegmentConditions {
         return new Part(term(LeadFields.UNSUBSCRIBED, channel), Condition.unsubscribed(channel));
     }
 
+    private Part brought(JsonNode node, String path) {
+        only(node, path, "brought");
+        JsonNode spec = objectAt(node, "brought", path);
+        only(spec, path + ".brought", "employee", "team", "campaign");
+        if (spec.isEmpty()) {
+            throw new InvalidSegmentException(path + ".brought", "give employee, team or campaign");
+        }
+        ObjectNode bool = json.createObjectNode();
+        ArrayNode clauses = bool.putObject("bool").putArray("filter");
+        List<Condition> tests = new ArrayList<>();
+        spec.fields().forEachRemaining(by -> {
+            String at = path + ".brought." + by.getKey();
+            List<String> values = by.getValue().isArray() ? texts(by.getValue(), at) : List.of(text(by.getValue(), at));
+            clauses.add(terms(LeadFields.BROUGHT + "." + by.getKey(), values));
+            tests.add(Condition.brought(by.getKey(), Set.copyOf(values)));
+        });
+        return new Part(bool, Condition.all(List.copyOf(tests)));
+    }
+
+    private Part journey(JsonNode node, String path) {
+        only(node, path, "journey", "at", "finished", "entered");
+        String journey = text(node.get("journey"), path + ".journey");
+        if (node.size() > 2) {
+            throw new InvalidSegmentException(path, "one of at, finished or entered per journey condition; combine several with all or any");
+        }
+        String field = LeadFields.JOURNEYS + "." + journey;
+        if (node.has("at")) {
+            String step = text(node.get("at"), path + ".at");
+            ObjectNode both = json.createObjectNode();
+            both.putObject("bool").putArray("filter").add(term(field + ".state", JourneyState.ACTIVE)).add(term(field + ".step", step));
+            return new Part(both, Condition.journeyAt(journey, step));
+        }
+        if (node.has("finished")) {
+            JsonNode finished = node.get("finished");
+            if (finished.isBoolean() && finished.asBoolean()) {
+                return new Part(term(field + ".state", JourneyState.FINISHED), Condition.journeyFinished(journey, null));
+            }
+            String end = text(finished, path + ".finished");
+            ObjectNode both = json.createObjectNode();
+            both.putObject("bool").putArray("filter").add(term(field + ".state", JourneyState.FINISHED)).add(term(field + ".end", end));
+            return new Part(both, Condition.journeyFinished(journey, end));
+        }
+        if (node.has("entered")) {
+            if (!node.get("entered").isBoolean() || !node.get("entered").asBoolean()) {
+                throw new InvalidSegmentException(path + ".entered", "true (for never entered, use not)");
+            }
+            ObjectNode exists = json.createObjectNode();
+            exists.putObject("exists").put("field", field + ".state");
+            return new Part(exists, Condition.journeyEntered(journey));
+        }
+        return new Part(term(field + ".state", JourneyState.ACTIVE), Condition.journeyAt(journey, null));
+    }
+
     private Part seen(JsonNode node, String path) {
         only(node, path, "seen");
         JsonNode spec = objectAt(node, "seen", path);
@@ -297,6 +356,7 @@ final class SegmentConditions {
                 case "tier" -> "{\"in\":[\"warm\",\"hot\"]}";
                 case "score" -> "{\"gte\":50}";
                 case "tag" -> "{\"has\":\"interest:guide\"}";
+                case "brought" -> "{\"employee\":\"alice\"}";
                 default -> "{\"withinDays\":30}";
             });
         }

@@ -430,6 +430,34 @@ class ConsoleBrowserTest extends IntegrationTest {
     }
 
     @Test
+    void broughtByAndJourneyRowsSaveTheConditionsTheyShowAndReadBackAsRows() throws Exception {
+        String segment = "console-journey-" + UUID.randomUUID().toString().substring(0, 8);
+        openNewSegment();
+        browser.findElement(By.id("segment-id")).sendKeys(segment);
+        browser.findElement(By.id("segment-name")).sendKeys("Alice's leads waiting for the form");
+        new Select(rowInput(0, "kind")).selectByValue("brought");
+        new Select(rowInput(0, "by")).selectByValue("team");
+        rowInput(0, "value").sendKeys("east");
+        browser.findElement(By.id("segment-add")).click();
+        new Select(rowInput(1, "kind")).selectByValue("journey");
+        rowInput(1, "journey").sendKeys("baton-share-to-lead");
+        assertThat(browser.findElements(By.cssSelector("[data-row='1'] [data-key='value']"))).as("no step for 'in it now'").isEmpty();
+        new Select(rowInput(1, "state")).selectByValue("at");
+        rowInput(1, "value").sendKeys("wait-for-form");
+        String conditions = """
+                {"all":[{"brought":{"team":"east"}},{"journey":"baton-share-to-lead","at":"wait-for-form"}]}""";
+        awaitFigure("segments.preview", preview(conditions).path("count").asText());
+        browser.findElement(By.id("segment-save")).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.id("segment-saved")).isEmpty());
+        assertThat(getJson("/api/segments/" + segment).path("conditions")).isEqualTo(json.readTree(conditions));
+
+        open("#/segments/" + segment);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.cssSelector("[data-figure='segment.says'] li")).isEmpty());
+        assertThat(browser.findElements(By.cssSelector("[data-figure='segment.says'] li")).stream().map(WebElement::getText).toList())
+                .containsExactly("first brought by the team east", "in journey baton-share-to-lead, waiting at wait-for-form");
+    }
+
+    @Test
     void aConditionTheApiRefusesIsNamedBesideSaveWithItsInputMarkedInEitherLanguage() throws Exception {
         String segment = "console-bad-" + UUID.randomUUID().toString().substring(0, 8);
         String detail = preview("{\"all\":[{\"event\":\"Page Viewed\",\"atLeast\":0}]}").path("detail").asText();

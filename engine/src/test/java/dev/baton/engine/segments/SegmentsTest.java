@@ -76,6 +76,96 @@ class SegmentsTest extends IntegrationTest {
     }
 
     @Test
+    void leadsAreSelectedByTheEmployeeTeamAndCampaignOfTheFirstShareThatBroughtThem() throws Exception {
+        String alice = "alice-" + cohort;
+        String bob = "bob-" + cohort;
+        admin().put("/api/teams/east-" + cohort, jsonBody("{\"name\":\"East\"}"));
+        admin().put("/api/teams/west-" + cohort, jsonBody("{\"name\":\"West\"}"));
+        admin().put("/api/employees/" + alice, jsonBody("{\"name\":\"Alice\",\"team\":\"east-" + cohort + "\"}"));
+        admin().put("/api/employees/" + bob, jsonBody("{\"name\":\"Bob\",\"team\":\"west-" + cohort + "\"}"));
+        String spring = "spring-" + cohort;
+        String autumn = "autumn-" + cohort;
+        for (String campaign : List.of(spring, autumn)) {
+            assertThat(admin().postForEntity("/api/campaigns", jsonBody("""
+                    {"id":"%s","name":"%s","contents":[{"id":"guide","url":"https://www.example.com/guide"}]}"""
+                    .formatted(campaign, campaign)), String.class).getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        }
+        String alicesSpring = shareLink(spring, alice);
+        String bobsAutumn = shareLink(autumn, bob);
+        // ada came through Alice's spring link, later through Bob's; bo through a visitor's re-share of
+        // Bob's link (the chain's root is Bob); cy through no link; di only clicked a link as a bot.
+        String ada = person("ada", "{}");
+        String bo = person("bo", "{}");
+        String cy = person("cy", "{}");
+        String di = person("di", "{}");
+        click(ada, alicesSpring, BROWSER);
+        click(ada, bobsAutumn, BROWSER);
+        String reshare = getJsonAsVisitor("/s/" + bobsAutumn + "/reshare?name=Zed", "zed-" + cohort);
+        click(bo, reshare, BROWSER);
+        click(di, alicesSpring, "Googlebot/2.1 (+http://www.google.com/bot.html)");
+        for (String person : List.of(ada, bo, di)) {
+            awaitLead(person, lead -> lead.path("anonymousIds").size() > 0 && lead.path("eventCount").asInt() >= 2);
+        }
+        // Both of ada's clicks taken in: identify, click, identify, click, identify.
+        assertThat(awaitLead(ada, lead -> lead.path("eventCount").asInt() >= 5).path("brought").path("employee").asText())
+                .isEqualTo(alice);
+
+        assertThat(count("{\"brought\":{\"employee\":\"" + alice + "\"}}")).as("first touch only").containsExactly(ada);
+        assertThat(count("{\"brought\":{\"employee\":\"" + bob + "\"}}")).as("root of the re-shared chain").containsExactly(bo);
+        assertThat(count("{\"brought\":{\"team\":\"west-" + cohort + "\"}}")).containsExactly(bo);
+        assertThat(count("{\"brought\":{\"campaign\":[\"" + spring + "\",\"" + autumn + "\"]}}")).containsExactlyInAnyOrder(ada, bo);
+        assertThat(count("{\"brought\":{\"campaign\":\"" + spring + "\",\"team\":\"west-" + cohort + "\"}}")).isEmpty();
+        assertThat(count("{\"not\":{\"brought\":{\"campaign\":[\"" + spring + "\",\"" + autumn + "\"]}}}"))
+                .as("no link, or a bot's click").containsExactlyInAnyOrder(cy, di);
+    }
+
+    @Test
+    void leadsAreSelectedByWhereAJourneyPutThemInItAtAStepFinishedAtAnEndOrLeft() throws Exception {
+        String journey = "state-" + cohort;
+        assertThat(deployThroughEngineRest(journey, """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t"
+                    xmlns:camunda="http://camunda.org/schema/1.0/bpmn">
+                  <bpmn:process id="%s" isExecutable="true" camunda:historyTimeToLive="30">
+                    <bpmn:startEvent id="start" />
+                    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="call" />
+                    <bpmn:userTask id="call" />
+                    <bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="followUp" />
+                    <bpmn:userTask id="followUp" />
+                    <bpmn:sequenceFlow id="f3" sourceRef="followUp" targetRef="called" />
+                    <bpmn:endEvent id="called" />
+                  </bpmn:process>
+                </bpmn:definitions>""".formatted(journey)).getStatusCode()).isEqualTo(HttpStatus.OK);
+        String ada = person("ada", "{}");
+        String bo = person("bo", "{}");
+        String cy = person("cy", "{}");
+        String di = person("di", "{}");
+        String eve = person("eve", "{}");
+        // ada waits at the call, bo at the follow-up, cy finished, di's journey was cancelled, eve never entered.
+        java.util.Map<String, String> instances = new java.util.HashMap<>();
+        for (String person : List.of(ada, bo, cy, di)) {
+            instances.put(person, runtime.startProcessInstanceByKey(journey, leadIdOf(person)).getId());
+        }
+        complete(instances.get(bo), 1);
+        complete(instances.get(cy), 2);
+        runtime.deleteProcessInstance(instances.get(di), "test: cancelled");
+        awaitLead(cy, lead -> "finished".equals(lead.path("journeys").path(journey).path("state").asText()));
+        awaitLead(di, lead -> "left".equals(lead.path("journeys").path(journey).path("state").asText()));
+        awaitLead(bo, lead -> "followUp".equals(lead.path("journeys").path(journey).path("step").asText()));
+        awaitLead(ada, lead -> "call".equals(lead.path("journeys").path(journey).path("step").asText()));
+
+        assertThat(count("{\"journey\":\"" + journey + "\"}")).as("in it now").containsExactlyInAnyOrder(ada, bo);
+        assertThat(count("{\"journey\":\"" + journey + "\",\"at\":\"followUp\"}")).containsExactly(bo);
+        assertThat(count("{\"journey\":\"" + journey + "\",\"finished\":true}")).containsExactly(cy);
+        assertThat(count("{\"journey\":\"" + journey + "\",\"finished\":\"called\"}")).containsExactly(cy);
+        assertThat(count("{\"journey\":\"" + journey + "\",\"finished\":\"elsewhere\"}")).isEmpty();
+        assertThat(count("{\"journey\":\"" + journey + "\",\"entered\":true}")).containsExactlyInAnyOrder(ada, bo, cy, di);
+        assertThat(count("{\"not\":{\"journey\":\"" + journey + "\",\"entered\":true}}")).containsExactly(eve);
+        // The moves are in the lead's timeline, in order.
+        assertThat(timeline(leadIdOf(cy))).contains("Journey Entered", "Journey Step Reached", "Journey Finished");
+    }
+
+    @Test
     void leadEntersWhenAnEventMakesItMatchAndLeavesWhenATraitChangesOrTheWindowRunsOut() throws Exception {
         Instant now = Instant.now();
         String dee = person("dee", """
@@ -174,6 +264,11 @@ class SegmentsTest extends IntegrationTest {
         assertBad("{\"name\":\"x\",\"conditions\":{\"trait\":\"city\",\"eq\":\"Shanghai\",\"prefix\":\"Bei\"}}", "conditions.prefix");
         assertBad("{\"name\":\"x\",\"conditions\":{\"not\":{\"unsubscribed\":\"fax\"}}}", "conditions.not.unsubscribed");
         assertBad("{\"name\":\"x\",\"conditions\":{\"score\":{\"gte\":\"high\"}}}", "conditions.score.gte");
+        assertBad("{\"name\":\"x\",\"conditions\":{\"brought\":{\"sharer\":\"alice\"}}}", "conditions.brought.sharer");
+        assertBad("{\"name\":\"x\",\"conditions\":{\"brought\":{\"employee\":[]}}}", "conditions.brought.employee");
+        assertBad("{\"name\":\"x\",\"conditions\":{\"journey\":\"welcome\",\"at\":\"a\",\"finished\":true}}", "conditions");
+        assertBad("{\"name\":\"x\",\"conditions\":{\"journey\":\"welcome\",\"entered\":false}}", "conditions.entered");
+        assertBad("{\"name\":\"x\",\"conditions\":{\"journey\":\"\"}}", "conditions.journey");
         assertBad("{\"name\":\"x\"}", "conditions");
         assertBad("{\"conditions\":{\"tier\":{\"eq\":\"hot\"}}}", "name");
         ResponseEntity<String> badId = admin().exchange("/api/segments/Bad Id!", HttpMethod.PUT,
@@ -201,6 +296,48 @@ class SegmentsTest extends IntegrationTest {
     }
 
     // -- helpers --
+
+    private static final String BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36";
+    @org.springframework.beans.factory.annotation.Autowired org.camunda.bpm.engine.RuntimeService runtime;
+    @org.springframework.beans.factory.annotation.Autowired org.camunda.bpm.engine.TaskService tasks;
+    private final java.net.http.HttpClient browser = java.net.http.HttpClient.newBuilder()
+            .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+
+    /** Completes the journey's next {@code steps} user tasks. */
+    private void complete(String instance, int steps) {
+        for (int step = 0; step < steps; step++) {
+            tasks.complete(tasks.createTaskQuery().processInstanceId(instance).singleResult().getId());
+        }
+    }
+
+    private String shareLink(String campaign, String employee) {
+        return admin().postForEntity("/api/shares", jsonBody("{\"campaign\":\"%s\",\"content\":\"guide\",\"employee\":\"%s\"}"
+                .formatted(campaign, employee)), JsonNode.class).getBody().path("code").asText();
+    }
+
+    /** The person (a user id) clicks the link in their browser: their visitor id is their user id's device. */
+    private void click(String userId, String code, String userAgent) throws Exception {
+        var response = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.getRootUri() + "/s/" + code))
+                .header("User-Agent", userAgent).header("Cookie", "baton_aid=" + device(userId)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        assertThat(response.statusCode()).isEqualTo(302);
+        // The device is this person's, as a site's analytics says when they sign in.
+        assertThat(track("/v1/identify", "{\"userId\":\"%s\",\"anonymousId\":\"%s\"}".formatted(userId, device(userId)))
+                .getStatusCode()).isEqualTo(HttpStatus.OK);
+    }
+
+    private static String device(String userId) {
+        return "device-" + userId;
+    }
+
+    /** A re-share made by a visitor's browser; returns its code. */
+    private String getJsonAsVisitor(String path, String visitor) throws Exception {
+        var response = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.getRootUri() + path))
+                .header("Cookie", "baton_aid=" + visitor).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return JSON.readTree(response.body()).path("code").asText();
+    }
 
     private String inCohort() {
         return "{\"trait\":\"cohort\",\"eq\":\"" + cohort + "\"}";
