@@ -1,12 +1,10 @@
 package dev.baton.engine.journeys;
 
-import dev.baton.engine.leads.EngineEvents;
-import dev.baton.engine.leads.JourneyState;
+import dev.baton.engine.journeys.JourneyMovePublisher.JourneyMove;
 import java.io.IOException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -31,10 +29,10 @@ import org.springframework.stereotype.Component;
  * at end E"). A journey instance's moves — entered, reached a waiting step (user task, receive
  * task, intermediate catch event, event-based gateway), finished at an end event, left (cancelled)
  * — are written to {@code baton_journey_move} in the very transaction that made them: a move
- * Camunda rolls back is not recorded, one it commits is not lost. The relay sends them on, in
- * order, as engine events (Journey Entered, Journey Step Reached, Journey Finished, Journey Left)
- * to the lead's partition, where the event pipeline keeps them on the profile; then deletes them.
- * Every node relays; a move sent twice changes nothing (message ids, and seq only moves forward).
+ * Camunda rolls back is not recorded, one it commits is not lost. The relay hands them, in order,
+ * to the {@link JourneyMovePublisher} (the leads feature sends them as engine events to the lead's
+ * partition and keeps them on the profile), then deletes them. Every node relays; a move sent
+ * twice changes nothing (message ids, and seq only moves forward).
  *
  * <p>Journeys entered through the send-only path (no process instance) have no state to keep.
  */
@@ -43,14 +41,14 @@ class JourneyMoves extends AbstractProcessEnginePlugin {
     private static final Logger log = LoggerFactory.getLogger(JourneyMoves.class);
     private static final int BATCH = 500;
     private final JdbcTemplate jdbc;
-    private final EngineEvents events;
+    private final JourneyMovePublisher publisher;
     private final Clock clock;
     private final boolean enabled;
 
-    JourneyMoves(JdbcTemplate jdbc, EngineEvents events, Clock clock,
+    JourneyMoves(JdbcTemplate jdbc, JourneyMovePublisher publisher, Clock clock,
                  @Value("${baton.journeys.keep-state:true}") boolean enabled) {
         this.jdbc = jdbc;
-        this.events = events;
+        this.publisher = publisher;
         this.clock = clock;
         this.enabled = enabled;
     }
@@ -67,12 +65,12 @@ class JourneyMoves extends AbstractProcessEnginePlugin {
             public void parseProcess(Element element, ProcessDefinitionEntity process) {
                 String journey = process.getKey();
                 process.addListener(ExecutionListener.EVENTNAME_START, (ExecutionListener) execution ->
-                        record(execution, JourneyState.ENTERED, journey, "journey-entered:" + execution.getProcessInstanceId(), null));
+                        record(execution, JourneyMove.ENTERED, journey, "journey-entered:" + execution.getProcessInstanceId(), null));
                 process.addListener(ExecutionListener.EVENTNAME_END, (ExecutionListener) execution -> {
                     if (execution.isCanceled()) {
-                        record(execution, JourneyState.LEFT_EVENT, journey, "journey-left:" + execution.getProcessInstanceId(), null);
+                        record(execution, JourneyMove.LEFT, journey, "journey-left:" + execution.getProcessInstanceId(), null);
                     } else {
-                        record(execution, JourneyState.FINISHED_EVENT, journey, "journey-finished:" + execution.getProcessInstanceId(),
+                        record(execution, JourneyMove.FINISHED, journey, "journey-finished:" + execution.getProcessInstanceId(),
                                 execution.getCurrentActivityId());
                     }
                 });
@@ -103,7 +101,7 @@ class JourneyMoves extends AbstractProcessEnginePlugin {
 
     private void waiting(ActivityImpl activity) {
         activity.addListener(ExecutionListener.EVENTNAME_START, (ExecutionListener) execution ->
-                record(execution, JourneyState.STEP_REACHED, keyOf(execution), "journey-step:" + execution.getActivityInstanceId(),
+                record(execution, JourneyMove.STEP, keyOf(execution), "journey-step:" + execution.getActivityInstanceId(),
                         activity.getId()));
     }
 
@@ -114,13 +112,13 @@ class JourneyMoves extends AbstractProcessEnginePlugin {
     }
 
     /** In the journey's transaction: nothing for an instance without a lead (no business key). */
-    private void record(DelegateExecution execution, String event, String journey, String messageId, String detail) {
+    private void record(DelegateExecution execution, String kind, String journey, String messageId, String detail) {
         String lead = execution.getProcessBusinessKey();
         if (lead == null || lead.isBlank()) {
             return;
         }
-        jdbc.update("INSERT INTO baton_journey_move (message_id, lead_id, event, journey, instance_id, detail, moved_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?)", messageId, lead, event, journey, execution.getProcessInstanceId(), detail,
+        jdbc.update("INSERT INTO baton_journey_move (message_id, lead_id, kind, journey, instance_id, detail, moved_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?)", messageId, lead, kind, journey, execution.getProcessInstanceId(), detail,
                 Timestamp.from(clock.instant()));
     }
 
@@ -133,16 +131,16 @@ class JourneyMoves extends AbstractProcessEnginePlugin {
         try {
             int sent = 0;
             while (true) {
-                List<Map<String, Object>> rows = jdbc.queryForList("SELECT seq, message_id, lead_id, event, journey, instance_id,"
+                List<Map<String, Object>> rows = jdbc.queryForList("SELECT seq, message_id, lead_id, kind, journey, instance_id,"
                         + " detail, moved_at FROM baton_journey_move ORDER BY seq FETCH FIRST " + BATCH + " ROWS ONLY");
                 if (rows.isEmpty()) {
                     break;
                 }
-                List<EngineEvents.EngineEvent> moves = new ArrayList<>(rows.size());
+                List<JourneyMove> moves = new ArrayList<>(rows.size());
                 for (Map<String, Object> row : rows) {
                     moves.add(move(row));
                 }
-                events.publish(moves);
+                publisher.publish(moves);
                 jdbc.batchUpdate("DELETE FROM baton_journey_move WHERE seq = ?",
                         rows.stream().map(r -> new Object[] {((Number) r.get("seq")).longValue()}).toList());
                 sent += rows.size();
@@ -159,17 +157,9 @@ class JourneyMoves extends AbstractProcessEnginePlugin {
         }
     }
 
-    private static EngineEvents.EngineEvent move(Map<String, Object> row) {
-        String event = (String) row.get("event");
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("journey", row.get("journey"));
-        properties.put("instance", row.get("instance_id"));
-        properties.put("seq", ((Number) row.get("seq")).longValue());
-        Object detail = row.get("detail");
-        if (detail != null) {
-            properties.put(JourneyState.STEP_REACHED.equals(event) ? "step" : "end", detail);
-        }
-        return new EngineEvents.EngineEvent((String) row.get("lead_id"), event, (String) row.get("message_id"),
-                ((Timestamp) row.get("moved_at")).toInstant(), properties);
+    private static JourneyMove move(Map<String, Object> row) {
+        return new JourneyMove((String) row.get("kind"), (String) row.get("lead_id"), (String) row.get("message_id"),
+                (String) row.get("journey"), (String) row.get("instance_id"), ((Number) row.get("seq")).longValue(),
+                (String) row.get("detail"), ((Timestamp) row.get("moved_at")).toInstant());
     }
 }

@@ -28,11 +28,14 @@ import org.springframework.stereotype.Component;
 @Component
 public class EngineEvents {
     /**
-     * Engine-made events that are not behaviour: their cause was scored. The pipeline does not
-     * score them, and a rescore or a simulation replaying stored events leaves them out.
+     * Engine-made events that are not behaviour: their cause was scored, or Baton did it, not the
+     * lead (a message sent, or failed to go: it must not make the lead "seen" nor earn points). The
+     * pipeline does not score them (the profile is written only when a segment counts them), and a
+     * rescore or a simulation replaying stored events leaves them out. They stay in the timeline.
      */
     static final List<String> NOT_SCORED = List.of(TierChanges.EVENT, SegmentMemberships.ENTERED, SegmentMemberships.LEFT,
-            JourneyState.ENTERED, JourneyState.STEP_REACHED, JourneyState.FINISHED_EVENT, JourneyState.LEFT_EVENT);
+            JourneyState.ENTERED, JourneyState.STEP_REACHED, JourneyState.FINISHED_EVENT, JourneyState.LEFT_EVENT,
+            "Email Sent", "SMS Sent", "Email Failed", "SMS Failed");
     static final List<co.elastic.clients.elasticsearch._types.FieldValue> NOT_SCORED_VALUES =
             NOT_SCORED.stream().map(co.elastic.clients.elasticsearch._types.FieldValue::of).toList();
 

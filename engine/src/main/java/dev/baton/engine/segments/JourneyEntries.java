@@ -46,7 +46,6 @@ import org.springframework.stereotype.Component;
 class JourneyEntries {
     private static final Logger log = LoggerFactory.getLogger(JourneyEntries.class);
     private static final int PAGE = 200;
-    private static final Duration STALLED_AFTER = Duration.ofMinutes(2);
 
     private final JobDocuments<EntryJob> jobs;
     private final JourneyShapes shapes;
@@ -59,6 +58,8 @@ class JourneyEntries {
     private final HistoryService history;
     private final Clock clock;
     private final int leadsPerSecond;
+    /** A running job whose node has not reported for this long is taken over by another. */
+    private final Duration stalledAfter;
     private final String node = ManagementFactory.getRuntimeMXBean().getName();
     /** A thread per job: a job waiting in a queue would look stalled to the other nodes. */
     private final ExecutorService runner = Executors.newCachedThreadPool(r -> {
@@ -71,7 +72,9 @@ class JourneyEntries {
                    RepositoryService repository, HistoryService history, Clock clock, JourneyShapes shapes,
                    AudienceSends sends, @Value("${baton.segments.entry-rate:200}") int leadsPerSecond,
                    @Value("${baton.broadcasts.email-rate:500}") int emailRate,
-                   @Value("${baton.broadcasts.sms-rate:${baton.sms.rate:10}}") int smsRate) {
+                   @Value("${baton.broadcasts.sms-rate:${baton.sms.rate:10}}") int smsRate,
+                   @Value("${baton.segments.entry-stalled-after:2m}") Duration stalledAfter) {
+        this.stalledAfter = stalledAfter;
         this.shapes = shapes;
         this.sends = sends;
         this.emailRate = Math.max(1, emailRate);
@@ -147,7 +150,7 @@ class JourneyEntries {
 
     EntryJob get(String id) {
         EntryJob job = jobs.read(id).job();
-        boolean stalled = "running".equals(job.state()) && job.updatedAt().isBefore(clock.instant().minus(STALLED_AFTER));
+        boolean stalled = "running".equals(job.state()) && job.updatedAt().isBefore(clock.instant().minus(stalledAfter));
         String state = stalled ? "stalled" : job.state();
         if (job.sendOnly()) {
             AudienceSends.Tally outcome = sends.tally(id);
@@ -179,7 +182,7 @@ class JourneyEntries {
     @Scheduled(fixedDelayString = "${baton.segments.review-interval:1m}", initialDelayString = "${baton.segments.review-interval:1m}")
     void resumeStalled() {
         try {
-            Instant stale = clock.instant().minus(STALLED_AFTER);
+            Instant stale = clock.instant().minus(stalledAfter);
             for (EntryJob job : jobs.stale("running", "updatedAt", stale)) {
                 JobDocuments.Versioned<EntryJob> read = jobs.read(job.id());
                 EntryJob claimed = read.job().onNode(node, clock.instant());

@@ -51,6 +51,7 @@ class BroadcastsTest extends IntegrationTest {
                 "sent", "earlier", null, lastWeek, lastWeek, false, null, null, null));
         suppressions.suppress(new Suppressions.Suppression("email", address(dan), dan, "unsubscribed", Instant.now()));
         String segment = segment(cohort, 5);
+        JsonNode amyBefore = getJson("/api/leads/" + amy);
 
         JsonNode done = broadcastUntilDone(segment);
 
@@ -67,6 +68,10 @@ class BroadcastsTest extends IntegrationTest {
         assertThat(mailTo(address(cal))).isEmpty();
         assertThat(mailTo(address(dan))).isEmpty();
         await().atMost(STEP).until(() -> timeline(amy).contains("Email Sent"));
+        // Baton sent it; amy did nothing: not seen, no event counted on her profile.
+        JsonNode amyAfter = getJson("/api/leads/" + amy);
+        assertThat(amyAfter.path("lastSeen")).isEqualTo(amyBefore.path("lastSeen"));
+        assertThat(amyAfter.path("eventCount")).isEqualTo(amyBefore.path("eventCount"));
 
         // The same sends handed over again (a node that died after publishing, before recording its
         // progress): nobody gets anything twice. A fresh lead's send in the same batch tells when they were read.

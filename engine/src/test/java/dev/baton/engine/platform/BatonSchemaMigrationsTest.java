@@ -69,18 +69,21 @@ class BatonSchemaMigrationsTest {
             "CREATE TABLE IF NOT EXISTS baton_event_outbox (message_id VARCHAR(100) NOT NULL PRIMARY KEY,"
                     + " payload VARCHAR(100000) NOT NULL, created_at TIMESTAMP NOT NULL)");
     private static final List<String> TABLES = List.of("baton_event_outbox", "baton_journey_active",
-            "baton_journey_buffer", "baton_journey_buffer_expired", "baton_journey_signal", "baton_rate_window",
+            "baton_journey_buffer", "baton_journey_buffer_expired", "baton_journey_move", "baton_journey_signal", "baton_rate_window",
             "baton_sales_cursor", "baton_sales_owner", "baton_sales_queue", "baton_sales_rep", "baton_sales_sla");
 
+    /** Every migration's version, in order (V1 made what the engine made before; later ones change it). */
+    private static final List<String> VERSIONS = List.of("1", "2");
+
     @Test
-    void startOnAnEmptySchemaCreatesBatonsTablesAndRecordsVersionOne() throws Exception {
+    void startOnAnEmptySchemaCreatesBatonsTablesAndRecordsEveryVersion() throws Exception {
         String url = TestPostgres.freshSchema("baton_migrate");
         try {
             try (ConfigurableApplicationContext ignored = startOn(url)) {
                 JdbcTemplate db = new JdbcTemplate(database(url));
                 assertThat(tables(db)).containsExactlyElementsOf(TABLES);
                 assertThat(db.queryForList("SELECT version FROM baton_schema_history WHERE success", String.class))
-                        .containsExactly("1");
+                        .containsExactlyElementsOf(VERSIONS);
             }
         } finally {
             TestPostgres.dropSchema(url);
@@ -88,7 +91,7 @@ class BatonSchemaMigrationsTest {
     }
 
     @Test
-    void startOnADatabaseTheEngineMadeBeforeMigrationsKeepsItsDataAndRecordsBaselineAndVersionOne() throws Exception {
+    void startOnADatabaseTheEngineMadeBeforeMigrationsKeepsItsDataAndRecordsBaselineAndEveryVersion() throws Exception {
         String url = TestPostgres.freshSchema("baton_migrate");
         try {
             JdbcTemplate db = new JdbcTemplate(database(url));
@@ -109,7 +112,8 @@ class BatonSchemaMigrationsTest {
                         String.class)).isEqualTo("instance-1");
                 assertThat(db.queryForObject("SELECT COUNT(*) FROM baton_event_outbox", Integer.class)).isEqualTo(1);
                 assertThat(db.queryForList("SELECT version FROM baton_schema_history WHERE success ORDER BY installed_rank",
-                        String.class)).containsExactly("0", "1");
+                        String.class)).containsExactlyElementsOf(java.util.stream.Stream.concat(java.util.stream.Stream.of("0"),
+                        VERSIONS.stream()).toList());
             }
         } finally {
             TestPostgres.dropSchema(url);
@@ -141,7 +145,7 @@ class BatonSchemaMigrationsTest {
             JdbcTemplate db = new JdbcTemplate(database(url));
             assertThat(tables(db)).containsExactlyElementsOf(TABLES);
             assertThat(db.queryForList("SELECT version FROM baton_schema_history WHERE success", String.class))
-                    .containsExactly("1");
+                    .containsExactlyElementsOf(VERSIONS);
         } finally {
             nodes.shutdownNow();
             TestPostgres.dropSchema(url);
@@ -154,6 +158,7 @@ class BatonSchemaMigrationsTest {
         String after = TestPostgres.freshSchema("baton_after");
         try {
             BEFORE_MIGRATIONS.forEach(new JdbcTemplate(database(before))::execute);
+            laterMigrations().forEach(new JdbcTemplate(database(before))::execute);
             BatonSchema.migrate(database(after));
 
             assertThat(shape(database(after))).isNotEmpty().isEqualTo(shape(database(before)));
@@ -168,9 +173,30 @@ class BatonSchemaMigrationsTest {
         DataSource before = new DriverManagerDataSource("jdbc:h2:mem:before-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
         DataSource after = new DriverManagerDataSource("jdbc:h2:mem:after-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
         BEFORE_MIGRATIONS.forEach(new JdbcTemplate(before)::execute);
+        laterMigrations().forEach(new JdbcTemplate(before)::execute);
         BatonSchema.migrate(after);
 
         assertThat(shape(after)).isNotEmpty().isEqualTo(shape(before));
+    }
+
+    /**
+     * The statements of the migrations after V1, in order: a database the engine made before
+     * migrations gets them as an empty one does, so V1 alone must reproduce what it had.
+     */
+    private static List<String> laterMigrations() throws java.io.IOException {
+        List<String> statements = new ArrayList<>();
+        for (String version : VERSIONS.subList(1, VERSIONS.size())) {
+            var files = new org.springframework.core.io.support.PathMatchingResourcePatternResolver()
+                    .getResources("classpath:db/migration/V" + version + "__*.sql");
+            assertThat(files).as("migration V" + version).hasSize(1);
+            String sql = files[0].getContentAsString(java.nio.charset.StandardCharsets.UTF_8).replaceAll("(?m)^--.*$", "");
+            for (String statement : sql.split(";")) {
+                if (!statement.isBlank()) {
+                    statements.add(statement.strip());
+                }
+            }
+        }
+        return statements;
     }
 
     /** An engine's start-up as far as the database goes: application.yml's DataSource and migrations. */
