@@ -240,8 +240,11 @@ class EventPipeline {
         if (unsubscribed && properties.get("channel") instanceof String channel) {
             return lead.unsubscribedFrom(channel);
         }
-        if (shareClick && properties.get("share") instanceof String share && properties.get("excluded") == null) {
-            // Not the sharer's own click nor a bot's (judged at the redirect); first touch wins.
+        if (shareClick && properties.get("share") instanceof String share && properties.get("excluded") == null
+                && clickIds.verify(in.event().messageId()).isPresent()) {
+            // Recorded by a share link's redirect (its message id is the signed click id: a Share
+            // Clicked sent to /v1/track names no share we vouch for), not the sharer's own click nor
+            // a bot's; first touch wins.
             return lead.broughtBy(new Brought(share, text(properties, "campaign"), text(properties, "rootEmployee"),
                     text(properties, "rootTeam"), in.event().timestamp()));
         }

@@ -35,7 +35,7 @@ class JourneyTwoProcessesTest {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String database = TestPostgres.freshSchema("baton_procs");
         try {
-            Map<String, Object> shared = shared(run, database);
+            Map<String, Object> shared = EngineProcess.nodesOn("procs-" + run, database);
             // One after the other: Camunda creates its schema on the first start, which two engines must not race.
             try (EngineProcess first = EngineProcess.start("first-" + run, withJourneysGroup(shared, "first-" + run));
                  EngineProcess second = first.awaitUp().andThen("second-" + run, withJourneysGroup(shared, "second-" + run))) {
@@ -81,13 +81,6 @@ class JourneyTwoProcessesTest {
     }
 
     /** What both processes share: the servers, the Camunda database, topics, indices and keys. */
-    private static Map<String, Object> shared(String run, String database) {
-        Map<String, Object> properties = IntegrationTest.sharedByNodes("procs-" + run, database);
-        properties.put("spring.datasource.username", TestPostgres.user());
-        properties.put("spring.datasource.password", TestPostgres.password());
-        return properties;
-    }
-
     /** Each process its own journeys consumer group, so every journey signal reaches both. */
     private static Map<String, Object> withJourneysGroup(Map<String, Object> shared, String name) {
         Map<String, Object> properties = new LinkedHashMap<>(shared);

@@ -36,9 +36,7 @@ class BroadcastNodeKilledTest {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String database = TestPostgres.freshSchema("baton_kill");
         try {
-            Map<String, Object> shared = IntegrationTest.sharedByNodes("kill-" + run, database);
-            shared.put("spring.datasource.username", TestPostgres.user());
-            shared.put("spring.datasource.password", TestPostgres.password());
+            Map<String, Object> shared = EngineProcess.nodesOn("kill-" + run, database);
             // Slow enough to kill it halfway; taken over within seconds, not minutes.
             shared.put("baton.broadcasts.email-rate", 5);
             shared.put("baton.broadcasts.poll", "1s");
@@ -46,7 +44,6 @@ class BroadcastNodeKilledTest {
             shared.put("baton.broadcasts.in-flight", "10s");
             shared.put("baton.segments.refresh", "1s");
             shared.put("baton.segments.review-interval", "1s");
-            shared.put("spring.kafka.consumer.properties.session.timeout.ms", 10_000);
             // One after the other: Camunda creates its schema on the first start, which two engines must not race.
             try (EngineProcess doomed = EngineProcess.start("doomed-" + run, shared);
                  EngineProcess survivor = doomed.awaitUp().andThen("survivor-" + run, shared)) {

@@ -53,11 +53,8 @@ class TwoNodesUnderLoadTest {
     void killedNodeLosesNothingAndSendsNothingTwiceWhileTheSurvivorFinishes() throws Exception {
         String database = TestPostgres.freshSchema("baton_two_nodes");
         try {
-            Map<String, Object> shared = IntegrationTest.sharedByNodes("two-" + run, database);
-            shared.put("spring.datasource.username", TestPostgres.user());
-            shared.put("spring.datasource.password", TestPostgres.password());
-            // A dead node's partitions and locked tasks go to the survivor within seconds.
-            shared.put("spring.kafka.consumer.properties.session.timeout.ms", 10_000);
+            Map<String, Object> shared = EngineProcess.nodesOn("two-" + run, database);
+            // A dead node's locked journey tasks go to the survivor within seconds.
             shared.put("baton.workers.lock", "10s");
             shared.put("baton.kafka.partitions", 6);
             String journey = "webinar-" + run;

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.engine.testing.EngineProcess;
-import dev.baton.engine.testing.IntegrationTest;
 import dev.baton.engine.testing.OneStepJourney;
 import dev.baton.engine.testing.TestPostgres;
 import java.time.Duration;
@@ -32,15 +31,12 @@ class JourneyEntryNodeKilledTest {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String database = TestPostgres.freshSchema("baton_entry_kill");
         try {
-            Map<String, Object> shared = IntegrationTest.sharedByNodes("entry-kill-" + run, database);
-            shared.put("spring.datasource.username", TestPostgres.user());
-            shared.put("spring.datasource.password", TestPostgres.password());
+            Map<String, Object> shared = EngineProcess.nodesOn("entry-kill-" + run, database);
             // Slow enough to kill it halfway; taken over within seconds, not minutes.
             shared.put("baton.segments.entry-rate", 3);
             shared.put("baton.segments.entry-stalled-after", "8s");
             shared.put("baton.segments.refresh", "1s");
             shared.put("baton.segments.review-interval", "1s");
-            shared.put("spring.kafka.consumer.properties.session.timeout.ms", 10_000);
             // One after the other: Camunda creates its schema on the first start, which two engines must not race.
             try (EngineProcess doomed = EngineProcess.start("entry-doomed-" + run, shared);
                  EngineProcess survivor = doomed.awaitUp().andThen("entry-survivor-" + run, shared)) {

@@ -103,9 +103,15 @@ class SegmentsTest extends IntegrationTest {
         String reshare = getJsonAsVisitor("/s/" + bobsAutumn + "/reshare?name=Zed", "zed-" + cohort);
         click(bo, reshare, BROWSER);
         click(di, alicesSpring, "Googlebot/2.1 (+http://www.google.com/bot.html)");
+        // eve claims, through the tracking API, to have come through Alice's link: no share vouches for it.
+        String eve = person("eve", "{}");
+        assertThat(track("/v1/track", """
+                {"userId":"%s","event":"Share Clicked","properties":{"share":"%s","campaign":"%s","rootEmployee":"%s"}}"""
+                .formatted(eve, alicesSpring, spring, alice)).getStatusCode()).isEqualTo(HttpStatus.OK);
         for (String person : List.of(ada, bo, di)) {
             awaitLead(person, lead -> lead.path("anonymousIds").size() > 0 && lead.path("eventCount").asInt() >= 2);
         }
+        awaitLead(eve, lead -> lead.path("eventCount").asInt() >= 2);
         // Both of ada's clicks taken in: identify, click, identify, click, identify.
         assertThat(awaitLead(ada, lead -> lead.path("eventCount").asInt() >= 5).path("brought").path("employee").asText())
                 .isEqualTo(alice);
@@ -116,7 +122,7 @@ class SegmentsTest extends IntegrationTest {
         assertThat(count("{\"brought\":{\"campaign\":[\"" + spring + "\",\"" + autumn + "\"]}}")).containsExactlyInAnyOrder(ada, bo);
         assertThat(count("{\"brought\":{\"campaign\":\"" + spring + "\",\"team\":\"west-" + cohort + "\"}}")).isEmpty();
         assertThat(count("{\"not\":{\"brought\":{\"campaign\":[\"" + spring + "\",\"" + autumn + "\"]}}}"))
-                .as("no link, or a bot's click").containsExactlyInAnyOrder(cy, di);
+                .as("no link, a bot's click, a click nobody vouches for").containsExactlyInAnyOrder(cy, di, eve);
     }
 
     @Test

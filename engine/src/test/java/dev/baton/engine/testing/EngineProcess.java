@@ -55,6 +55,19 @@ public final class EngineProcess implements AutoCloseable {
         return new EngineProcess(process, port, log);
     }
 
+    /**
+     * What engine processes share to run as nodes of one Baton on this PostgreSQL schema: the test
+     * servers under their own names, and a node that dies hands its Kafka partitions over within
+     * seconds (a 10 s session).
+     */
+    public static Map<String, Object> nodesOn(String name, String database) {
+        Map<String, Object> shared = IntegrationTest.sharedByNodes(name, database);
+        shared.put("spring.datasource.username", TestPostgres.user());
+        shared.put("spring.datasource.password", TestPostgres.password());
+        shared.put("spring.kafka.consumer.properties.session.timeout.ms", 10_000);
+        return shared;
+    }
+
     /** Waits until the process answers healthy (its log says why when it died instead). */
     public EngineProcess awaitUp() {
         await().atMost(START).pollInterval(Duration.ofSeconds(1)).until(() -> {
