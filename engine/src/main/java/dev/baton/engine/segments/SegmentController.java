@@ -62,7 +62,9 @@ class SegmentController {
                     Conditions combine with all / any / not: tier {"in":[…]} or {"eq":…}; score {"gte","gt","lte","lt"};
                     tag {"has":…} or {"hasAny":[…]}; trait (name) with eq, in, exists, prefix, gte/gt/lte/lt (numbers compare
                     as numbers); event (name) with where {property: value}, atLeast N (1-100), withinDays D (did it at least N
-                    times in the last D days; wrap in not for "did not"); unsubscribed "email"|"sms"; seen {"withinDays":D}.
+                    times in the last D days; wrap in not for "did not"); unsubscribed "email"|"sms"; seen {"withinDays":D};
+                    brought {"employee"|"team"|"campaign": id or [ids]} (the first share that brought the lead); journey
+                    (key) alone (in it now), with "at":step, "finished":true|end id, or "entered":true.
                     Answers at once; a background build counts past behaviour and records the members (state building,
                     progress in build), then the segment is ready and each lead's entry and exit is a Segment Entered /
                     Segment Left event on its timeline. A condition that cannot be used is a 400 naming it (field).""")
