@@ -37,9 +37,10 @@ class IdentityMergeTest extends IntegrationTest {
         assertThat(viaEmail.path("id").asText()).as("the email answers with its lead").isEqualTo(leadId);
         await().atMost(PIPELINE).untilAsserted(() -> {
             JsonNode timeline = getJson("/api/leads/" + leadId + "/events");
-            // The two events sent, and the Tier Changed event the CTO's fit points caused (cold -> warm).
-            assertThat(timeline.path("total").asInt()).isEqualTo(3);
+            // The two events sent, and the Tier Changed event the CTO's fit points caused (cold -> warm);
+            // a journey another test deployed may have started on the page view and shows its moves.
             assertThat(timeline.path("items")).extracting(item -> item.path("type").asText() + " " + item.path("event").asText())
+                    .filteredOn(event -> !event.startsWith("track Journey "))
                     .containsExactlyInAnyOrder("track Page Viewed", "identify ", "track Tier Changed");
         });
     }

@@ -49,10 +49,12 @@ class SegmentClientTest extends IntegrationTest {
         assertThat(lead.path("anonymousIds")).extracting(JsonNode::asText).containsExactly(visitor);
         assertThat(lead.path("userIds")).extracting(JsonNode::asText).containsExactly(user);
         assertThat(lead.path("score").asInt()).isEqualTo(21 + 15);
-        // The three sent, each once, and the tier change they caused (36 points: cold to warm).
+        // The three sent, each once, and the tier change they caused (36 points: cold to warm); the
+        // moves of journeys the webinar started are in the timeline too, and not the subject here.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 json.readTree(admin().getForEntity("/api/leads/" + user + "/events", String.class).getBody())
                         .path("items")).extracting(event -> event.path("name").asText())
+                .filteredOn(name -> !name.startsWith("Journey "))
                 .containsExactlyInAnyOrder("Page Viewed", "Identified", "Webinar Attended", "Tier Changed"));
     }
 }
