@@ -154,7 +154,7 @@ class AudienceSendBenchmark extends IntegrationTest {
                 Runtime.getRuntime().maxMemory() >> 20);
         System.out.printf("same entry again                            : %7.0f s, %,d emails sent (%s)%n", againSeconds,
                 sentAgain, getJson("/api/journeys/entries/" + again).path("outcome").path("blockedBy"));
-        System.out.printf("other email meanwhile (journeys of leads the sends' events re-tiered): %,d%n",
+        System.out.printf("other email meanwhile (journeys the seeded leads started): %,d%n",
                 SINK.accepted() - SINK.accepted(SUBJECT));
         System.out.printf("bare loop, ES search_after + SMTP           : %7.0f s  (%,.0f emails/s)%n", bareSeconds,
                 members / bareSeconds);
