@@ -986,7 +986,7 @@ function rowHtml(row, i) {
     case "journey":
       inputs = text("journey", t("segments.field.journey"), `placeholder="welcome"`)
         + select("state", t("segments.field.where"), JOURNEY_STATES.map(s => [s, t("segments.journey." + s)]))
-        + (row.state === "at" || row.state === "finished" ? text("value", t("segments.field.step"), `placeholder="${row.state === "at" ? "wait-for-form" : ""}"`) : "");
+        + (row.state === "at" || row.state === "finished" ? text("value", t("segments.field.step"), `placeholder="${row.state === "at" ? "WaitForForm" : ""}"`) : "");
       break;
     default:
       inputs = number("days", t("segments.field.days"), `class="short" min="1" max="3650"`);

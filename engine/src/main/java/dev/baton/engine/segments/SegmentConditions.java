@@ -31,7 +31,7 @@ import java.util.Set;
  * {"unsubscribed":"email"}
  * {"seen":{"withinDays":30}}
  * {"brought":{"employee":"alice"}}  "team":… "campaign":… (a text or a list; several: all must hold)
- * {"journey":"welcome"}  "at":"wait-for-form"  "finished":true|"end-id"  "entered":true
+ * {"journey":"welcome"}  "at":"WaitForForm"  "finished":true|"end-id"  "entered":true
  * </pre>
  * {@code brought} is the first share that brought the lead (its chain's root employee and team);
  * {@code journey} alone means the lead is in it now (at any step), {@code at} at that waiting step,
