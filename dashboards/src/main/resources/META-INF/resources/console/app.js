@@ -1038,6 +1038,8 @@ async function segmentPage(id) {
       <p class="hint" id="segment-members-none" hidden>${t("segments.noMembers")}</p>
       <button class="secondary" id="segment-more" hidden>${t("segments.more")}</button>
       <div id="segment-members-problem" class="problem-area"></div></section>
+    <section class="card" id="segment-journeys"><h2>${t("segments.journeys")}</h2><div data-journeys></div>
+      <h3>${t("segments.entries")}</h3><div data-entries></div><div id="segment-journeys-problem" class="problem-area"></div></section>
     <section class="card" id="segment-broadcasts"><h2>${t("broadcasts.title")}</h2><div data-broadcasts></div>
       <a href="#/broadcasts?segment=${encodeURIComponent(id)}" id="segment-broadcast">${t("broadcasts.new")}</a></section>`;
   page.querySelector("#segment-back").addEventListener("click", () => { location.hash = "#/segments"; });
@@ -1090,6 +1092,17 @@ async function segmentPage(id) {
     page.querySelector("#segment-broadcasts [data-broadcasts]").innerHTML = !used.length ? `<p class="hint">${t("broadcasts.none")}</p>`
       : `<ul>${used.map(b => `<li data-segment-broadcast="${esc(b.id)}"><a href="#/broadcasts?id=${encodeURIComponent(b.id)}">${esc(b.template)}</a>
         (${t("segments.channel." + b.channel)}, ${when(b.sendAt)}): ${t("broadcasts.state." + b.state)}, ${esc(b.published)} / ${esc(b.total)}</li>`).join("")}</ul>`;
+  }
+
+  const journeys = await attempt(page.querySelector("#segment-journeys-problem"), "load", () => api(path + "/journeys"));
+  if (journeys && page.querySelector("#segment-journeys")) {
+    page.querySelector("#segment-journeys [data-journeys]").innerHTML = !journeys.journeys.length
+      ? `<p class="hint" id="segment-journeys-none">${t("segments.noJourneys")}</p>`
+      : `<ul>${journeys.journeys.map(j => `<li data-segment-journey="${esc(j.key)}"><a href="#/journeys?key=${encodeURIComponent(j.key)}">${esc(j.name)}</a>
+        <small>${j.name !== j.key ? esc(j.key) + " " : ""}v${esc(j.version)}</small>: ${j.uses.map(u => t("segments.use." + u)).join(", ")}</li>`).join("")}</ul>`;
+    page.querySelector("#segment-journeys [data-entries]").innerHTML = !journeys.entries.length ? "" : `<ul>${journeys.entries.map(e =>
+      `<li data-segment-entry="${esc(e.id)}">${t("segments.entry", { journey: `<a href="#/journeys?key=${encodeURIComponent(e.journey)}">${esc(e.journey)}</a>`,
+        entered: esc(e.entered), total: esc(e.total), state: t("entries.state." + e.state) })} <small>${when(e.startedAt)}</small></li>`).join("")}</ul>`;
   }
 
   // While it builds: its state and count every 2 s, and the members again once it is ready.

@@ -1,9 +1,12 @@
 package dev.baton.engine.journeys;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
+import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.camunda.bpm.model.bpmn.instance.CallActivity;
 import org.camunda.bpm.model.bpmn.instance.Message;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaIn;
@@ -41,14 +44,7 @@ class DeployedMessages {
                 var model = repository.getBpmnModelInstance(definition.getId());
                 model.getModelElementsByType(Message.class).stream()
                         .map(Message::getName).filter(name -> name != null).forEach(found::add);
-                // The library's "wait for event" step waits for the event its caller names.
-                for (CallActivity call : model.getModelElementsByType(CallActivity.class)) {
-                    if ("baton-wait-for-event".equals(call.getCalledElement()) && call.getExtensionElements() != null) {
-                        call.getExtensionElements().getElementsQuery().filterByType(CamundaIn.class).list().stream()
-                                .filter(in -> "event".equals(in.getCamundaTarget()) && in.getCamundaSourceExpression() != null)
-                                .forEach(in -> found.add(in.getCamundaSourceExpression()));
-                    }
-                }
+                found.addAll(awaitedByCalls(model));
             }
             names = Set.copyOf(found);
             readAt = System.nanoTime();
@@ -57,6 +53,19 @@ class DeployedMessages {
             // The names known stay in use; the next refresh tries again.
             log.warn("Could not read the deployed journeys' messages (keeping {}): {}", names.size(), e.getMessage());
         }
+    }
+
+    /** The events the library's "wait for event" steps of a model wait for (the name each caller passes in). */
+    static List<String> awaitedByCalls(BpmnModelInstance model) {
+        List<String> awaited = new ArrayList<>();
+        for (CallActivity call : model.getModelElementsByType(CallActivity.class)) {
+            if ("baton-wait-for-event".equals(call.getCalledElement()) && call.getExtensionElements() != null) {
+                call.getExtensionElements().getElementsQuery().filterByType(CamundaIn.class).list().stream()
+                        .filter(in -> "event".equals(in.getCamundaTarget()) && in.getCamundaSourceExpression() != null)
+                        .forEach(in -> awaited.add(in.getCamundaSourceExpression()));
+            }
+        }
+        return awaited;
     }
 
     /**

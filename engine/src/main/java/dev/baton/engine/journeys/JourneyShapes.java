@@ -3,13 +3,17 @@ package dev.baton.engine.journeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.camunda.bpm.model.bpmn.instance.BoundaryEvent;
+import org.camunda.bpm.model.bpmn.instance.ConditionExpression;
 import org.camunda.bpm.model.bpmn.instance.EndEvent;
 import org.camunda.bpm.model.bpmn.instance.FlowNode;
+import org.camunda.bpm.model.bpmn.instance.MessageEventDefinition;
 import org.camunda.bpm.model.bpmn.instance.Process;
+import org.camunda.bpm.model.bpmn.instance.ReceiveTask;
 import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
 import org.camunda.bpm.model.bpmn.instance.ServiceTask;
 import org.camunda.bpm.model.bpmn.instance.StartEvent;
@@ -18,10 +22,11 @@ import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputParameter;
 import org.springframework.stereotype.Component;
 
 /**
- * What entering a journey on request does, read from its latest active definition: whether a
- * lead entering it only gets messages (its plain start event leads through send steps in a row
- * to an end, nothing waits, branches or hands off), so an audience can enter it without a
- * Camunda process instance per lead (docs/architecture.md, "Audience steps at scale").
+ * What deployed journeys do, read from their latest active definitions: which segments they
+ * start on, wait for or branch on (a segment's page lists them), and what entering one on request
+ * does: whether a lead entering it only gets messages (its plain start event leads through send
+ * steps in a row to an end, nothing waits, branches or hands off), so an audience can enter it
+ * without a Camunda process instance per lead (docs/architecture.md, "Audience steps at scale").
  */
 @Component
 public class JourneyShapes {
@@ -96,6 +101,68 @@ public class JourneyShapes {
             }
         }
         return sends;
+    }
+
+    /**
+     * A journey that uses a segment, and how.
+     *
+     * @param uses what it does with the segment, each one of {@link #USES}
+     */
+    public record SegmentUse(String key, String name, int version, List<String> uses) {
+    }
+
+    /**
+     * The ways a journey uses a segment: starts when a lead enters or leaves it (message start
+     * event "Segment Entered: id"), waits for either (message catch, receive task or the library's
+     * "wait for event" step), branches on membership (a flow condition {@code membership.in(…, 'id')}).
+     */
+    public static final List<String> USES = List.of("startsOnEntry", "startsOnLeaving", "waitsForEntry", "waitsForLeaving",
+            "branchesOnMembership");
+
+    /** The deployed journeys (latest active versions) that use the segment, by key. */
+    public List<SegmentUse> usingSegment(String segment) {
+        List<SegmentUse> found = new ArrayList<>();
+        for (ProcessDefinition definition : repository.createProcessDefinitionQuery().latestVersion().active()
+                .orderByProcessDefinitionKey().asc().list()) {
+            List<String> uses = usesOf(repository.getBpmnModelInstance(definition.getId()), segment);
+            if (!uses.isEmpty()) {
+                found.add(new SegmentUse(definition.getKey(), definition.getName() == null ? definition.getKey() : definition.getName(),
+                        definition.getVersion(), uses));
+            }
+        }
+        return found;
+    }
+
+    /** {@link #usingSegment(String)} of one model: its uses of the segment, in the order of {@link #USES}. */
+    static List<String> usesOf(BpmnModelInstance model, String segment) {
+        String entered = "Segment Entered: " + segment;
+        String left = "Segment Left: " + segment;
+        java.util.Set<String> uses = new java.util.HashSet<>();
+        for (MessageEventDefinition definition : model.getModelElementsByType(MessageEventDefinition.class)) {
+            String message = definition.getMessage() == null ? null : definition.getMessage().getName();
+            boolean starts = definition.getParentElement() instanceof StartEvent start && start.getParentElement() instanceof Process;
+            if (entered.equals(message)) {
+                uses.add(starts ? "startsOnEntry" : "waitsForEntry");
+            } else if (left.equals(message)) {
+                uses.add(starts ? "startsOnLeaving" : "waitsForLeaving");
+            }
+        }
+        List<String> awaited = new ArrayList<>(DeployedMessages.awaitedByCalls(model));
+        model.getModelElementsByType(ReceiveTask.class).stream()
+                .filter(task -> task.getMessage() != null).forEach(task -> awaited.add(task.getMessage().getName()));
+        if (awaited.contains(entered)) {
+            uses.add("waitsForEntry");
+        }
+        if (awaited.contains(left)) {
+            uses.add("waitsForLeaving");
+        }
+        Pattern branch = Pattern.compile("membership\\.in\\([^,()]+,\\s*['\"]" + Pattern.quote(segment) + "['\"]\\s*\\)");
+        boolean branches = model.getModelElementsByType(ConditionExpression.class).stream()
+                .anyMatch(condition -> condition.getTextContent() != null && branch.matcher(condition.getTextContent()).find());
+        if (branches) {
+            uses.add("branchesOnMembership");
+        }
+        return USES.stream().filter(uses::contains).toList();
     }
 
     private static Map<String, String> inputs(ServiceTask task) {

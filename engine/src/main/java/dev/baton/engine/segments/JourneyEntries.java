@@ -1,6 +1,7 @@
 package dev.baton.engine.segments;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import dev.baton.engine.journeys.JourneyCorrelator;
 import dev.baton.engine.journeys.JourneySignal;
 import dev.baton.engine.journeys.JourneyShapes;
@@ -149,7 +150,20 @@ class JourneyEntries {
     }
 
     EntryJob get(String id) {
-        EntryJob job = jobs.read(id).job();
+        return shown(jobs.read(id).job());
+    }
+
+    /** The latest {@code size} entry jobs of a segment, newest first, with their progress. */
+    List<EntryJob> ofSegment(String segment, int size) {
+        try {
+            return jobs.find(Query.of(q -> q.term(t -> t.field("segment").value(segment))), size).stream().map(this::shown).toList();
+        } catch (IOException e) {
+            throw new SearchUnavailableException("listing entry jobs failed: " + e.getMessage(), e);
+        }
+    }
+
+    private EntryJob shown(EntryJob job) {
+        String id = job.id();
         boolean stalled = "running".equals(job.state()) && job.updatedAt().isBefore(clock.instant().minus(stalledAfter));
         String state = stalled ? "stalled" : job.state();
         if (job.sendOnly()) {

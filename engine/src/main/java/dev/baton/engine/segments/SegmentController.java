@@ -2,6 +2,7 @@ package dev.baton.engine.segments;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.engine.journeys.JourneyShapes;
 import dev.baton.engine.leads.TrackedBehaviour;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -35,8 +36,13 @@ class SegmentController {
     private final SegmentBuilds builds;
     private final ObjectMapper json;
     private final Clock clock;
+    private final JourneyShapes shapes;
+    private final JourneyEntries entries;
 
-    SegmentController(SegmentStore store, SegmentCatalog catalog, SegmentBuilds builds, ObjectMapper json, Clock clock) {
+    SegmentController(SegmentStore store, SegmentCatalog catalog, SegmentBuilds builds, ObjectMapper json, Clock clock,
+                      JourneyShapes shapes, JourneyEntries entries) {
+        this.shapes = shapes;
+        this.entries = entries;
         this.store = store;
         this.catalog = catalog;
         this.builds = builds;
@@ -108,6 +114,25 @@ class SegmentController {
                                  @RequestParam(defaultValue = "50") @Min(1) @Max(1000) int size,
                                  @Parameter(description = "the lead id the previous page ended with") @RequestParam(required = false) String after) {
         return store.members(store.get(id).query().toString(), size, after);
+    }
+
+    /**
+     * The journeys that use a segment and the latest jobs that entered its members into one.
+     *
+     * @param journeys deployed journeys (latest active versions) that start on, wait for or branch on the segment
+     * @param entries  the latest ten entry jobs of the segment, newest first
+     */
+    record JourneyUses(List<JourneyShapes.SegmentUse> journeys, List<JourneyEntries.EntryJob> entries) {
+    }
+
+    @Operation(summary = "The journeys that use a segment",
+            description = "Each deployed journey that starts when a lead enters or leaves the segment, waits for either, or"
+                    + " branches on membership (uses: startsOnEntry, startsOnLeaving, waitsForEntry, waitsForLeaving,"
+                    + " branchesOnMembership), and the latest ten jobs that entered its members into a journey.")
+    @GetMapping("/{id}/journeys")
+    JourneyUses journeys(@PathVariable String id) {
+        store.get(id);
+        return new JourneyUses(shapes.usingSegment(id), entries.ofSegment(id, 10));
     }
 
     /**

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.engine.testing.Chromium;
 import dev.baton.engine.testing.IntegrationTest;
+import dev.baton.engine.testing.OneStepJourney;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -615,6 +616,37 @@ class ConsoleBrowserTest extends IntegrationTest {
         } finally {
             browser.manage().window().setSize(new Dimension(1400, 1000));
         }
+    }
+
+    @Test
+    void aSegmentsPageListsTheJourneysThatUseItAndTheJobsThatEnteredItsMembers() throws Exception {
+        String cohort = "console-j" + UUID.randomUUID().toString().substring(0, 8);
+        String startsOnIt = "starts-" + cohort;
+        String enteredByJob = "entered-" + cohort;
+        assertThat(deployThroughEngineRest(startsOnIt, OneStepJourney.startsOn(startsOnIt, "Segment Entered: " + cohort, "Welcome"))
+                .getStatusCode().value()).isEqualTo(200);
+        assertThat(deployThroughEngineRest(enteredByJob, OneStepJourney.waitsAt(enteredByJob, "Welcome")).getStatusCode().value())
+                .isEqualTo(200);
+        track("/v1/identify", "{\"userId\":\"%s\",\"traits\":{\"cohort\":\"%s\"}}".formatted(cohort, cohort));
+        put("/api/segments/" + cohort, Map.of("name", "Journey cohort", "conditions", Map.of("trait", "cohort", "eq", cohort)));
+        await().atMost(PIPELINE).until(() -> getJson("/api/segments/" + cohort).path("count").asInt() == 1);
+        String job = json.readTree(post("/api/journeys/" + enteredByJob + "/entries", Map.of("segment", cohort))).path("id").asText();
+
+        // Listed once the jobs index has refreshed (searches see writes within a second).
+        await().atMost(Duration.ofSeconds(10)).until(() -> getJson("/api/segments/" + cohort + "/journeys").path("entries").size() == 1);
+
+        open("#/segments/" + cohort);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.cssSelector("[data-segment-entry]")).isEmpty());
+        assertThat(browser.findElements(By.cssSelector("[data-segment-journey]"))).extracting(e -> e.getAttribute("data-segment-journey"))
+                .as("only the journey that starts on the segment uses it").containsExactly(startsOnIt);
+        assertThat(browser.findElement(By.cssSelector("[data-segment-journey]")).getText()).endsWith("starts when a lead enters");
+        WebElement entry = browser.findElement(By.cssSelector("[data-segment-entry]"));
+        assertThat(entry.getAttribute("data-segment-entry")).isEqualTo(job);
+        assertThat(entry.getText()).startsWith(enteredByJob + ": ").contains("of 1 entered");
+        screenshot("segment-journeys");
+
+        browser.findElement(By.cssSelector("[data-segment-journey] a")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().endsWith("#/journeys?key=" + startsOnIt));
     }
 
     // --- browser helpers -------------------------------------------------------------------

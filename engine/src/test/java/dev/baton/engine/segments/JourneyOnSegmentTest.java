@@ -28,6 +28,9 @@ class JourneyOnSegmentTest extends IntegrationTest {
                 .formatted(cohort)), String.class).getStatusCode()).isEqualTo(HttpStatus.OK);
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
                 "done".equals(getJson("/api/segments/" + segment).path("build").path("phase").asText()));
+        assertThat(getJson("/api/segments/" + segment + "/journeys").path("journeys").toString())
+                .as("the segment's page lists the journey that starts on it")
+                .isEqualTo("[{\"key\":\"%s\",\"name\":\"%s\",\"version\":1,\"uses\":[\"startsOnEntry\"]}]".formatted(journey, journey));
 
         identify("ann-" + cohort, "{\"cohort\":\"%s\",\"vip\":true}".formatted(cohort));
         identify("ben-" + cohort, "{\"cohort\":\"%s\",\"vip\":false}".formatted(cohort));
@@ -82,6 +85,8 @@ class JourneyOnSegmentTest extends IntegrationTest {
 
         assertThat(runtime.getActiveActivityIds(calJourney)).containsExactly("Member");
         assertThat(runtime.getActiveActivityIds(deeJourney)).containsExactly("Other");
+        assertThat(getJson("/api/segments/" + segment + "/journeys").path("journeys").toString())
+                .isEqualTo("[{\"key\":\"%s\",\"name\":\"%s\",\"version\":1,\"uses\":[\"branchesOnMembership\"]}]".formatted(journey, journey));
     }
 
     private void identify(String userId, String traits) {
