@@ -1,5 +1,6 @@
 package dev.baton.engine.health;
 
+import dev.baton.engine.tracking.EventJournal;
 import dev.baton.engine.tracking.EventOutbox;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,16 +22,18 @@ import org.springframework.stereotype.Component;
 class KafkaHealthIndicator extends AbstractHealthIndicator {
     private final KafkaAdmin admin;
     private final EventOutbox outbox;
+    private final EventJournal journal;
 
     private final java.util.List<String> groups;
 
-    KafkaHealthIndicator(KafkaAdmin admin, EventOutbox outbox,
+    KafkaHealthIndicator(KafkaAdmin admin, EventOutbox outbox, EventJournal journal,
                          @org.springframework.beans.factory.annotation.Value("${spring.kafka.consumer.group-id}") String group,
                          @org.springframework.beans.factory.annotation.Value("${baton.kafka.journeys-group:${spring.kafka.consumer.group-id}-journeys}") String journeys,
                          @org.springframework.beans.factory.annotation.Value("${baton.kafka.sends-group:${spring.kafka.consumer.group-id}-sends}") String sends) {
         super("Kafka health check failed");
         this.admin = admin;
         this.outbox = outbox;
+        this.journal = journal;
         this.groups = java.util.List.of(group, journeys, sends);
     }
 
@@ -55,6 +58,7 @@ class KafkaHealthIndicator extends AbstractHealthIndicator {
 
     @Override
     protected void doHealthCheck(Health.Builder builder) throws Exception {
+        builder.withDetail("eventsInJournal", journal.waiting());
         try {
             builder.withDetail("eventsInOutbox", outbox.waiting());
         } catch (RuntimeException e) {

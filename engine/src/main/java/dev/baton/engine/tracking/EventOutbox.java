@@ -13,9 +13,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Events Baton records on a visitor's behalf where nobody could retry them (a share-link click:
- * the browser has already been sent on) and that Kafka did not take. They are kept in the Camunda
- * database ({@code baton_event_outbox}), which every node shares, and sent on when Kafka answers
- * again, by whichever node gets there first: an outage delays them, it does not lose them.
+ * the browser has already been sent on). They go to this node's {@link EventJournal}; only when
+ * its disk does not take one is it published at once, and if Kafka does not take it either, kept
+ * in the Camunda database ({@code baton_event_outbox}), which every node shares, and sent on when
+ * Kafka answers again, by whichever node gets there first: an outage delays them, it does not
+ * lose them.
  * Sending one twice is harmless; every consumer counts a message id once.
  *
  * <p>After a failed send a node writes to the outbox straight away for a while instead of making
@@ -30,17 +32,26 @@ public class EventOutbox {
     private final EventPublisher publisher;
     private final TrackingMessages messages;
     private final Clock clock;
+    private final EventJournal journal;
     private volatile Instant bypassUntil = Instant.MIN;
 
-    EventOutbox(JdbcTemplate jdbc, EventPublisher publisher, TrackingMessages messages, Clock clock) {
+    EventOutbox(JdbcTemplate jdbc, EventPublisher publisher, TrackingMessages messages, Clock clock, EventJournal journal) {
+        this.journal = journal;
         this.jdbc = jdbc;
         this.publisher = publisher;
         this.messages = messages;
         this.clock = clock;
     }
 
-    /** Publishes the event, or keeps it here when Kafka does not take it; never throws for Kafka. */
+    /**
+     * Makes sure the event reaches Kafka without making the caller wait for it: journaled on this
+     * node's disk (sent on moments later, {@link EventJournal}), or, when the disk does not take
+     * it, published now or kept here when Kafka does not take it; never throws for Kafka.
+     */
     public void publishOrKeep(TrackedEvent event) {
+        if (journal.append(event)) {
+            return;
+        }
         if (clock.instant().isBefore(bypassUntil)) {
             keep(event, "Kafka failed moments ago");
             return;
