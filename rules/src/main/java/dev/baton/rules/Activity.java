@@ -28,14 +28,27 @@ public record Activity(String name, String category, Instant at) {
      * of the newest entry, and at most {@link #MAX} entries.
      */
     static List<Activity> append(List<Activity> recent, Activity added) {
-        List<Activity> all = new ArrayList<>(recent.size() + 1);
-        all.addAll(recent);
-        all.add(added);
-        if (!recent.isEmpty() && added.at().isBefore(recent.get(recent.size() - 1).at())) {
+        boolean late = !recent.isEmpty() && added.at().isBefore(recent.get(recent.size() - 1).at());
+        if (late) {
+            List<Activity> all = new ArrayList<>(recent.size() + 1);
+            all.addAll(recent);
+            all.add(added);
             all.sort(Comparator.comparing(Activity::at)); // a late event: put it in its place
+            Instant newest = all.get(all.size() - 1).at();
+            all.removeIf(activity -> activity.at().isBefore(newest.minus(WINDOW)));
+            return List.copyOf(all.size() > MAX ? all.subList(all.size() - MAX, all.size()) : all);
         }
-        Instant newest = all.get(all.size() - 1).at();
-        all.removeIf(activity -> activity.at().isBefore(newest.minus(WINDOW)));
-        return List.copyOf(all.size() > MAX ? all.subList(all.size() - MAX, all.size()) : all);
+        // In order (the usual case): one copy of what stays, oldest first.
+        Instant oldest = added.at().minus(WINDOW);
+        int from = Math.max(0, recent.size() + 1 - MAX);
+        while (from < recent.size() && recent.get(from).at().isBefore(oldest)) {
+            from++;
+        }
+        Activity[] kept = new Activity[recent.size() - from + 1];
+        for (int i = from; i < recent.size(); i++) {
+            kept[i - from] = recent.get(i);
+        }
+        kept[kept.length - 1] = added;
+        return List.of(kept);
     }
 }

@@ -13,6 +13,9 @@ public final class ScoreCard {
     public static final String GRADE = "grade:";
     private final List<ScoreChange> changes = new ArrayList<>();
     private String firingRule = "?";
+    /** Running sums, asked for several times per event. */
+    private int points;
+    private int fitPoints;
 
     /** Called by the runtime before each rule fires, so changes carry the rule's name. */
     void firing(String ruleName) {
@@ -22,6 +25,7 @@ public final class ScoreCard {
     /** Behaviour points: what the lead did. */
     public void addPoints(String reason, int points) {
         changes.add(new ScoreChange(firingRule, ScoreChange.Kind.POINTS, reason, points, null));
+        this.points += points;
     }
 
     /**
@@ -30,6 +34,8 @@ public final class ScoreCard {
      */
     public void fit(String reason, int points) {
         changes.add(new ScoreChange(firingRule, ScoreChange.Kind.FIT, reason, points, null));
+        this.points += points;
+        this.fitPoints += points;
     }
 
     public void tag(String tag) {
@@ -51,15 +57,12 @@ public final class ScoreCard {
 
     /** Sum of behaviour and fit points this card adds. */
     public int points() {
-        return changes.stream()
-                .filter(c -> c.kind() == ScoreChange.Kind.POINTS || c.kind() == ScoreChange.Kind.FIT)
-                .mapToInt(ScoreChange::points)
-                .sum();
+        return points;
     }
 
     /** Sum of the fit points on this card: the lead's whole fit, as the fit rules see it now. */
     public int fitPoints() {
-        return changes.stream().filter(c -> c.kind() == ScoreChange.Kind.FIT).mapToInt(ScoreChange::points).sum();
+        return fitPoints;
     }
 
     public List<ScoreChange> changes() {
