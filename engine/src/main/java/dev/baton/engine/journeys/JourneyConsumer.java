@@ -62,7 +62,9 @@ class JourneyConsumer {
 
     @KafkaListener(id = "baton-journeys", topics = "${baton.kafka.journeys-topic:${baton.kafka.events-topic}.journeys}",
             groupId = "${baton.kafka.journeys-group:${spring.kafka.consumer.group-id}-journeys}", batch = "true", containerFactory = "eventsListenerFactory",
-            autoStartup = "${baton.consumers.enabled:true}")
+            autoStartup = "${baton.consumers.enabled:true}",
+            // Journey signals are few (only what a journey uses): fetch each at once instead of waiting to fill a batch.
+            properties = "fetch.min.bytes=1")
     void onSignals(List<ConsumerRecord<String, String>> records) throws IOException {
         for (ConsumerRecord<String, String> record : records) {
             JourneySignal signal;

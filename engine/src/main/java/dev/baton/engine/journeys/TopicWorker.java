@@ -22,6 +22,15 @@ public abstract class TopicWorker {
     private final ExternalTaskService tasks;
     private final Workers settings;
     private volatile String workerId;
+    private final java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean again;
+    private final java.util.concurrent.atomic.AtomicBoolean wakePending = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Where woken polls run: they must not wait behind the scheduler's other tasks. */
+    private static final java.util.concurrent.ExecutorService WAKE_UPS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "worker-wake-up");
+        thread.setDaemon(true);
+        return thread;
+    });
     /** False on a node that only takes events in ({@code baton.workers.enabled}); other nodes do the work. */
     @Value("${baton.workers.enabled:true}")
     private boolean enabled = true;
@@ -50,12 +59,42 @@ public abstract class TopicWorker {
     /** Does one task: completes it, or reports its failure ({@link #fail}). */
     protected abstract void handle(LockedExternalTask task) throws IOException;
 
-    /** Every worker polls on the same schedule (Spring finds this annotation on each subclass bean). */
+    /**
+     * Every worker polls on the same schedule (Spring finds this annotation on each subclass bean),
+     * and at once when a step for it was just made on this node ({@link TaskWakeUps}). One poll of
+     * a worker runs at a time; a wake-up during one makes it poll again when it is done.
+     */
     @Scheduled(fixedDelayString = "${baton.workers.poll-interval:500ms}")
     void poll() {
         if (!enabled) {
             return;
         }
+        if (!polling.compareAndSet(false, true)) {
+            again = true;
+            return;
+        }
+        try {
+            do {
+                again = false;
+                pollOnce();
+            } while (again);
+        } finally {
+            polling.set(false);
+        }
+    }
+
+    /** Polls now, on a thread of its own (called after the commit that made a step for this topic). */
+    void wake() {
+        // At most one woken poll waits per worker, however many steps were made meanwhile.
+        if (enabled && wakePending.compareAndSet(false, true)) {
+            WAKE_UPS.execute(() -> {
+                wakePending.set(false);
+                poll();
+            });
+        }
+    }
+
+    private void pollOnce() {
         List<LockedExternalTask> locked;
         try {
             locked = tasks.fetchAndLock(10, workerId()).topic(topic(), settings.lock().toMillis()).execute();

@@ -135,7 +135,7 @@ abstract class ChannelWorker extends TopicWorker {
         SendResult result = connector(task).send(compose(key, lead, to, template, task));
         switch (result.status()) {
             case SENT -> {
-                deliveries.record(sending.with("sent", result.providerId(), null, clock.instant()));
+                deliveries.record(sending.with("sent", result.providerId(), null, clock.instant()), guarded());
                 finish(task, lead.id(), "sent", label() + " Sent", sentProperties(template, result.providerId(), task));
             }
             case RETRYABLE -> {
@@ -145,7 +145,7 @@ abstract class ChannelWorker extends TopicWorker {
             case UNDELIVERABLE -> {
                 // A bounce is the lead's address, not an operator's problem: mark it, and the journey goes on.
                 log.info("{} {} to lead {} bounced: {}", label(), template, lead.id(), result.reason());
-                deliveries.record(sending.with("bounced", null, result.reason(), clock.instant()));
+                deliveries.record(sending.with("bounced", null, result.reason(), clock.instant()), guarded());
                 guards.markBounced(channel(), to, lead.id(), clock.instant());
                 finish(task, lead.id(), "bounced", label() + " Bounced",
                         Map.of("template", template, "to", to, "reason", result.reason()));
@@ -159,7 +159,7 @@ abstract class ChannelWorker extends TopicWorker {
                 }
             }
             case PERMANENT -> {
-                deliveries.record(sending.with("failed", null, result.reason(), clock.instant()));
+                deliveries.record(sending.with("failed", null, result.reason(), clock.instant()), guarded());
                 events.publish(List.of(new EngineEvents.EngineEvent(lead.id(), label() + " Failed",
                         channel() + "-failed:" + task.getId(), clock.instant(),
                         Map.of("template", template, "reason", result.reason()))));
@@ -206,7 +206,7 @@ abstract class ChannelWorker extends TopicWorker {
                 }
                 log.warn("{} {} was claimed by an attempt that did not finish; the provider may have it: not sending"
                         + " again (recorded as unconfirmed; a delivery receipt will tell)", label(), key);
-                deliveries.record(earlier.with("unconfirmed", null, "outcome of the first attempt unknown", clock.instant()));
+                deliveries.record(earlier.with("unconfirmed", null, "outcome of the first attempt unknown", clock.instant()), guarded());
                 complete(task, Map.of(status(), "unconfirmed"));
                 return false;
             }

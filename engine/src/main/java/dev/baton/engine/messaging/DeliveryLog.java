@@ -103,8 +103,17 @@ class DeliveryLog {
 
     /** Waits for the refresh: the send guards count recorded sends with a search. */
     public void record(Delivery delivery) {
+        record(delivery, true);
+    }
+
+    /**
+     * @param searchedSoon whether to wait until searches see it (up to the index's refresh interval,
+     *                     a second): a send the guards will count; a CRM task, which no guard counts, need not
+     */
+    public void record(Delivery delivery, boolean searchedSoon) {
         try {
-            client.index(i -> i.index(indices.deliveries()).id(delivery.key()).document(delivery).refresh(Refresh.WaitFor));
+            client.index(i -> i.index(indices.deliveries()).id(delivery.key()).document(delivery)
+                    .refresh(searchedSoon ? Refresh.WaitFor : Refresh.False));
             count(delivery);
         } catch (IOException e) {
             throw new SearchUnavailableException("recording delivery " + delivery.key() + " failed: " + e.getMessage(), e);

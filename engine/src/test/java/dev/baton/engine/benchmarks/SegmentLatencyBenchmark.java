@@ -49,7 +49,8 @@ class SegmentLatencyBenchmark extends IntegrationTest {
     @Test
     void membershipChangesSoonAfterItsEventAtHalfTheIngestRate() throws Exception {
         String run = "lat" + UUID.randomUUID().toString().substring(0, 6);
-        double ingest = measureIngest(run);
+        double ingest = BackgroundLoad.measureIngest(run, EVENTS, body -> track("/v1/batch", body).getStatusCode().value(),
+                kafkaProgress()::caughtUp);
         assertThat(admin().exchange("/api/segments/" + run, HttpMethod.PUT, jsonBody(
                 "{\"name\":\"latency\",\"conditions\":{\"trait\":\"latency\",\"eq\":\"" + run + "\"}}"), String.class)
                 .getStatusCode()).isEqualTo(HttpStatus.OK);
@@ -115,22 +116,6 @@ class SegmentLatencyBenchmark extends IntegrationTest {
                     latencies.get(latencies.size() / 2), latencies.get((int) Math.floor(latencies.size() * 0.99)),
                     latencies.get(latencies.size() - 1), latencies.size());
         }
-    }
-
-    /** Events per second from HTTP to stored, through the whole pipeline, as the tracking benchmark measures it. */
-    private double measureIngest(String run) throws Exception {
-        long started = System.nanoTime();
-        for (int from = 0; from < EVENTS; from += 500) {
-            ObjectNode body = json.createObjectNode();
-            ArrayNode batch = body.putArray("batch");
-            for (int i = from; i < Math.min(EVENTS, from + 500); i++) {
-                batch.addObject().put("type", "track").put("anonymousId", run + "-v" + (i % 1_000)).put("event", "Page Viewed")
-                        .put("messageId", run + "-ingest-" + i).putObject("properties").put("category", "blog");
-            }
-            assertThat(track("/v1/batch", body.toString()).getStatusCode()).isEqualTo(HttpStatus.OK);
-        }
-        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200)).until(kafkaProgress()::caughtUp);
-        return EVENTS / ((System.nanoTime() - started) / 1e9);
     }
 
     private KafkaConsumer<String, String> movesConsumer(String run) {
