@@ -22,6 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "baton.security.admin-password=" + IntegrationTest.ADMIN_PASSWORD,
         "baton.security.write-key=" + IntegrationTest.WRITE_KEY,
         "baton.kafka.partitions=3",
+        "baton.kafka.consumers=3",
         // Landing pages served by tests (ShareClickJsTest) run on 127.0.0.1 at a random port.
         "baton.tracking.allowed-origins=https://www.example.com, http://127.0.0.1:[*]",
         // Journey signals that keep failing are parked after 10 s here (5 min by default).
@@ -187,6 +188,7 @@ public abstract class IntegrationTest {
         properties.put("baton.kafka.events-topic", name + ".events");
         properties.put("baton.kafka.dead-letter-topic", name + ".events.dlt");
         properties.put("baton.kafka.partitions", 3);
+        properties.put("baton.kafka.consumers", 3);
         properties.put("spring.kafka.consumer.group-id", name);
         properties.put("baton.security.admin-password", ADMIN_PASSWORD);
         properties.put("baton.security.write-key", WRITE_KEY);
