@@ -16,7 +16,10 @@ class CredentialsTest {
 
     @BeforeEach
     void startEngine() {
+        // A name of its own: closing an engine named "default" would unregister the application's
+        // engine of that name, and engine-rest in every later test of this JVM would answer 404.
         engine = ProcessEngineConfiguration.createStandaloneInMemProcessEngineConfiguration()
+                .setProcessEngineName("credentials-" + UUID.randomUUID())
                 .setJdbcUrl("jdbc:h2:mem:credentials-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
                 .setJobExecutorActivate(false)
                 .buildProcessEngine();
