@@ -12,11 +12,14 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -49,12 +52,21 @@ import org.springframework.stereotype.Component;
 public class EventJournal {
     private static final Logger log = LoggerFactory.getLogger(EventJournal.class);
     private static final String SUFFIX = ".journal";
+    /** A journal being created, not yet locked under its name. */
+    private static final String NEW = ".journal.new";
     private static final int BATCH = 500;
     private static final int READ_BYTES = 1 << 20;
     private static final Duration ORPHAN_SCAN = Duration.ofSeconds(30);
 
+    /**
+     * Journals some engine in this JVM has open (tests run several application contexts): never
+     * opened a second time here, as closing a second descriptor of a file drops the process's lock on it.
+     */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
     private final Path dir;
     private final long rollBytes;
+    private final Duration sendTimeout;
     private final EventPublisher publisher;
     private final TrackingMessages messages;
     private final Object appendLock = new Object();
@@ -92,9 +104,13 @@ public class EventJournal {
             return file.resolveSibling(file.getFileName() + ".pos");
         }
 
+        /** Releases the lock and the file (after {@link #delete} when it was all sent: nobody may take it over in between). */
         void close() throws IOException {
-            lock.release();
-            channel.close();
+            try {
+                channel.close(); // releases the lock too
+            } finally {
+                HELD.remove(file);
+            }
         }
     }
 
@@ -104,6 +120,7 @@ public class EventJournal {
         // One directory per events topic: a journal is only ever sent on to the topic it was written for.
         this.dir = dir.resolve(topics.eventsTopic());
         this.rollBytes = rollBytes;
+        this.sendTimeout = topics.sendTimeout();
         this.publisher = publisher;
         this.messages = messages;
         Gauge.builder("baton.journal.waiting", this, EventJournal::waiting)
@@ -135,6 +152,7 @@ public class EventJournal {
                 if (torn) {
                     // A write that failed may have left part of a line: end it, so this event is a line of its own.
                     write(new byte[] {'\n'});
+                    appended.incrementAndGet(); // the relay counts the line it ends, though it sends nothing
                     torn = false;
                 }
                 write(line);
@@ -158,17 +176,16 @@ public class EventJournal {
 
     /** How many events this node journaled that Kafka has not acknowledged yet. */
     public long waiting() {
-        // The relay counts lines; a line torn by a failed write was never counted as appended.
         return Math.max(0, appended.get() - relayed.get());
     }
 
     private void relayLoop() {
         long backoffMillis = 0;
-        long nextOrphanScan = 0;
+        long nextOrphanScan = System.nanoTime(); // the first pass looks at once
         boolean down = false;
         while (open || waiting() > 0) {
             try {
-                if (System.nanoTime() - nextOrphanScan > 0) {
+                if (System.nanoTime() - nextOrphanScan >= 0) {
                     relayOrphans();
                     nextOrphanScan = System.nanoTime() + ORPHAN_SCAN.toNanos();
                 }
@@ -198,6 +215,10 @@ public class EventJournal {
                 }
                 log.warn("Relaying the event journal failed, retrying: {}", e.getMessage());
                 LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
+            } catch (Throwable e) {
+                // Never let the relay die quietly while appends go on: the journal would only grow.
+                log.error("Relaying the event journal failed, retrying", e);
+                LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
             }
         }
     }
@@ -210,8 +231,8 @@ public class EventJournal {
             synchronized (appendLock) {
                 if (open && journal == current && journal.channel.size() == journal.sent) {
                     current = create();
-                    journal.close();
                     delete(journal);
+                    journal.close();
                 }
             }
         }
@@ -250,6 +271,7 @@ public class EventJournal {
                     continue;
                 }
                 String line = new String(bytes, lineStart, i - lineStart, StandardCharsets.UTF_8);
+                long lineAt = base + lineStart;
                 lineStart = i + 1;
                 lines++;
                 if (!line.isBlank()) {
@@ -257,7 +279,7 @@ public class EventJournal {
                         batch.add(messages.fromKafka(line));
                     } catch (RuntimeException e) {
                         // A line torn by a failed write: nothing to send, and no reason to stop the rest.
-                        log.warn("Skipping an unreadable line of {} at byte {}: {}", journal.file, base + lineStart, e.getMessage());
+                        log.warn("Skipping an unreadable line of {} at byte {}: {}", journal.file, lineAt, e.getMessage());
                     }
                 }
                 if (batch.size() == BATCH || i == last) {
@@ -275,64 +297,117 @@ public class EventJournal {
         }
     }
 
+    /** Written aside and renamed over the old one: a kill mid-write leaves the old position, never an empty one. */
     private static void savePosition(Journal journal) throws IOException {
-        Files.writeString(journal.position(), Long.toString(journal.sent), StandardCharsets.UTF_8);
+        Path next = journal.file.resolveSibling(journal.file.getFileName() + ".pos.next");
+        Files.writeString(next, Long.toString(journal.sent), StandardCharsets.UTF_8);
+        Files.move(next, journal.position(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Journals of nodes that died on this disk (nobody holds their lock): sent on, then deleted. */
+    /** Where a journal was sent up to; from the start when that is unknown (sending twice is harmless). */
+    private static long savedPosition(Path position) {
+        try {
+            return Files.exists(position) ? Long.parseLong(Files.readString(position, StandardCharsets.UTF_8).strip()) : 0;
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Journals of engines that stopped on this disk (nobody holds their lock): sent on, then
+     * deleted. Also removes journals that never got their name (an engine killed while creating
+     * one: empty, as nothing is appended before the rename).
+     */
     private void relayOrphans() throws IOException {
         List<Path> files;
         try (Stream<Path> listed = Files.list(dir)) {
-            files = listed.filter(f -> f.getFileName().toString().endsWith(SUFFIX) && !f.equals(current.file)).toList();
+            files = listed.filter(f -> f.getFileName().toString().endsWith(SUFFIX) || f.getFileName().toString().endsWith(NEW))
+                    .map(Path::toAbsolutePath).toList();
         }
         for (Path file : files) {
-            FileChannel channel;
+            if (file.getFileName().toString().endsWith(NEW) && !abandoned(file)) {
+                continue; // an engine creating its journal right now: left alone, not even opened
+            }
+            if (!HELD.add(file)) {
+                continue; // this node's own, or another engine's in this JVM
+            }
+            Journal orphan = null;
             try {
-                channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            } catch (IOException gone) {
-                continue; // relayed and deleted by another node meanwhile
-            }
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException ownedHere) {
-                lock = null; // another engine in this JVM holds it
-            }
-            if (lock == null) {
-                channel.close();
-                continue;
-            }
-            Journal orphan = new Journal(file, channel, lock, lines -> { });
-            Path position = orphan.position();
-            if (Files.exists(position)) {
-                orphan.sent = Long.parseLong(Files.readString(position, StandardCharsets.UTF_8).strip());
-            }
-            try {
+                FileChannel channel;
+                try {
+                    channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                } catch (IOException gone) {
+                    continue; // deleted by another engine meanwhile
+                }
+                FileLock lock;
+                try {
+                    lock = channel.tryLock();
+                } catch (IOException | OverlappingFileLockException e) {
+                    lock = null;
+                }
+                if (lock == null || !Files.exists(file)) {
+                    channel.close(); // a live engine's (or one just sent and deleted)
+                    continue;
+                }
+                orphan = new Journal(file, channel, lock, lines -> { });
+                if (file.getFileName().toString().endsWith(NEW)) {
+                    delete(orphan);
+                    continue;
+                }
+                orphan.sent = savedPosition(orphan.position());
                 int sent = send(orphan, channel);
                 log.info("Sent {} events on to Kafka from {}, the journal of an engine that stopped", sent, file);
-                orphan.close();
                 delete(orphan);
-            } catch (IOException | RuntimeException e) {
-                orphan.close();
-                throw e;
+            } finally {
+                if (orphan != null) {
+                    orphan.close();
+                } else {
+                    HELD.remove(file);
+                }
             }
         }
     }
 
-    private Journal create() throws IOException {
-        Path file = dir.resolve("events-" + UUID.randomUUID() + SUFFIX);
-        // Only this node writes it, under the append lock, so its position is always the end (reads are positional).
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        FileLock lock = channel.tryLock();
-        if (lock == null) {
-            channel.close();
-            throw new IOException("could not lock the new journal " + file);
+    /** A journal left unnamed for a minute: its engine died while creating it. */
+    private static boolean abandoned(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant().isBefore(java.time.Instant.now().minus(Duration.ofMinutes(1)));
+        } catch (IOException gone) {
+            return false;
         }
-        return new Journal(file, channel, lock, lines -> relayed.addAndGet(lines));
+    }
+
+    /**
+     * A new journal, locked before it has the name other engines look for: created as
+     * {@code .journal.new}, locked, then renamed (the lock stays with the file).
+     */
+    private Journal create() throws IOException {
+        String name = "events-" + UUID.randomUUID();
+        Path fresh = dir.resolve(name + NEW).toAbsolutePath();
+        Path file = dir.resolve(name + SUFFIX).toAbsolutePath();
+        HELD.add(fresh);
+        HELD.add(file);
+        // Only this node writes it, under the append lock, so its position is always the end (reads are positional).
+        FileChannel channel = FileChannel.open(fresh, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                throw new IOException("could not lock the new journal " + fresh);
+            }
+            Files.move(fresh, file, StandardCopyOption.ATOMIC_MOVE);
+            return new Journal(file, channel, lock, lines -> relayed.addAndGet(lines));
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            HELD.remove(file);
+            throw e;
+        } finally {
+            HELD.remove(fresh);
+        }
     }
 
     private static void delete(Journal journal) throws IOException {
         Files.deleteIfExists(journal.position());
+        Files.deleteIfExists(journal.file.resolveSibling(journal.file.getFileName() + ".pos.next"));
         Files.deleteIfExists(journal.file);
     }
 
@@ -346,13 +421,15 @@ public class EventJournal {
             open = false;
         }
         LockSupport.unpark(relay);
-        relay.join(10_000);
+        // Longer than one Kafka send may take, so the relay is not cut off inside one.
+        relay.join(sendTimeout.toMillis() + 5_000);
         Journal journal = current;
         boolean allSent = journal.channel.size() == journal.sent;
-        journal.close();
         if (allSent) {
             delete(journal);
-        } else {
+        }
+        journal.close();
+        if (!allSent) {
             log.warn("{} events journaled in {} wait for the next engine on this disk", waiting(), journal.file);
         }
     }
