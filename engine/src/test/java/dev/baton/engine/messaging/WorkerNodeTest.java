@@ -31,8 +31,8 @@ class WorkerNodeTest {
     void formTakenInByAnIngestNodeGetsItsWelcomeEmailFromASeparateWorkerNode() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> shared = shared(run);
-        try (ConfigurableApplicationContext ingest = start(shared, "ingest-" + run, Map.of("baton.workers.enabled", false));
-             ConfigurableApplicationContext worker = start(shared, "worker-" + run, Map.of("baton.consumers.enabled", false))) {
+        try (ConfigurableApplicationContext ingest = start(shared, "ingest_" + run, Map.of("baton.workers.enabled", false));
+             ConfigurableApplicationContext worker = start(shared, "worker_" + run, Map.of("baton.consumers.enabled", false))) {
             int port = ((ServletWebServerApplicationContext) ingest).getWebServer().getPort();
             String email = "nora-" + run + "@example.com";
 
@@ -67,6 +67,8 @@ class WorkerNodeTest {
     private static ConfigurableApplicationContext start(Map<String, Object> shared, String engineName, Map<String, Object> role) {
         Map<String, Object> properties = new HashMap<>(shared);
         // Each node its own engine name in this JVM's engine registry (separate processes would not share one).
+        // No hyphen: the starter ignores a name with one and registers the engine as "default", and closing
+        // it then unregistered the shared test application's engine, so /engine-rest answered 404 after this test.
         properties.put("camunda.bpm.process-engine-name", engineName);
         properties.putAll(role);
         // As command-line arguments: they win over application.yml (default properties would not).
