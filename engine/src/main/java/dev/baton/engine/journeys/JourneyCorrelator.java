@@ -8,20 +8,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.interceptor.CommandExecutor;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
-import org.camunda.bpm.engine.runtime.Execution;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.model.bpmn.instance.Process;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties;
@@ -55,7 +52,6 @@ public class JourneyCorrelator {
     private static final String TIER_CHANGED = "Tier Changed";
     private final RuntimeService runtime;
     private final RepositoryService repository;
-    private final HistoryService history;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final CommandExecutor commands;
@@ -65,14 +61,46 @@ public class JourneyCorrelator {
     private final Map<String, String> reentryByDefinition = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Duration>> ttlsByDefinition = new ConcurrentHashMap<>();
     private volatile DeclaredTtls declared;
+    /*
+     * The reads per signal go to Camunda's tables in plain SQL (with the engine's table prefix): through
+     * the query API, MyBatis' dynamic SQL cost several times what the database took to answer
+     * (profiled: docs/performance.md). All are on indexed columns (EVENT_NAME_, BUSINESS_KEY_).
+     */
+    /** The lead's steps waiting for a message: executions with its subscription, in instances keyed by the lead. */
+    private final String waitingSteps;
+    /**
+     * The latest, active versions of the journeys that start on a message: Camunda keeps a message
+     * start subscription for the latest version of each definition only (and lets one journey at
+     * most start on a name).
+     */
+    private final String startingOn;
+    /** The lead's running instances (runtime) and ended ones (history) of some journeys, by key. */
+    private final String leadJourneys;
+    /** Leads with a kept signal that a step of theirs now waits for. */
+    private final String waitedFor;
 
-    public JourneyCorrelator(RuntimeService runtime, RepositoryService repository, HistoryService history, JdbcTemplate jdbc,
+    public JourneyCorrelator(RuntimeService runtime, RepositoryService repository, JdbcTemplate jdbc,
                              TransactionTemplate transactions, ProcessEngineConfigurationImpl engine, JourneySettings settings,
                              ObjectMapper json, Clock clock) {
         this.commands = engine.getCommandExecutorTxRequired();
+        String prefix = engine.getDatabaseTablePrefix() == null ? "" : engine.getDatabaseTablePrefix();
+        this.waitingSteps = ("SELECT DISTINCT s.EXECUTION_ID_ FROM %1$sACT_RU_EVENT_SUBSCR s"
+                + " JOIN %1$sACT_RU_EXECUTION e ON e.ID_ = s.EXECUTION_ID_ JOIN %1$sACT_RU_EXECUTION p ON p.ID_ = e.PROC_INST_ID_"
+                + " WHERE s.EVENT_TYPE_ = 'message' AND s.EVENT_NAME_ = ? AND p.BUSINESS_KEY_ = ? ORDER BY s.EXECUTION_ID_")
+                .formatted(prefix);
+        this.startingOn = ("SELECT d.ID_, d.KEY_ FROM %1$sACT_RU_EVENT_SUBSCR s JOIN %1$sACT_RE_PROCDEF d ON d.ID_ = s.CONFIGURATION_"
+                + " WHERE s.EVENT_TYPE_ = 'message' AND s.EVENT_NAME_ = ? AND s.EXECUTION_ID_ IS NULL AND d.SUSPENSION_STATE_ = 1"
+                + " ORDER BY d.KEY_").formatted(prefix);
+        this.leadJourneys = ("SELECT d.KEY_, CAST(NULL AS TIMESTAMP) FROM %1$sACT_RU_EXECUTION e JOIN %1$sACT_RE_PROCDEF d"
+                + " ON d.ID_ = e.PROC_DEF_ID_ WHERE e.ID_ = e.PROC_INST_ID_ AND e.BUSINESS_KEY_ = ? AND d.KEY_ IN (%%s)"
+                + " UNION ALL SELECT h.PROC_DEF_KEY_, h.END_TIME_ FROM %1$sACT_HI_PROCINST h WHERE h.BUSINESS_KEY_ = ?"
+                + " AND h.PROC_DEF_KEY_ IN (%%s) AND h.END_TIME_ IS NOT NULL").formatted(prefix);
+        this.waitedFor = ("SELECT DISTINCT b.lead_id FROM baton_journey_buffer b WHERE b.expires_at > ? AND EXISTS (SELECT 1"
+                + " FROM %1$sACT_RU_EVENT_SUBSCR s JOIN %1$sACT_RU_EXECUTION e ON e.ID_ = s.EXECUTION_ID_"
+                + " JOIN %1$sACT_RU_EXECUTION p ON p.ID_ = e.PROC_INST_ID_ WHERE s.EVENT_TYPE_ = 'message'"
+                + " AND s.EVENT_NAME_ = b.message_name AND p.BUSINESS_KEY_ = b.lead_id)").formatted(prefix);
         this.runtime = runtime;
         this.repository = repository;
-        this.history = history;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.settings = settings;
@@ -84,53 +112,58 @@ public class JourneyCorrelator {
     public record Outcome(boolean duplicate, int delivered, List<String> started) {
     }
 
+    /** The process variable holding the lead's id when the instance started (Tasklist shows it; expressions may use it). */
+    static final String LEAD_ID = "leadId";
+
     /** The process variable naming the entry job that started an instance. */
     public static final String ENTRY_JOB = "entryJob";
 
     public Outcome correlate(JourneySignal signal) {
-        return transactions.execute(status -> {
-            try {
-                jdbc.update("INSERT INTO baton_journey_signal (message_id, lead_id, event, received_at) VALUES (?, ?, ?, ?)",
-                        signal.messageId(), signal.leadId(), signal.event(), Timestamp.from(clock.instant()));
-            } catch (DuplicateKeyException e) {
-                return new Outcome(true, 0, List.of());
+        return transactions.execute(status -> correlateIn(signal));
+    }
+
+    private Outcome correlateIn(JourneySignal signal) {
+        try {
+            jdbc.update("INSERT INTO baton_journey_signal (message_id, lead_id, event, received_at) VALUES (?, ?, ?, ?)",
+                    signal.messageId(), signal.leadId(), signal.event(), Timestamp.from(clock.instant()));
+        } catch (DuplicateKeyException e) {
+            return new Outcome(true, 0, List.of());
+        }
+        adoptFormerIds(signal);
+        Map<String, Object> variables = variables(signal);
+        if (JourneySignal.ENTRY.equals(signal.event())) {
+            return new Outcome(false, 0, enter(signal, variables));
+        }
+        int delivered = 0;
+        List<String> started = new ArrayList<>();
+        for (String message : messageNames(signal)) {
+            int here = deliver(message, signal.leadId(), variables);
+            List<String> startedHere = start(message, signal, variables);
+            if (here == 0 && startedHere.isEmpty()) {
+                startedHere = handOffHotLead(message, signal, variables);
             }
-            adoptFormerIds(signal);
-            Map<String, Object> variables = variables(signal);
-            if (JourneySignal.ENTRY.equals(signal.event())) {
-                return new Outcome(false, 0, enter(signal, variables));
+            if (here == 0 && startedHere.isEmpty()) {
+                // A journey another node or partition started meanwhile (committed after our first
+                // look, so not ours to start) may wait for it now; else it is kept for when one does.
+                here = deliver(message, signal.leadId(), variables);
             }
-            int delivered = 0;
-            List<String> started = new ArrayList<>();
-            for (String message : messageNames(signal)) {
-                int here = deliver(message, signal.leadId(), variables);
-                List<String> startedHere = start(message, signal, variables);
-                if (here == 0 && startedHere.isEmpty()) {
-                    startedHere = handOffHotLead(message, signal, variables);
-                }
-                if (here == 0 && startedHere.isEmpty()) {
-                    // A journey another node or partition started meanwhile (committed after our first
-                    // look, so not ours to start) may wait for it now; else it is kept for when one does.
-                    here = deliver(message, signal.leadId(), variables);
-                }
-                if (here == 0 && startedHere.isEmpty()) {
-                    buffer(message, signal);
-                }
-                delivered += here;
-                started.addAll(startedHere);
+            if (here == 0 && startedHere.isEmpty()) {
+                buffer(message, signal);
             }
-            shareTier(signal.leadId(), variables.get("tier"));
-            if (!started.isEmpty()) {
-                // A journey that just started may wait for a signal kept for the lead; other kept
-                // signals reach steps that come to wait for them within a sweep (oldest first).
-                deliverBuffered(signal.leadId());
-            }
-            if (delivered > 0 || !started.isEmpty()) {
-                log.info("{} of lead {}: {} waiting journey step(s) continued, started {}", signal.event(),
-                        signal.leadId(), delivered, started);
-            }
-            return new Outcome(false, delivered, started);
-        });
+            delivered += here;
+            started.addAll(startedHere);
+        }
+        shareTier(signal.leadId(), variables.get("tier"));
+        if (!started.isEmpty()) {
+            // A journey that just started may wait for a signal kept for the lead; other kept
+            // signals reach steps that come to wait for them within a sweep (oldest first).
+            deliverBuffered(signal.leadId());
+        }
+        if (delivered > 0 || !started.isEmpty()) {
+            log.info("{} of lead {}: {} waiting journey step(s) continued, started {}", signal.event(),
+                    signal.leadId(), delivered, started);
+        }
+        return new Outcome(false, delivered, started);
     }
 
     /**
@@ -151,6 +184,7 @@ public class JourneyCorrelator {
             return List.of();
         }
         Map<String, Object> start = new HashMap<>(variables);
+        start.put(LEAD_ID, signal.leadId());
         start.put("triggerMessageId", signal.messageId());
         ProcessInstance instance = runtime.startProcessInstanceById(definition.getId(), signal.leadId(), start);
         holdActive(definition.getKey(), signal.leadId(), instance.getId());
@@ -207,9 +241,7 @@ public class JourneyCorrelator {
                 continue; // another node delivered it
             }
             JourneySignal kept = readSignal((String) row.get("signal_json"));
-            Map<String, Object> variables = variables(kept);
-            variables.put("leadId", leadId);
-            delivered += deliver(message, leadId, variables);
+            delivered += deliver(message, leadId, variables(kept));
             log.info("Kept {} of lead {} delivered to the journey step that now waits for it", message, leadId);
         }
         return delivered;
@@ -222,10 +254,7 @@ public class JourneyCorrelator {
      */
     public int sweepBuffer() {
         Instant now = clock.instant();
-        List<String> leads = jdbc.queryForList("SELECT DISTINCT b.lead_id FROM baton_journey_buffer b WHERE b.expires_at > ?"
-                + " AND EXISTS (SELECT 1 FROM ACT_RU_EVENT_SUBSCR s JOIN ACT_RU_EXECUTION e ON e.ID_ = s.EXECUTION_ID_"
-                + " JOIN ACT_RU_EXECUTION p ON p.ID_ = e.PROC_INST_ID_ WHERE s.EVENT_TYPE_ = 'message'"
-                + " AND s.EVENT_NAME_ = b.message_name AND p.BUSINESS_KEY_ = b.lead_id)", String.class, Timestamp.from(now));
+        List<String> leads = jdbc.queryForList(waitedFor, String.class, Timestamp.from(now));
         int delivered = 0;
         for (String lead : leads.subList(0, Math.min(leads.size(), 500))) {
             Integer here = transactions.execute(status -> Math.max(0, deliverBuffered(lead)));
@@ -349,17 +378,19 @@ public class JourneyCorrelator {
             names.add("Tier Changed to " + to);
         }
         Object segment = signal.properties().get("segment");
-        if (("Segment Entered".equals(signal.event()) || "Segment Left".equals(signal.event())) && segment != null) {
-            names.add(signal.event() + ": " + segment);
+        if (SegmentMessages.isMove(signal.event()) && segment != null) {
+            names.add(SegmentMessages.of(signal.event(), String.valueOf(segment)));
         }
         return names;
     }
 
+    /**
+     * What a signal tells its journeys: the lead's tier when known. The lead is the instance's
+     * business key (and variable {@code leadId} from its start); nothing else is written per
+     * signal (each variable written is a row and, at history level full, a history row more).
+     */
     private static Map<String, Object> variables(JourneySignal signal) {
         Map<String, Object> variables = new HashMap<>();
-        variables.put("leadId", signal.leadId());
-        variables.put("lastEvent", signal.event());
-        variables.put("lastEventAt", Date.from(signal.at()));
         if ("Tier Changed".equals(signal.event()) && signal.properties().get("to") != null) {
             variables.put("tier", String.valueOf(signal.properties().get("to")));
         } else if (signal.tier() != null) {
@@ -427,37 +458,45 @@ public class JourneyCorrelator {
      * cannot hold up the lead's later signals.
      */
     private int deliver(String message, String leadId, Map<String, Object> variables) {
-        List<Execution> waiting = runtime.createExecutionQuery().messageEventSubscriptionName(message)
-                .processInstanceBusinessKey(leadId).list();
+        List<String> waiting = jdbc.queryForList(waitingSteps, String.class, message, leadId);
         int delivered = 0;
-        for (Execution execution : waiting) {
-            if (delivered > 0 && runtime.createExecutionQuery().executionId(execution.getId())
+        for (String execution : waiting) {
+            if (delivered > 0 && runtime.createExecutionQuery().executionId(execution)
                     .messageEventSubscriptionName(message).count() == 0) {
                 log.info("{} for lead {}: step {} stopped waiting meanwhile (an earlier delivery ended it)", message, leadId,
-                        execution.getId());
+                        execution);
                 continue;
             }
-            runtime.messageEventReceived(message, execution.getId(), variables);
+            runtime.messageEventReceived(message, execution, variables);
             delivered++;
         }
         return delivered;
     }
 
     private List<String> start(String message, JourneySignal signal, Map<String, Object> variables) {
+        List<Starter> starters = jdbc.query(startingOn, (rs, n) -> new Starter(rs.getString(1), rs.getString(2)), message);
+        if (starters.isEmpty()) {
+            return List.of();
+        }
         List<String> started = new ArrayList<>();
-        List<ProcessDefinition> definitions = repository.createProcessDefinitionQuery()
-                .messageEventSubscriptionName(message).latestVersion().active().list();
-        for (ProcessDefinition definition : definitions) {
-            if (mayEnter(definition, signal.leadId())) {
+        List<LeadJourney> journeys = new ArrayList<>(journeysOf(signal.leadId(), starters.stream().map(Starter::key).toList()));
+        for (Starter starter : starters) {
+            if (mayEnter(starter.key(), starter.definitionId(), journeys)) {
                 Map<String, Object> start = new HashMap<>(variables);
+                start.put(LEAD_ID, signal.leadId());
                 start.put("triggerMessageId", signal.messageId());
                 ProcessInstance instance = runtime.startProcessInstanceByMessageAndProcessDefinitionId(message,
-                        definition.getId(), signal.leadId(), start);
-                holdActive(definition.getKey(), signal.leadId(), instance.getId());
-                started.add(definition.getKey());
+                        starter.definitionId(), signal.leadId(), start);
+                holdActive(starter.key(), signal.leadId(), instance.getId());
+                journeys.add(new LeadJourney(starter.key(), null));
+                started.add(starter.key());
             }
         }
         return started;
+    }
+
+    /** A journey (its latest active version) that starts on a message. */
+    private record Starter(String definitionId, String key) {
     }
 
     /**
@@ -470,10 +509,12 @@ public class JourneyCorrelator {
         String key = String.valueOf(signal.properties().get("journey"));
         ProcessDefinition definition = repository.createProcessDefinitionQuery().processDefinitionKey(key)
                 .latestVersion().active().singleResult();
-        if (definition == null || !mayEnter(definition, signal.leadId())) {
+        if (definition == null || !mayEnter(definition.getKey(), definition.getId(),
+                journeysOf(signal.leadId(), List.of(definition.getKey())))) {
             return List.of();
         }
         Map<String, Object> start = new HashMap<>(variables);
+        start.put(LEAD_ID, signal.leadId());
         start.put("triggerMessageId", signal.messageId());
         start.put(ENTRY_JOB, String.valueOf(signal.properties().get("job")));
         ProcessInstance instance = runtime.startProcessInstanceById(definition.getId(), signal.leadId(), start);
@@ -511,25 +552,44 @@ public class JourneyCorrelator {
         }
     }
 
-    private boolean mayEnter(ProcessDefinition definition, String leadId) {
-        if (runtime.createProcessInstanceQuery().processDefinitionKey(definition.getKey())
-                .processInstanceBusinessKey(leadId).count() > 0) {
-            return false; // at most one active instance of a journey per lead
+    /**
+     * The lead's instances of these journeys, running (from the runtime tables, whatever the
+     * history level) and ended (from history), in one query: what the one-active check and the
+     * re-entry policy of each journey that may start need (instead of two queries per journey).
+     * The database still enforces one active instance ({@link #holdActive}).
+     */
+    private List<LeadJourney> journeysOf(String leadId, List<String> keys) {
+        String in = String.join(", ", java.util.Collections.nCopies(keys.size(), "?"));
+        List<Object> arguments = new ArrayList<>();
+        arguments.add(leadId);
+        arguments.addAll(keys);
+        arguments.add(leadId);
+        arguments.addAll(keys);
+        return jdbc.query(leadJourneys.formatted(in, in), (rs, n) -> new LeadJourney(rs.getString(1),
+                rs.getTimestamp(2) == null ? null : rs.getTimestamp(2).toInstant()), arguments.toArray());
+    }
+
+    /** A journey instance of a lead: its journey's key, and when it ended (null while it runs). */
+    private record LeadJourney(String key, Instant ended) {
+    }
+
+    private boolean mayEnter(String key, String definitionId, List<LeadJourney> journeys) {
+        Instant lastEnded = null;
+        for (LeadJourney journey : journeys) {
+            if (!key.equals(journey.key())) {
+                continue;
+            }
+            if (journey.ended() == null) {
+                return false; // at most one active instance of a journey per lead
+            }
+            Instant ended = journey.ended();
+            lastEnded = lastEnded == null || ended.isAfter(lastEnded) ? ended : lastEnded;
         }
-        String policy = reentryOf(definition.getId());
-        if (policy.equals("always")) {
+        String policy = reentryOf(definitionId);
+        if (lastEnded == null || policy.equals("always")) {
             return true;
         }
-        var finished = history.createHistoricProcessInstanceQuery().processDefinitionKey(definition.getKey())
-                .processInstanceBusinessKey(leadId).finished().orderByProcessInstanceEndTime().desc().listPage(0, 1);
-        if (finished.isEmpty()) {
-            return true;
-        }
-        if (policy.equals("never")) {
-            return false;
-        }
-        Instant lastEnded = finished.get(0).getEndTime().toInstant();
-        return !clock.instant().isBefore(lastEnded.plus(Duration.parse(policy)));
+        return !policy.equals("never") && !clock.instant().isBefore(lastEnded.plus(Duration.parse(policy)));
     }
 
     private String reentryPolicy(String definitionId) {

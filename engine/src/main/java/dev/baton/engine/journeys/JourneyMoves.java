@@ -10,7 +10,6 @@ import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
-import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParseListener;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
@@ -58,9 +57,7 @@ class JourneyMoves extends AbstractProcessEnginePlugin {
         if (!enabled) {
             return;
         }
-        List<BpmnParseListener> listeners = configuration.getCustomPostBPMNParseListeners() == null
-                ? new ArrayList<>() : new ArrayList<>(configuration.getCustomPostBPMNParseListeners());
-        listeners.add(new AbstractBpmnParseListener() {
+        ParseListeners.addAfter(configuration, new AbstractBpmnParseListener() {
             @Override
             public void parseProcess(Element element, ProcessDefinitionEntity process) {
                 String journey = process.getKey();
@@ -96,7 +93,6 @@ class JourneyMoves extends AbstractProcessEnginePlugin {
                 waiting(activity);
             }
         });
-        configuration.setCustomPostBPMNParseListeners(listeners);
     }
 
     private void waiting(ActivityImpl activity) {

@@ -135,8 +135,8 @@ public class JourneyShapes {
 
     /** {@link #usingSegment(String)} of one model: its uses of the segment, in the order of {@link #USES}. */
     static List<String> usesOf(BpmnModelInstance model, String segment) {
-        String entered = "Segment Entered: " + segment;
-        String left = "Segment Left: " + segment;
+        String entered = SegmentMessages.of(SegmentMessages.ENTERED, segment);
+        String left = SegmentMessages.of(SegmentMessages.LEFT, segment);
         java.util.Set<String> uses = new java.util.HashSet<>();
         for (MessageEventDefinition definition : model.getModelElementsByType(MessageEventDefinition.class)) {
             String message = definition.getMessage() == null ? null : definition.getMessage().getName();

@@ -23,8 +23,6 @@ public class JourneySignals {
     private final KafkaTemplate<String, String> kafka;
     private final EventTopics topics;
     private final ObjectMapper json;
-    /** Segment moves: forwarded when a deployed journey names the segment ("Segment Entered: warm-pricing"). */
-    private static final Set<String> SEGMENT_MOVES = Set.of("Segment Entered", "Segment Left");
     private final Set<String> relevant;
     private final DeployedMessages deployed;
 
@@ -47,9 +45,10 @@ public class JourneySignals {
         if (event.event() == null || event.message().path("properties").hasNonNull("excluded")) {
             return false;
         }
-        if (SEGMENT_MOVES.contains(event.event()) && !relevant.contains(event.event())) {
+        // A segment move: forwarded when a deployed journey names the segment ("Segment Entered: warm-pricing").
+        if (SegmentMessages.isMove(event.event()) && !relevant.contains(event.event())) {
             String segment = event.message().path("properties").path("segment").asText("");
-            return !segment.isEmpty() && deployed.used(event.event() + ": " + segment);
+            return !segment.isEmpty() && deployed.used(SegmentMessages.of(event.event(), segment));
         }
         return relevant.contains(event.event());
     }

@@ -1,11 +1,8 @@
 package dev.baton.engine.journeys;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import org.camunda.bpm.engine.BpmnParseException;
 import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
-import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParseListener;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
@@ -30,9 +27,7 @@ class JourneyValidation extends AbstractProcessEnginePlugin {
 
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
-        List<BpmnParseListener> listeners = configuration.getCustomPreBPMNParseListeners() == null
-                ? new ArrayList<>() : new ArrayList<>(configuration.getCustomPreBPMNParseListeners());
-        listeners.add(new AbstractBpmnParseListener() {
+        ParseListeners.addBefore(configuration, new AbstractBpmnParseListener() {
             @Override
             public void parseServiceTask(Element element, ScopeImpl scope, ActivityImpl activity) {
                 check(element, activity);
@@ -43,7 +38,6 @@ class JourneyValidation extends AbstractProcessEnginePlugin {
                 check(element, activity);
             }
         });
-        configuration.setCustomPreBPMNParseListeners(listeners);
     }
 
     private void check(Element element, ActivityImpl activity) {

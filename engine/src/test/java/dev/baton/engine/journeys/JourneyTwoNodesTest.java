@@ -94,7 +94,7 @@ class JourneyTwoNodesTest {
             engine = configuration.buildProcessEngine();
             BatonSchema.migrate(pool);
             correlator = new JourneyCorrelator(engine.getRuntimeService(), engine.getRepositoryService(),
-                    engine.getHistoryService(), new JdbcTemplate(pool), new TransactionTemplate(transactions), configuration,
+                    new JdbcTemplate(pool), new TransactionTemplate(transactions), configuration,
                     JourneySettings.DEFAULTS, new ObjectMapper().findAndRegisterModules(), Clock.systemUTC());
         }
 
