@@ -11,7 +11,9 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -104,7 +106,11 @@ class SegmentController {
     @GetMapping
     List<SegmentView> list() {
         // Read from the index, not this node's catalog: a change made on any node shows at once.
-        return store.listed().entrySet().stream().map(e -> view(e.getKey(), e.getValue())).toList();
+        Map<String, Segment> listed = store.listed();
+        Map<String, String> queries = new LinkedHashMap<>();
+        listed.forEach((id, segment) -> queries.put(id, segment.query().toString()));
+        Map<String, Long> counts = store.counts(queries);
+        return listed.entrySet().stream().map(e -> view(e.getKey(), e.getValue(), counts.getOrDefault(e.getKey(), 0L))).toList();
     }
 
     @Operation(summary = "A page of a segment's members, by lead id",
@@ -165,8 +171,11 @@ class SegmentController {
     }
 
     private SegmentView view(String id, Segment segment) {
-        return new SegmentView(id, segment.name(), segment.conditions(), segment.state(), store.count(segment.query().toString()),
-                segment.build());
+        return view(id, segment, store.count(segment.query().toString()));
+    }
+
+    private static SegmentView view(String id, Segment segment, long count) {
+        return new SegmentView(id, segment.name(), segment.conditions(), segment.state(), count, segment.build());
     }
 
     private static String describe(TrackedBehaviour behaviour) {

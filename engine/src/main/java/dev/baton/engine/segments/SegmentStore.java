@@ -180,6 +180,30 @@ class SegmentStore {
     }
 
     /** The query over live leads only (a lead folded into another is not a member; the lead it went to may be). */
+    /**
+     * The live member count of each segment (id to its query), in one request: a filters
+     * aggregation, whose counts are exact, instead of a count request per segment.
+     */
+    Map<String, Long> counts(Map<String, String> queryJsonById) {
+        if (queryJsonById.isEmpty()) {
+            return Map.of();
+        }
+        indices.ensureInstalled();
+        Map<String, Query> filters = new LinkedHashMap<>();
+        queryJsonById.forEach((id, json) -> filters.put(id, Query.of(q -> q.withJson(new StringReader(json)))));
+        try {
+            var response = client.search(s -> s.index(indices.leads()).size(0).trackTotalHits(t -> t.enabled(false))
+                    .query(q -> q.bool(b -> b.mustNot(m -> m.exists(e -> e.field(LeadFields.MERGED_INTO)))))
+                    .aggregations("segments", a -> a.filters(f -> f.filters(k -> k.keyed(filters)))), Void.class);
+            Map<String, Long> counts = new LinkedHashMap<>();
+            response.aggregations().get("segments").filters().buckets().keyed()
+                    .forEach((id, bucket) -> counts.put(id, bucket.docCount()));
+            return counts;
+        } catch (ElasticsearchException | IOException e) {
+            throw unavailable("counting the segments", e);
+        }
+    }
+
     static Query live(String queryJson) {
         return Query.of(q -> q.bool(b -> b.filter(f -> f.withJson(new StringReader(queryJson)))
                 .mustNot(m -> m.exists(e -> e.field(LeadFields.MERGED_INTO)))));

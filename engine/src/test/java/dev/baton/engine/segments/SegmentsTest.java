@@ -241,6 +241,10 @@ class SegmentsTest extends IntegrationTest {
         assertThat(ready.path("count").asLong()).isEqualTo(7);
         assertThat(ready.path("build").path("phase").asText()).isEqualTo("done");
         assertThat(ready.path("build").path("processed").asLong()).isEqualTo(7);
+        // The list counts every segment in one request; this one's count there is the same.
+        JsonNode listed = java.util.stream.StreamSupport.stream(getJson("/api/segments").spliterator(), false)
+                .filter(s -> segment.equals(s.path("id").asText())).findFirst().orElseThrow();
+        assertThat(listed.path("count").asLong()).isEqualTo(7);
 
         List<String> paged = new ArrayList<>();
         String after = "";
