@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,21 +67,33 @@ class JourneyConsumer {
             // Journey signals are few (only what a journey uses): fetch each at once instead of waiting to fill a batch.
             properties = "fetch.min.bytes=1")
     void onSignals(List<ConsumerRecord<String, String>> records) throws IOException {
+        List<ConsumerRecord<String, String>> readable = new ArrayList<>(records.size());
+        List<JourneySignal> signals = new ArrayList<>(records.size());
         for (ConsumerRecord<String, String> record : records) {
-            JourneySignal signal;
             try {
-                signal = json.readValue(record.value(), JourneySignal.class);
+                signals.add(json.readValue(record.value(), JourneySignal.class));
+                readable.add(record);
             } catch (IOException e) {
                 log.error("Unreadable journey signal at {}-{}@{} skipped: {}", record.topic(), record.partition(),
                         record.offset(), e.getMessage());
-                continue;
             }
+        }
+        if (signals.size() > 1 && failingSince.isEmpty()) {
+            // The poll in one transaction (one commit); if any signal fails, one by one below.
+            try {
+                correlator.correlateAll(signals).forEach(this::count);
+                return;
+            } catch (RuntimeException e) {
+                log.info("A poll of {} journey signals failed together ({}); correlating them one by one", signals.size(),
+                        e.getMessage());
+            }
+        }
+        for (int i = 0; i < signals.size(); i++) {
+            ConsumerRecord<String, String> record = readable.get(i);
+            JourneySignal signal = signals.get(i);
             String at = record.topic() + "-" + record.partition() + "@" + record.offset();
             try {
-                JourneyCorrelator.Outcome outcome = correlator.correlate(signal);
-                metrics.counter("baton.journeys.signals", "outcome", outcome.duplicate() ? "duplicate"
-                        : !outcome.started().isEmpty() ? "started" : outcome.delivered() > 0 ? "continued" : "kept")
-                        .increment();
+                count(correlator.correlate(signal));
                 if (!failingSince.isEmpty()) {
                     failingSince.remove(at);
                 }
@@ -98,6 +111,11 @@ class JourneyConsumer {
                         signal.messageId(), signal.event(), signal.leadId(), giveUpAfter, e.getMessage());
             }
         }
+    }
+
+    private void count(JourneyCorrelator.Outcome outcome) {
+        metrics.counter("baton.journeys.signals", "outcome", outcome.duplicate() ? "duplicate"
+                : !outcome.started().isEmpty() ? "started" : outcome.delivered() > 0 ? "continued" : "kept").increment();
     }
 
     private boolean databaseAnswers() {

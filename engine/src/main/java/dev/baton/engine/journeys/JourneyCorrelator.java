@@ -119,15 +119,43 @@ public class JourneyCorrelator {
     public static final String ENTRY_JOB = "entryJob";
 
     public Outcome correlate(JourneySignal signal) {
-        return transactions.execute(status -> correlateIn(signal));
+        Outcome outcome = transactions.execute(status -> correlateIn(signal));
+        logged(signal, outcome);
+        return outcome;
+    }
+
+    /**
+     * Correlates signals in order in one transaction: one commit for a consumer's poll instead of
+     * one per signal. All or nothing: when one fails, none is kept and the exception says so, and
+     * the caller correlates them one by one (so one bad signal holds up only itself).
+     */
+    public List<Outcome> correlateAll(List<JourneySignal> signals) {
+        List<Outcome> outcomes = transactions.execute(status -> signals.stream().map(this::correlateIn).toList());
+        for (int i = 0; i < signals.size(); i++) {
+            logged(signals.get(i), outcomes.get(i));
+        }
+        return outcomes;
+    }
+
+    /** Logged once its transaction committed: a batch rolled back and correlated again says it once. */
+    private static void logged(JourneySignal signal, Outcome outcome) {
+        if (outcome.delivered() > 0 || !outcome.started().isEmpty()) {
+            log.info("{} of lead {}: {} waiting journey step(s) continued, started {}", signal.event(),
+                    signal.leadId(), outcome.delivered(), outcome.started());
+        }
     }
 
     private Outcome correlateIn(JourneySignal signal) {
         try {
-            jdbc.update("INSERT INTO baton_journey_signal (message_id, lead_id, event, received_at) VALUES (?, ?, ?, ?)",
-                    signal.messageId(), signal.leadId(), signal.event(), Timestamp.from(clock.instant()));
+            // Not a failing INSERT for a duplicate: on PostgreSQL that would abort the whole
+            // transaction, and with it a batch that replays signals after an outage.
+            if (jdbc.update("INSERT INTO baton_journey_signal (message_id, lead_id, event, received_at) SELECT ?, ?, ?, ?"
+                    + " WHERE NOT EXISTS (SELECT 1 FROM baton_journey_signal WHERE message_id = ?)", signal.messageId(),
+                    signal.leadId(), signal.event(), Timestamp.from(clock.instant()), signal.messageId()) == 0) {
+                return new Outcome(true, 0, List.of());
+            }
         } catch (DuplicateKeyException e) {
-            return new Outcome(true, 0, List.of());
+            return new Outcome(true, 0, List.of()); // recorded by another node at the same moment
         }
         adoptFormerIds(signal);
         Map<String, Object> variables = variables(signal);
@@ -158,10 +186,6 @@ public class JourneyCorrelator {
             // A journey that just started may wait for a signal kept for the lead; other kept
             // signals reach steps that come to wait for them within a sweep (oldest first).
             deliverBuffered(signal.leadId());
-        }
-        if (delivered > 0 || !started.isEmpty()) {
-            log.info("{} of lead {}: {} waiting journey step(s) continued, started {}", signal.event(),
-                    signal.leadId(), delivered, started);
         }
         return new Outcome(false, delivered, started);
     }

@@ -47,12 +47,7 @@ class JourneyTwoNodesTest {
                     go.countDown();
                     CompletableFuture.allOf(click, form).join();
 
-                    assertThat(first.engine.getHistoryService().createHistoricProcessInstanceQuery()
-                            .processDefinitionKey("baton-share-to-lead").processInstanceBusinessKey(lead).count())
-                            .as("share-to-lead journeys of " + lead).isEqualTo(1);
-                    assertThat(second.engine.getExternalTaskService().createExternalTaskQuery().topicName("send-email")
-                            .list().stream().filter(task -> lead.equals(task.getBusinessKey())).count())
-                            .as("welcomes to send to " + lead).isEqualTo(1);
+                    assertOneJourneyAndOneWelcome(second.engine, lead);
                 }
             } finally {
                 threads.shutdownNow();
@@ -60,6 +55,44 @@ class JourneyTwoNodesTest {
         } finally {
             TestPostgres.dropSchema(url);
         }
+    }
+
+    @Test
+    void aPollReplayedAfterAnOutageWithSignalsAlreadyCorrelatedInItCorrelatesTheRestInOneTransaction() throws Exception {
+        String url = TestPostgres.freshSchema("baton_poll");
+        try (Node node = new Node(url, "node-poll")) {
+            node.engine.getRepositoryService().createDeployment()
+                    .addClasspathResource("dev/baton/processes/share-to-lead.bpmn").deploy();
+            String done = "poll-done-" + UUID.randomUUID();
+            String fresh = "poll-fresh-" + UUID.randomUUID();
+            JourneySignal doneClick = signal(done, "Share Clicked");
+            JourneySignal doneForm = signal(done, "Form Submitted");
+            node.correlator.correlate(doneClick);
+            node.correlator.correlate(doneForm);
+
+            // On PostgreSQL a duplicate key error would abort the whole transaction: the replayed
+            // signals in the middle of the poll must be recognised without one.
+            var outcomes = node.correlator.correlateAll(List.of(signal(fresh, "Share Clicked"), doneClick, doneForm,
+                    signal(fresh, "Form Submitted")));
+
+            assertThat(outcomes).extracting(JourneyCorrelator.Outcome::duplicate).containsExactly(false, true, true, false);
+            assertThat(outcomes.get(0).started()).containsExactly("baton-share-to-lead");
+            assertThat(outcomes.get(3).delivered()).isEqualTo(1);
+            assertOneJourneyAndOneWelcome(node.engine, done);
+            assertOneJourneyAndOneWelcome(node.engine, fresh);
+        } finally {
+            TestPostgres.dropSchema(url);
+        }
+    }
+
+    /** The lead is in one share-to-lead journey, with one welcome to send. */
+    private static void assertOneJourneyAndOneWelcome(ProcessEngine engine, String lead) {
+        assertThat(engine.getHistoryService().createHistoricProcessInstanceQuery()
+                .processDefinitionKey("baton-share-to-lead").processInstanceBusinessKey(lead).count())
+                .as("share-to-lead journeys of " + lead).isEqualTo(1);
+        assertThat(engine.getExternalTaskService().createExternalTaskQuery().topicName("send-email")
+                .list().stream().filter(task -> lead.equals(task.getBusinessKey())).count())
+                .as("welcomes to send to " + lead).isEqualTo(1);
     }
 
     private static JourneySignal signal(String lead, String event) {
