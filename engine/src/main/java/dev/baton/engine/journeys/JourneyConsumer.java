@@ -35,6 +35,8 @@ import org.springframework.stereotype.Component;
 @Component
 class JourneyConsumer {
     private static final Logger log = LoggerFactory.getLogger(JourneyConsumer.class);
+    /** Signals correlated in one transaction at most: one commit for many, locks held briefly. */
+    static final int TRANSACTION = 50;
     private final JourneyCorrelator correlator;
     private final DeadLetters deadLetters;
     private final JdbcTemplate jdbc;
@@ -78,20 +80,30 @@ class JourneyConsumer {
                         record.offset(), e.getMessage());
             }
         }
-        if (signals.size() > 1 && failingSince.isEmpty()) {
-            // The poll in one transaction (one commit); if any signal fails, one by one below.
+        for (int from = 0; from < signals.size(); from += TRANSACTION) {
+            int to = Math.min(signals.size(), from + TRANSACTION);
+            correlate(readable.subList(from, to), signals.subList(from, to));
+        }
+    }
+
+    /**
+     * Signals of a poll in one transaction (one commit), at most {@link #TRANSACTION} at a time so
+     * that locks are held briefly; when any fails (or one of them failed before), one by one.
+     */
+    private void correlate(List<ConsumerRecord<String, String>> records, List<JourneySignal> signals) {
+        if (signals.size() > 1 && records.stream().noneMatch(record -> failingSince.containsKey(at(record)))) {
             try {
                 correlator.correlateAll(signals).forEach(this::count);
                 return;
             } catch (RuntimeException e) {
-                log.info("A poll of {} journey signals failed together ({}); correlating them one by one", signals.size(),
+                log.info("{} journey signals failed together ({}); correlating them one by one", signals.size(),
                         e.getMessage());
             }
         }
         for (int i = 0; i < signals.size(); i++) {
-            ConsumerRecord<String, String> record = readable.get(i);
+            ConsumerRecord<String, String> record = records.get(i);
             JourneySignal signal = signals.get(i);
-            String at = record.topic() + "-" + record.partition() + "@" + record.offset();
+            String at = at(record);
             try {
                 count(correlator.correlate(signal));
                 if (!failingSince.isEmpty()) {
@@ -104,13 +116,17 @@ class JourneyConsumer {
                             signal.event(), signal.leadId(), e.getMessage());
                     throw e;
                 }
-                failingSince.remove(at);
                 deadLetters.send(record, "journey signal " + signal.event() + " of lead " + signal.leadId()
                         + " failed for " + giveUpAfter + " with the database answering: " + e.getMessage());
+                failingSince.remove(at); // only once parked: a failed send keeps its clock
                 log.error("Journey signal {} ({} of lead {}) parked on the dead-letter topic after failing for {}: {}",
                         signal.messageId(), signal.event(), signal.leadId(), giveUpAfter, e.getMessage());
             }
         }
+    }
+
+    private static String at(ConsumerRecord<String, String> record) {
+        return record.topic() + "-" + record.partition() + "@" + record.offset();
     }
 
     private void count(JourneyCorrelator.Outcome outcome) {

@@ -119,7 +119,12 @@ public class JourneyCorrelator {
     public static final String ENTRY_JOB = "entryJob";
 
     public Outcome correlate(JourneySignal signal) {
-        Outcome outcome = transactions.execute(status -> correlateIn(signal));
+        Outcome outcome;
+        try {
+            outcome = transactions.execute(status -> correlateIn(signal));
+        } catch (AlreadyRecordedException e) {
+            return new Outcome(true, 0, List.of()); // its transaction, which did nothing else, rolled back
+        }
         logged(signal, outcome);
         return outcome;
     }
@@ -127,7 +132,9 @@ public class JourneyCorrelator {
     /**
      * Correlates signals in order in one transaction: one commit for a consumer's poll instead of
      * one per signal. All or nothing: when one fails, none is kept and the exception says so, and
-     * the caller correlates them one by one (so one bad signal holds up only itself).
+     * the caller correlates them one by one. A signal
+     * another node records at the same moment fails the poll too: on PostgreSQL the duplicate key
+     * error has aborted the transaction, so nothing after it could be kept.
      */
     public List<Outcome> correlateAll(List<JourneySignal> signals) {
         List<Outcome> outcomes = transactions.execute(status -> signals.stream().map(this::correlateIn).toList());
@@ -137,7 +144,7 @@ public class JourneyCorrelator {
         return outcomes;
     }
 
-    /** Logged once its transaction committed: a batch rolled back and correlated again says it once. */
+    /** Logged once its transaction committed: a batch rolled back and correlated again gives this line once. */
     private static void logged(JourneySignal signal, Outcome outcome) {
         if (outcome.delivered() > 0 || !outcome.started().isEmpty()) {
             log.info("{} of lead {}: {} waiting journey step(s) continued, started {}", signal.event(),
@@ -155,7 +162,7 @@ public class JourneyCorrelator {
                 return new Outcome(true, 0, List.of());
             }
         } catch (DuplicateKeyException e) {
-            return new Outcome(true, 0, List.of()); // recorded by another node at the same moment
+            throw new AlreadyRecordedException(signal, e); // recorded by another node at the same moment
         }
         adoptFormerIds(signal);
         Map<String, Object> variables = variables(signal);
@@ -566,6 +573,13 @@ public class JourneyCorrelator {
                 || jdbc.update("UPDATE baton_journey_active SET instance_id = ? WHERE lead_id = ? AND process_key = ?"
                 + " AND instance_id = ?", instanceId, leadId, processKey, holder.get(0)) == 0) {
             throw new ConcurrentStartException(processKey, leadId);
+        }
+    }
+
+    /** Another node recorded the same signal at the same moment (after this one found it not yet recorded). */
+    private static final class AlreadyRecordedException extends RuntimeException {
+        AlreadyRecordedException(JourneySignal signal, DuplicateKeyException cause) {
+            super("journey signal " + signal.messageId() + " was being recorded elsewhere at the same moment", cause);
         }
     }
 

@@ -26,8 +26,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 class JourneyCorrelationBenchmark {
     /** Journeys per round; bare Camunda and Baton take turns. */
     private static final int ROUND = 250;
-    /** Signals per poll of the journeys consumer (a backlog; Kafka's max.poll.records is 500). */
-    private static final int POLL = 100;
+    /** Signals per transaction of the journeys consumer with a backlog (JourneyConsumer.TRANSACTION). */
+    private static final int POLL = 50;
     /** Journeys measured on each side: whole rounds, at least one. */
     private static final int INSTANCES = Math.max(1, Integer.getInteger("baton.bench.instances", 2_000) / ROUND) * ROUND;
     /** Camunda's history level for both (application.yml's {@code camunda.bpm.history-level}, full, unless told). */
@@ -120,7 +120,7 @@ class JourneyCorrelationBenchmark {
                 throw new AssertionError(database + ": " + ended + " journeys ended, expected " + expected);
             }
             System.out.printf("  %-10s bare Camunda: %,6.0f journeys/s   Baton, a signal per transaction: %,6.0f/s (ratio %.2f)"
-                    + "   Baton, polls of %d signals as its consumer takes them: %,6.0f/s (ratio %.2f)%n",
+                    + "   Baton, %d signals per transaction as its consumer takes a backlog: %,6.0f/s (ratio %.2f)%n",
                     database, bare, baton, baton / bare, POLL, polled, polled / bare);
         } finally {
             engine.close();
