@@ -43,7 +43,9 @@ class SegmentsTest extends IntegrationTest {
         page(cy, "blog", now.minus(1, ChronoUnit.DAYS));
         track(cy, "Unsubscribed", """
                 {"channel":"email"}""", now.minus(1, ChronoUnit.HOURS));
-        JsonNode adaLead = awaitLead(ada, lead -> lead.path("eventCount").asInt() == 4);
+        // At least: once hot, ada is handed to sales, and the handoff's "Sales Queued" (an engine event
+        // that is counted) may follow her fourth event within milliseconds.
+        JsonNode adaLead = awaitLead(ada, lead -> lead.path("eventCount").asInt() >= 4);
         JsonNode boLead = awaitLead(bo, lead -> lead.path("eventCount").asInt() == 3);
         awaitLead(cy, lead -> lead.path("unsubscribed").toString().contains("email"));
 
