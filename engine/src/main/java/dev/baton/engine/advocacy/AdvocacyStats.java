@@ -15,9 +15,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.springframework.stereotype.Component;
 
@@ -28,20 +29,22 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class AdvocacyStats {
-    /** Events of a visitor brought: up to 2 light, up to 9 medium, 10 or more heavy. */
+    /** Events of a person brought: up to 2 light, up to 9 medium, 10 or more heavy. */
     static final int MEDIUM = 3;
     static final int HEAVY = 10;
-    private static final int MAX_VISITORS = 10_000;
     private final ElasticsearchClient client;
     private final Indices indices;
     private final AdvocacyStore store;
     private final AdvocacyRuleSets rules;
+    private final BroughtVisitors visitors;
 
-    AdvocacyStats(ElasticsearchClient client, Indices indices, AdvocacyStore store, AdvocacyRuleSets rules) {
+    AdvocacyStats(ElasticsearchClient client, Indices indices, AdvocacyStore store, AdvocacyRuleSets rules,
+                  BroughtVisitors visitors) {
         this.client = client;
         this.indices = indices;
         this.store = store;
         this.rules = rules;
+        this.visitors = visitors;
     }
 
     /** Which clicks, shares and visitors count: a campaign (or all) and a period (or all time). */
@@ -64,12 +67,19 @@ class AdvocacyStats {
 
     /** Employees ranked by points (then reach), optionally only one team's. */
     List<EmployeeStats> leaderboard(Scope scope, String team) {
+        return board(scope, team).rows();
+    }
+
+    /** The ranked rows, and the counts they came from (with each team's and the total's, every person once). */
+    private record Board(List<EmployeeStats> rows, Counts counts) {
+    }
+
+    private Board board(Scope scope, String team) {
         List<Employee> employees = store.employees(team);
         if (employees.isEmpty()) {
-            return List.of();
+            return new Board(List.of(), new Counts());
         }
-        List<String> ids = employees.stream().map(Employee::id).toList();
-        Counts counts = counts(scope, ids);
+        Counts counts = counts(scope, employees);
         List<AdvocacyActivity> activities = new ArrayList<>();
         for (Employee e : employees) {
             activities.add(new AdvocacyActivity(e.id(), e.team(), counts.shares(e.id()), counts.direct(e.id()),
@@ -97,7 +107,7 @@ class AdvocacyStats {
                     r.chainReach(), r.maxDepth(), r.engagement(), r.forms(), r.leads(), r.hotLeads(), r.excluded(), r.points(),
                     r.pointsByReason(), i + 1, r.conversions()));
         }
-        return ranked;
+        return new Board(ranked, counts);
     }
 
     /** One employee's figures (their rank among everyone). */
@@ -108,18 +118,20 @@ class AdvocacyStats {
         return leaderboard(scope, null).stream().filter(s -> s.employee().equals(id)).findFirst().orElseThrow();
     }
 
-    /** Teams ranked by their members' points; results (leads) per team, never per person. */
+    /**
+     * Teams ranked by their members' points; results (leads) per team, never per person. A visitor
+     * two members brought (one re-shared the other's link) counts once for the team.
+     */
     List<TeamStats> teams(Scope scope) {
-        List<EmployeeStats> everyone = leaderboard(scope, null);
+        Board board = board(scope, null);
         Map<String, Long> teamReach = teamReach(scope);
         List<TeamStats> rows = new ArrayList<>();
         for (Team team : store.teams()) {
-            List<EmployeeStats> members = everyone.stream().filter(s -> team.id().equals(s.team())).toList();
+            List<EmployeeStats> members = board.rows().stream().filter(s -> team.id().equals(s.team())).toList();
+            Brought brought = board.counts().brought(Counts.TEAM + team.id());
             rows.add(new TeamStats(team.id(), team.name(), team.manager(), members.size(),
                     members.stream().mapToLong(EmployeeStats::shares).sum(), teamReach.getOrDefault(team.id(), 0L),
-                    members.stream().mapToLong(EmployeeStats::forms).sum(), members.stream().mapToLong(EmployeeStats::leads).sum(),
-                    members.stream().mapToLong(EmployeeStats::hotLeads).sum(),
-                    members.stream().mapToLong(EmployeeStats::conversions).sum(),
+                    brought.forms, brought.leads, brought.hot, brought.converted,
                     members.stream().mapToLong(EmployeeStats::points).sum(), 0));
         }
         rows.sort(Comparator.comparingLong(TeamStats::points).reversed().thenComparing(Comparator.comparingLong(TeamStats::reach)
@@ -135,8 +147,8 @@ class AdvocacyStats {
 
     /**
      * A campaign's totals. Clicks, reach and depth are counted over its clicks (a visitor two
-     * employees reached is one); what employees brought (forms, leads, hot leads, conversions,
-     * engagement of the visitors they brought first) adds up, each visitor having one first touch.
+     * employees reached is one); so is what employees brought first (forms, leads, hot leads,
+     * conversions, engagement): a person two employees' chain brought counts once.
      *
      * @param shares links made for the campaign, re-shares included; sharers, the employees among them
      */
@@ -150,7 +162,9 @@ class AdvocacyStats {
         if (campaign == null) {
             throw new AdvocacyNotFoundException("no campaign '" + scope.campaign() + "'");
         }
-        List<EmployeeStats> everyone = leaderboard(scope, null);
+        Board board = board(scope, null);
+        List<EmployeeStats> everyone = board.rows();
+        Brought brought = board.counts().brought(Counts.TOTAL);
         try {
             var clicks = client.search(s -> s.index(indices.shareClicks()).size(0).trackTotalHits(t -> t.enabled(true))
                     .query(clicksIn(scope, null, true))
@@ -165,12 +179,7 @@ class AdvocacyStats {
             return new CampaignStats(campaign.id(), campaign.name(), shares, everyone.stream().filter(e -> e.shares() > 0).count(),
                     clicks.hits().total() == null ? 0 : clicks.hits().total().value(),
                     clicks.aggregations().get("reach").cardinality().value(), Double.isFinite(depth) ? (int) depth : 0,
-                    new Engagement(everyone.stream().mapToLong(e -> e.engagement().light()).sum(),
-                            everyone.stream().mapToLong(e -> e.engagement().medium()).sum(),
-                            everyone.stream().mapToLong(e -> e.engagement().heavy()).sum()),
-                    everyone.stream().mapToLong(EmployeeStats::forms).sum(), everyone.stream().mapToLong(EmployeeStats::leads).sum(),
-                    everyone.stream().mapToLong(EmployeeStats::hotLeads).sum(),
-                    everyone.stream().mapToLong(EmployeeStats::conversions).sum(),
+                    brought.engagement(), brought.forms, brought.leads, brought.hot, brought.converted,
                     everyone.stream().mapToLong(EmployeeStats::points).sum(), excluded(scope));
         } catch (IOException | RuntimeException e) {
             throw new SearchUnavailableException("computing the figures of campaign " + scope.campaign() + " failed: "
@@ -218,7 +227,25 @@ class AdvocacyStats {
 
     // --- the aggregations ---------------------------------------------------------------------
 
-    private final class Counts {
+    /** What the people brought in scope did, for one group of employees (a team, or all of them), each person once. */
+    private static final class Brought {
+        long forms;
+        long leads;
+        long hot;
+        long converted;
+        final long[] engagement = new long[3];
+
+        Engagement engagement() {
+            return new Engagement(engagement[0], engagement[1], engagement[2]);
+        }
+    }
+
+    private static final class Counts {
+        /** Key of a team's {@link Brought}: this and the team's id. */
+        static final String TEAM = "team:";
+        /** Key of everyone's {@link Brought}. */
+        static final String TOTAL = "*";
+        final Map<String, Brought> brought = new HashMap<>();
         final Map<String, Long> shares = new HashMap<>();
         final Map<String, Long> clicks = new HashMap<>();
         final Map<String, Long> reach = new HashMap<>();
@@ -273,11 +300,17 @@ class AdvocacyStats {
         long hotLeads(String e) {
             return hot.getOrDefault(e, 0L);
         }
+
+        Brought brought(String group) {
+            return brought.computeIfAbsent(group, g -> new Brought());
+        }
     }
 
-    private Counts counts(Scope scope, List<String> employees) {
-        // Exact counts for up to 40,000 visitors per employee (Elasticsearch's cardinality limit).
+    private Counts counts(Scope scope, List<Employee> staff) {
+        // Reach: a cardinality, exact in practice up to 40,000 visitors per employee (Elasticsearch's
+        // precision threshold), an estimate beyond; every other figure is exact.
         Counts counts = new Counts();
+        List<String> employees = staff.stream().map(Employee::id).toList();
         List<FieldValue> include = employees.stream().map(FieldValue::of).toList();
         try {
             indices.ensureInstalled();
@@ -322,82 +355,72 @@ class AdvocacyStats {
                     .aggregations("sharer", a -> a.terms(t -> t.field("sharer").size(employees.size()))), JsonNode.class);
             counts.shares.putAll(buckets(shares.aggregations().get("sharer")));
 
-            visitorsBrought(scope, include, counts);
+            visitorsBrought(scope, staff, counts);
         } catch (IOException | RuntimeException e) {
             throw new SearchUnavailableException("computing advocacy figures failed: " + e.getMessage(), e);
         }
         return counts;
     }
 
-    /** Visitors each employee brought (first touch): forms, leads, hot leads and how engaged they are. */
-    private void visitorsBrought(Scope scope, List<FieldValue> include, Counts counts) throws IOException {
-        var attributed = client.search(s -> s.index(indices.attribution()).size(MAX_VISITORS)
-                .query(q -> q.bool(b -> {
-                    b.filter(f -> f.terms(t -> t.field("firstTouch.chainSharers").terms(v -> v.value(include))));
-                    if (scope.campaign() != null) {
-                        b.filter(f -> f.term(t -> t.field("firstTouch.campaign").value(scope.campaign())));
-                    }
-                    period(b, "firstTouch.at", scope);
-                    return b;
-                })), JsonNode.class);
-        Map<String, List<String>> sharersOf = new LinkedHashMap<>();
-        Map<String, String> joinedFrom = new HashMap<>();
-        List<String> formVisitors = new ArrayList<>();
-        for (var hit : attributed.hits().hits()) {
-            JsonNode doc = hit.source();
-            List<String> sharers = new ArrayList<>();
-            doc.path("firstTouch").path("chainSharers").forEach(v -> sharers.add(v.asText()));
-            sharersOf.put(hit.id(), sharers);
-            if (doc.hasNonNull("joinedFrom")) {
-                joinedFrom.put(hit.id(), doc.path("joinedFrom").asText());
-            }
-            if (doc.path("formSubmitted").asBoolean()) {
-                formVisitors.add(hit.id());
-                sharers.forEach(e -> counts.forms.merge(e, 1L, Long::sum));
-            }
-        }
-        if (sharersOf.isEmpty()) {
-            return;
-        }
-        List<FieldValue> visitors = sharersOf.keySet().stream().map(FieldValue::of).toList();
-        var activity = client.search(s -> s.index(indices.allEvents()).ignoreUnavailable(true).allowNoIndices(true).size(0)
-                .query(q -> q.terms(t -> t.field("anonymousId").terms(v -> v.value(visitors))))
-                .aggregations("visitor", a -> a.terms(t -> t.field("anonymousId").size(visitors.size()))), JsonNode.class);
-        Map<String, Long> events = buckets(activity.aggregations().get("visitor"));
-        // A landing page's visitor and the click's visitor it was joined to are one person: their events add up.
-        Map<String, Long> eventsPerPerson = new LinkedHashMap<>();
-        sharersOf.keySet().forEach(visitor -> eventsPerPerson.merge(sharersOf.containsKey(joinedFrom.get(visitor))
-                ? joinedFrom.get(visitor) : visitor, events.getOrDefault(visitor, 0L), Long::sum));
-        eventsPerPerson.forEach((person, n) -> {
-            int bucket = n >= HEAVY ? 2 : n >= MEDIUM ? 1 : 0;
-            sharersOf.get(person).forEach(e -> counts.engagement.computeIfAbsent(e, k -> new long[3])[bucket]++);
-        });
-        if (formVisitors.isEmpty()) {
-            return;
-        }
-        List<FieldValue> identified = formVisitors.stream().map(FieldValue::of).toList();
-        var leads = client.search(s -> s.index(indices.leads()).size(MAX_VISITORS)
-                .query(q -> q.terms(t -> t.field("anonymousIds").terms(v -> v.value(identified))))
-                .source(src -> src.filter(f -> f.includes("id", "tier", "tags", "anonymousIds", "mergedInto"))), JsonNode.class);
-        for (var hit : leads.hits().hits()) {
-            JsonNode lead = hit.source();
-            if (lead.hasNonNull("mergedInto")) {
-                continue; // the visitor's own profile, folded into the lead that counts
-            }
-            java.util.Set<String> credited = new java.util.HashSet<>();
-            lead.path("anonymousIds").forEach(v -> credited.addAll(sharersOf.getOrDefault(v.asText(), List.of())));
-            for (String e : credited) {
-                counts.leads.merge(e, 1L, Long::sum);
-                if ("hot".equals(lead.path("tier").asText())) {
+    /**
+     * What the visitors each employee brought (first touch) did: forms they submitted (one
+     * aggregation), and the people they became, page by page ({@link BroughtVisitors}, exact
+     * however many): leads, hot leads, conversions, how engaged. A person counts once for every
+     * employee whose chain brought any of its visitor ids.
+     */
+    private void visitorsBrought(Scope scope, List<Employee> staff, Counts counts) throws IOException {
+        List<String> employees = staff.stream().map(Employee::id).toList();
+        Map<String, String> teamOf = new HashMap<>();
+        staff.stream().filter(e -> e.team() != null).forEach(e -> teamOf.put(e.id(), e.team()));
+        Query brought = broughtBy(scope, employees);
+        var forms = client.search(s -> s.index(indices.attribution()).size(0)
+                .query(q -> q.bool(b -> b.filter(brought).filter(f -> f.term(t -> t.field("formSubmitted").value(true)))))
+                .aggregations("sharer", a -> a.terms(t -> t.field("firstTouch.chainSharers").size(employees.size())
+                        .include(i -> i.terms(employees)))), JsonNode.class);
+        counts.forms.putAll(buckets(forms.aggregations().get("sharer")));
+        visitors.forEachPage(brought, Set.copyOf(employees), page -> page.people().forEach(person -> {
+            Set<String> sharers = person.sharers();
+            Set<String> groups = new HashSet<>(List.of(Counts.TOTAL));
+            sharers.stream().map(teamOf::get).filter(java.util.Objects::nonNull).forEach(team -> groups.add(Counts.TEAM + team));
+            long events = person.events();
+            int bucket = events >= HEAVY ? 2 : events >= MEDIUM ? 1 : 0;
+            boolean lead = person.profile() != null && person.forms() > 0;
+            boolean hot = lead && "hot".equals(person.profile().tier());
+            boolean converted = lead && person.profile().tags().contains("customer"); // Sales Converted tags the lead a customer
+            for (String e : sharers) {
+                counts.engagement.computeIfAbsent(e, k -> new long[3])[bucket]++;
+                if (lead) {
+                    counts.leads.merge(e, 1L, Long::sum);
+                }
+                if (hot) {
                     counts.hot.merge(e, 1L, Long::sum);
                 }
-                lead.path("tags").forEach(tag -> {
-                    if ("customer".equals(tag.asText())) { // Sales Converted tags the lead a customer
-                        counts.converted.merge(e, 1L, Long::sum);
-                    }
-                });
+                if (converted) {
+                    counts.converted.merge(e, 1L, Long::sum);
+                }
             }
-        }
+            for (String group : groups) {
+                Brought g = counts.brought(group);
+                g.forms += person.forms();
+                g.engagement[bucket]++;
+                g.leads += lead ? 1 : 0;
+                g.hot += hot ? 1 : 0;
+                g.converted += converted ? 1 : 0;
+            }
+        }));
+    }
+
+    /** Visitors whose first touch came through a chain with one of these employees, in the campaign and period. */
+    private static Query broughtBy(Scope scope, List<String> employees) {
+        List<FieldValue> include = employees.stream().map(FieldValue::of).toList();
+        return Query.of(q -> q.bool(b -> {
+            b.filter(f -> f.terms(t -> t.field("firstTouch.chainSharers").terms(v -> v.value(include))));
+            if (scope.campaign() != null) {
+                b.filter(f -> f.term(t -> t.field("firstTouch.campaign").value(scope.campaign())));
+            }
+            period(b, "firstTouch.at", scope);
+            return b;
+        }));
     }
 
     private Map<String, Long> teamReach(Scope scope) {

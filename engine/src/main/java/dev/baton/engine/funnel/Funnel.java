@@ -11,13 +11,14 @@ import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.json.JsonData;
 import co.elastic.clients.util.NamedValue;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.engine.advocacy.CampaignPeople;
 import dev.baton.engine.search.Indices;
 import dev.baton.engine.search.SearchUnavailableException;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,19 +32,20 @@ import org.springframework.stereotype.Component;
  * period, clicks those of them with a counted click; from visit on, each step counts the people
  * (leads or visitors) with that step's event in the period who also had every earlier step's,
  * and those who reached it without them apart, as entered there. A campaign narrows the people to
- * those its shares brought first (up to 10,000 visitors and their leads).
+ * those its shares brought first (every one of them, page by page: {@code CampaignPeople}).
  */
 @Component
 class Funnel {
-    static final int MAX_CAMPAIGN_PEOPLE = 10_000;
     /** Members (links, people) per page of the composite aggregations the cohorts are counted with. */
     static final int COHORT_PAGE = 5_000;
     private final ElasticsearchClient client;
     private final Indices indices;
+    private final CampaignPeople campaigns;
 
-    Funnel(ElasticsearchClient client, Indices indices) {
+    Funnel(ElasticsearchClient client, Indices indices, CampaignPeople campaigns) {
         this.client = client;
         this.indices = indices;
+        this.campaigns = campaigns;
     }
 
     /** One step of the funnel. */
@@ -109,6 +111,8 @@ class Funnel {
     }
 
     static final int TIMING_SAMPLE = 1_000;
+    /** For a campaign, the ids the timing sample is drawn from: its first pages of people. */
+    static final int TIMING_POOL = 10_000;
     private static final long TIMING_CACHE_MILLIS = 60_000;
     private final Map<String, CachedTimings> timingCache = new ConcurrentHashMap<>();
 
@@ -123,13 +127,25 @@ class Funnel {
     public Report report(String campaign, Instant from, Instant to, boolean timing) {
         try {
             indices.ensureInstalled();
-            Set<String> people = campaign == null ? null : peopleOf(campaign);
             Cohort links = links(campaign, from, to);
             List<Step> later = List.of(Step.VISIT, Step.FORM, Step.MQL, Step.SQL, Step.ACCEPTED, Step.CONVERTED);
-            Cohort persons = people != null && people.isEmpty() ? new Cohort(later.size()) : persons(later, people, from, to);
+            Cohort persons = new Cohort(later.size());
+            // The time between steps over a sample: among everyone, or among the campaign's first
+            // pages of people (up to TIMING_POOL ids).
+            Set<String> pool = new java.util.HashSet<>();
+            if (campaign == null) {
+                persons(later, null, from, to, persons);
+            } else {
+                campaigns.forEachPage(campaign, people -> {
+                    persons(later, people, from, to, persons);
+                    if (pool.size() < TIMING_POOL) {
+                        pool.addAll(people);
+                    }
+                });
+            }
             Map<Step, Double> hours = new LinkedHashMap<>();
-            if (timing && !(people != null && people.isEmpty())) {
-                hours.putAll(timings(later, people, from, to));
+            if (timing && (campaign == null || !pool.isEmpty())) {
+                hours.putAll(timings(later, campaign, campaign == null ? null : pool, from, to));
             }
             List<StepCount> steps = new ArrayList<>();
             steps.add(new StepCount(Step.SHARE.id(), links.passed[0], 0, null, null));
@@ -201,30 +217,33 @@ class Funnel {
             }
             return b;
         })));
-        return cohort(List.of(indices.shares(), indices.shareClicks()), "code",
-                Query.of(q -> q.bool(b -> b.should(made).should(clicked).minimumShouldMatch("1"))), List.of(made, clicked));
+        Cohort links = new Cohort(2);
+        cohort(List.of(indices.shares(), indices.shareClicks()), "code",
+                Query.of(q -> q.bool(b -> b.should(made).should(clicked).minimumShouldMatch("1"))), List.of(made, clicked), links);
+        return links;
     }
 
     /**
-     * People (leads or visitors, by leadId) with each step's event in the period; a person counts
-     * at a step when they also reached every step before it, else as entered there.
+     * People (leads or visitors, by leadId; all, or those with these ids) with each step's event in
+     * the period, added to {@code into}; a person counts at a step when they also reached every step
+     * before it, else as entered there.
      */
-    private Cohort persons(List<Step> steps, Set<String> people, Instant from, Instant to) throws IOException {
+    private void persons(List<Step> steps, Set<String> people, Instant from, Instant to, Cohort into) throws IOException {
         Query any = Query.of(q -> q.bool(b -> {
             steps.forEach(step -> b.should(step.people()));
             return b.minimumShouldMatch("1");
         }));
         Query in = inPeople(people);
         Query scope = scoped("timestamp", from, to, in == null ? any : Query.of(q -> q.bool(b -> b.filter(in).filter(any))));
-        return cohort(List.of(indices.allEvents()), "leadId", scope, steps.stream().map(Step::people).toList());
+        cohort(List.of(indices.allEvents()), "leadId", scope, steps.stream().map(Step::people).toList(), into);
     }
 
     /**
      * Pages a composite aggregation over every member (a value of {@code key}) of the documents
-     * in scope; a member reached step i when one of its documents matches {@code steps.get(i)}.
+     * in scope, adding them to {@code cohort}; a member reached step i when one of its documents
+     * matches {@code steps.get(i)}.
      */
-    private Cohort cohort(List<String> index, String key, Query scope, List<Query> steps) throws IOException {
-        Cohort cohort = new Cohort(steps.size());
+    private void cohort(List<String> index, String key, Query scope, List<Query> steps, Cohort cohort) throws IOException {
         Map<String, FieldValue> after = null;
         do {
             Map<String, FieldValue> from = after;
@@ -258,16 +277,19 @@ class Funnel {
             }
             after = buckets.isEmpty() ? null : members.composite().afterKey();
         } while (after != null && !after.isEmpty());
-        return cohort;
     }
 
     /**
      * The median hours between steps, computed at most once a minute per campaign and period on
      * each node: a statistic over a sample that moves slowly, and the costliest figure of the
      * funnel (counts stay live).
+     *
+     * @param people for a campaign, the ids of its first pages of people (in the order of their
+     *               visitor ids, which are random); null for everyone
      */
-    private Map<Step, Double> timings(List<Step> steps, Set<String> people, Instant from, Instant to) throws IOException {
-        String key = (people == null ? "" : Integer.toHexString(people.hashCode())) + "|" + from + "|" + to;
+    private Map<Step, Double> timings(List<Step> steps, String campaign, Set<String> people, Instant from, Instant to)
+            throws IOException {
+        String key = (campaign == null ? "*" : "campaign:" + campaign) + "|" + from + "|" + to;
         long now = System.currentTimeMillis();
         CachedTimings cached = timingCache.get(key);
         if (cached != null && now - cached.at() < TIMING_CACHE_MILLIS) {
@@ -340,44 +362,39 @@ class Funnel {
         }
         try {
             indices.ensureInstalled();
-            Set<String> people = campaign == null ? null : peopleOf(campaign);
-            if (people != null && people.isEmpty()) {
-                return List.of();
+            if (campaign == null) {
+                return latestAt(step, null, from, to, size).stream().map(Latest::lead).toList();
             }
-            var response = client.search(s -> s.index(indices.allEvents()).size(0)
-                    .query(scoped("timestamp", from, to, Query.of(q -> q.bool(b -> {
-                        b.filter(step.people());
-                        Query in = inPeople(people);
-                        if (in != null) {
-                            b.filter(in);
-                        }
-                        return b;
-                    }))))
-                    .aggregations("leads", a -> a.terms(t -> t.field("leadId").size(size)
-                                    .order(List.of(NamedValue.of("latest",
-                                            SortOrder.Desc))))
-                            .aggregations("latest", m -> m.max(x -> x.field("timestamp")))), JsonNode.class);
-            Aggregate leads = response.aggregations() == null ? null : response.aggregations().get("leads");
-            return leads == null ? List.of() : leads.sterms().buckets().array().stream().map(b -> b.key().stringValue()).toList();
+            // The most recent of each page's most recent: the campaign's most recent.
+            List<Latest> latest = new ArrayList<>();
+            campaigns.forEachPage(campaign, people -> latest.addAll(latestAt(step, people, from, to, size)));
+            return latest.stream().sorted(Comparator.comparingDouble(Latest::at).reversed()).limit(size)
+                    .map(Latest::lead).toList();
         } catch (IOException e) {
             throw new SearchUnavailableException("listing the leads at a funnel step failed: " + e.getMessage(), e);
         }
     }
 
-    /** Visitors the campaign's shares brought first, and the leads they became. */
-    private Set<String> peopleOf(String campaign) throws IOException {
-        Set<String> people = new LinkedHashSet<>();
-        var visitors = client.search(s -> s.index(indices.attribution()).size(MAX_CAMPAIGN_PEOPLE).source(f -> f.fetch(false))
-                .query(q -> q.term(t -> t.field("firstTouch.campaign").value(campaign))), JsonNode.class);
-        visitors.hits().hits().forEach(hit -> people.add(hit.id()));
-        if (people.isEmpty()) {
-            return people;
-        }
-        List<FieldValue> ids = people.stream().map(FieldValue::of).toList();
-        var leads = client.search(s -> s.index(indices.leads()).size(MAX_CAMPAIGN_PEOPLE).source(f -> f.fetch(false))
-                .query(q -> q.terms(t -> t.field("anonymousIds").terms(v -> v.value(ids)))), JsonNode.class);
-        leads.hits().hits().forEach(hit -> people.add(hit.id()));
-        return people;
+    private record Latest(String lead, double at) {
+    }
+
+    /** The {@code size} leads (all, or among these ids) whose event of the step is the most recent. */
+    private List<Latest> latestAt(Step step, Set<String> people, Instant from, Instant to, int size) throws IOException {
+        var response = client.search(s -> s.index(indices.allEvents()).size(0)
+                .query(scoped("timestamp", from, to, Query.of(q -> q.bool(b -> {
+                    b.filter(step.people());
+                    Query in = inPeople(people);
+                    if (in != null) {
+                        b.filter(in);
+                    }
+                    return b;
+                }))))
+                .aggregations("leads", a -> a.terms(t -> t.field("leadId").size(size)
+                                .order(List.of(NamedValue.of("latest", SortOrder.Desc))))
+                        .aggregations("latest", m -> m.max(x -> x.field("timestamp")))), JsonNode.class);
+        Aggregate leads = response.aggregations() == null ? null : response.aggregations().get("leads");
+        return leads == null ? List.of() : leads.sterms().buckets().array().stream()
+                .map(b -> new Latest(b.key().stringValue(), b.aggregations().get("latest").max().value())).toList();
     }
 
     private static Query inPeople(Set<String> people) {

@@ -30,9 +30,9 @@ class FunnelController {
                     + " earlier step's event from visit on, in any order; enteredHere: people with the step's event who"
                     + " missed an earlier step (count + enteredHere = everyone with the event). fromPrevious: count /"
                     + " the previous step's count, at most 1; null for share, for visit (links before it, people from it"
-                    + " on) and after an empty step. A campaign narrows the people to those its shares brought first (up"
-                    + " to 10,000 visitors). medianHours: time from the previous step (a sample of the 1,000 people most"
-                    + " active in both; recomputed at most once a minute per node); timing=false leaves it out.")
+                    + " on) and after an empty step. A campaign narrows the people to those its shares brought first (all"
+                    + " of them, a page of 1,000 visitors at a time). medianHours: time from the previous step (a sample of"
+                    + " the 1,000 people most active in both, for a campaign among its first page of people; recomputed at most once a minute per node); timing=false leaves it out.")
     @GetMapping
     Funnel.Report funnel(@RequestParam(required = false) String campaign,
                          @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,

@@ -9,9 +9,15 @@ public final class LeadFields {
     /** A flattened field: {@code traits.<name>} holds each trait as text. */
     public static final String TRAITS = "traits";
     public static final String EMAILS = "emails";
+    /** The visitor ids (devices, landing pages) the lead was seen under. */
+    public static final String ANONYMOUS_IDS = "anonymousIds";
+    /** Events the lead sent and was scored on (Baton's own sends are not among them). */
+    public static final String EVENT_COUNT = "eventCount";
     public static final String FIRST_SEEN = "firstSeen";
     public static final String LAST_SEEN = "lastSeen";
     public static final String MERGED_INTO = "mergedInto";
+    /** Ids of the leads folded into this one. */
+    public static final String MERGED_LEADS = "mergedLeads";
     public static final String UNSUBSCRIBED = "unsubscribed";
     /** Numeric traits, sortable as text: see {@link SortableNumber}. */
     public static final String TRAIT_NUMBERS = "traitNumbers";

@@ -140,6 +140,70 @@ class AdvocacyTest extends IntegrationTest {
     }
 
     @Test
+    void figuresStayExactPastTenThousandVisitorsAndAPersonCountsOnceWhateverDevicesOrSharersBroughtIt() throws Exception {
+        // What ten thousand visitors leave behind, written straight to the stores: who brought each
+        // (attribution, as the share consumer writes it) and, for three, the people they became.
+        // Every thousandth came through Dan's re-share of Alice's link: both brought them.
+        int visitors = 10_050;
+        int throughDan = 0;
+        String at = java.time.Instant.now().toString();
+        var attribution = new co.elastic.clients.elasticsearch.core.BulkRequest.Builder()
+                .refresh(co.elastic.clients.elasticsearch._types.Refresh.WaitFor);
+        int forms = 0;
+        for (int i = 0; i < visitors; i++) {
+            boolean form = i % 50 != 1;
+            boolean dan = i % 1000 == 3;
+            forms += form ? 1 : 0;
+            throughDan += dan ? 1 : 0;
+            Map<String, Object> touch = Map.of("share", "s-" + run, "campaign", campaign, "sharer", "alice-" + run,
+                    "rootEmployee", "alice-" + run, "chainSharers",
+                    dan ? java.util.List.of("alice-" + run, "dan-" + run) : java.util.List.of("alice-" + run), "depth", 1, "at", at);
+            String visitor = visitorAt(i);
+            attribution.operations(o -> o.index(x -> x.index(indices.attribution()).id(visitor)
+                    .document(Map.of("visitor", visitor, "firstTouch", touch, "lastTouch", touch, "formSubmitted", form))));
+        }
+        assertThat(elasticsearch.bulk(attribution.build()).errors()).isFalse();
+        // One person on two devices whose ids fall on different pages; one engaged lead; one who never filled a form.
+        var people = new co.elastic.clients.elasticsearch.core.BulkRequest.Builder()
+                .refresh(co.elastic.clients.elasticsearch._types.Refresh.WaitFor);
+        for (Map<String, Object> lead : java.util.List.<Map<String, Object>>of(
+                Map.of("id", "ld-two-devices-" + run, "anonymousIds", java.util.List.of(visitorAt(0), visitorAt(7000)),
+                        "tier", "hot", "tags", java.util.List.of("customer"), "eventCount", 12),
+                Map.of("id", "ld-engaged-" + run, "anonymousIds", java.util.List.of(visitorAt(2)), "tier", "warm",
+                        "tags", java.util.List.of(), "eventCount", 4),
+                Map.of("id", "ld-no-form-" + run, "anonymousIds", java.util.List.of(visitorAt(1)), "tier", "hot",
+                        "tags", java.util.List.of(), "eventCount", 30))) {
+            people.operations(o -> o.index(x -> x.index(indices.leads()).id((String) lead.get("id")).document(lead)));
+        }
+        assertThat(elasticsearch.bulk(people.build()).errors()).isFalse();
+
+        JsonNode figures = employee("alice-" + run);
+        assertThat(figures.path("forms").asLong()).isEqualTo(forms);
+        assertThat(figures.path("leads").asLong()).as("people who filled a form, the one on two devices once").isEqualTo(2);
+        assertThat(figures.path("hotLeads").asLong()).isEqualTo(1);
+        JsonNode engagement = figures.path("engagement");
+        assertThat(engagement.path("heavy").asLong()).as("%s", figures).isEqualTo(2);
+        assertThat(engagement.path("medium").asLong()).isEqualTo(1);
+        assertThat(engagement.path("light").asLong()).as("everyone else, each visitor a person").isEqualTo(visitors - 4);
+        assertThat(employee("dan-" + run).path("forms").asLong()).isEqualTo(throughDan);
+        JsonNode totals = getJson("/api/advocacy/campaigns/" + campaign);
+        assertThat(totals.path("forms").asLong()).as("each form once, though two employees brought some").isEqualTo(forms);
+        assertThat(totals.path("leads").asLong()).isEqualTo(2);
+        assertThat(totals.path("conversions").asLong()).isEqualTo(1);
+        JsonNode engaged = totals.path("engagement");
+        assertThat(engaged.path("light").asLong() + engaged.path("medium").asLong() + engaged.path("heavy").asLong())
+                .as("people, each once").isEqualTo(visitors - 1);
+        JsonNode teams = getJson("/api/advocacy/teams?campaign=" + campaign);
+        assertThat(find(teams, "team", "north-" + run).path("leads").asLong()).isEqualTo(2);
+        assertThat(find(teams, "team", "north-" + run).path("forms").asLong()).isEqualTo(forms);
+        assertThat(find(teams, "team", "south-" + run).path("forms").asLong()).isEqualTo(throughDan);
+    }
+
+    private String visitorAt(int i) {
+        return "scale-%s-%05d".formatted(run, i);
+    }
+
+    @Test
     void sharersOwnClicksAndACrawlerChangeNeitherReachNorPointsAndShowAsExcluded() throws Exception {
         Visitor alice = new Visitor();
         String link = alice.shareAs("alice-" + run);
