@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.camunda.bpm.engine.RepositoryService;
@@ -50,6 +51,8 @@ public class JourneyCorrelator {
     static final String REENTRY = "reentry";
     static final String TTL_PREFIX = "ttl:";
     private static final String TIER_CHANGED = "Tier Changed";
+    /** How long a tier change is kept for a journey that started without it (a step in flight finishes well within it). */
+    static final Duration TIER_KEPT = Duration.ofMinutes(10);
     private final RuntimeService runtime;
     private final RepositoryService repository;
     private final JdbcTemplate jdbc;
@@ -78,10 +81,20 @@ public class JourneyCorrelator {
     private final String leadJourneys;
     /** Leads with a kept signal that a step of theirs now waits for. */
     private final String waitedFor;
+    private final DeployedMessages messages;
 
+    /** For an engine outside Spring (tests, benchmarks): the journeys' messages are read when first needed. */
     public JourneyCorrelator(RuntimeService runtime, RepositoryService repository, JdbcTemplate jdbc,
                              TransactionTemplate transactions, ProcessEngineConfigurationImpl engine, JourneySettings settings,
                              ObjectMapper json, Clock clock) {
+        this(runtime, repository, jdbc, transactions, engine, settings, json, clock, new DeployedMessages(repository));
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    JourneyCorrelator(RuntimeService runtime, RepositoryService repository, JdbcTemplate jdbc,
+                      TransactionTemplate transactions, ProcessEngineConfigurationImpl engine, JourneySettings settings,
+                      ObjectMapper json, Clock clock, DeployedMessages messages) {
+        this.messages = messages;
         this.commands = engine.getCommandExecutorTxRequired();
         String prefix = engine.getDatabaseTablePrefix() == null ? "" : engine.getDatabaseTablePrefix();
         this.waitingSteps = ("SELECT DISTINCT s.EXECUTION_ID_ FROM %1$sACT_RU_EVENT_SUBSCR s"
@@ -171,6 +184,11 @@ public class JourneyCorrelator {
         }
         int delivered = 0;
         List<String> started = new ArrayList<>();
+        if (TIER_CHANGED.equals(signal.event())) {
+            // The tier is state: an earlier change kept for the lead is outdated by this one.
+            jdbc.update("DELETE FROM baton_journey_buffer WHERE lead_id = ? AND message_name LIKE ?", signal.leadId(),
+                    TIER_CHANGED + "%");
+        }
         for (String message : messageNames(signal)) {
             int here = deliver(message, signal.leadId(), variables);
             List<String> startedHere = start(message, signal, variables);
@@ -225,13 +243,20 @@ public class JourneyCorrelator {
 
     /** A signal that found no step waiting and started nothing, kept for its time to live. */
     private void buffer(String message, JourneySignal signal) {
-        if (message.startsWith(TIER_CHANGED)) {
-            // The tier is state, not news: every journey of the lead holds it as variable "tier" and
-            // acts on it when it gets there. A tier change kept and delivered later could interrupt
-            // a handoff already under way for the very same change.
-            return;
-        }
         Duration ttl = ttlOf(message);
+        if (message.startsWith(TIER_CHANGED)) {
+            // The tier is state: every journey of the lead holds it as variable "tier" and acts on it
+            // when it gets there. But a journey starting in a transaction still open (nurture, called
+            // when the welcome's send completes) copied the tier before this one set it, and waits
+            // for a change it will never see: kept a short while, for journeys that do not know it
+            // yet (see deliverBuffered), and only when a journey waits for such a change and the lead
+            // has one under way.
+            if (!messages.used(message)
+                    || runtime.createProcessInstanceQuery().processInstanceBusinessKey(signal.leadId()).count() == 0) {
+                return;
+            }
+            ttl = TIER_KEPT;
+        }
         if (ttl.isZero() || ttl.isNegative()) {
             return;
         }
@@ -263,17 +288,25 @@ public class JourneyCorrelator {
         int delivered = 0;
         for (Map<String, Object> row : rows) {
             String message = (String) row.get("message_name");
-            if (runtime.createExecutionQuery().messageEventSubscriptionName(message).processInstanceBusinessKey(leadId)
-                    .count() == 0) {
+            List<String> steps = jdbc.queryForList(waitingSteps, String.class, message, leadId);
+            if (steps.isEmpty()) {
                 continue;
             }
             if (jdbc.update("DELETE FROM baton_journey_buffer WHERE message_id = ? AND message_name = ?",
                     row.get("message_id"), message) == 0) {
                 continue; // another node delivered it
             }
-            JourneySignal kept = readSignal((String) row.get("signal_json"));
-            delivered += deliver(message, leadId, variables(kept));
-            log.info("Kept {} of lead {} delivered to the journey step that now waits for it", message, leadId);
+            Map<String, Object> variables = variables(readSignal((String) row.get("signal_json")));
+            if (message.startsWith(TIER_CHANGED)) {
+                // Only to journeys that missed it: one that knows the tier acted on it already.
+                steps = steps.stream().filter(step -> !Objects.equals(runtime.getVariable(step, "tier"), variables.get("tier")))
+                        .toList();
+            }
+            int here = deliverTo(message, leadId, steps, variables);
+            delivered += here;
+            if (here > 0) {
+                log.info("Kept {} of lead {} delivered to the journey step that now waits for it", message, leadId);
+            }
         }
         return delivered;
     }
@@ -489,7 +522,10 @@ public class JourneyCorrelator {
      * cannot hold up the lead's later signals.
      */
     private int deliver(String message, String leadId, Map<String, Object> variables) {
-        List<String> waiting = jdbc.queryForList(waitingSteps, String.class, message, leadId);
+        return deliverTo(message, leadId, jdbc.queryForList(waitingSteps, String.class, message, leadId), variables);
+    }
+
+    private int deliverTo(String message, String leadId, List<String> waiting, Map<String, Object> variables) {
         int delivered = 0;
         for (String execution : waiting) {
             if (delivered > 0 && runtime.createExecutionQuery().executionId(execution)

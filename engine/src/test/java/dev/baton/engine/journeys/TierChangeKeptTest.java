@@ -1,0 +1,101 @@
+package dev.baton.engine.journeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.baton.engine.testing.IntegrationTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.camunda.bpm.engine.RuntimeService;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpStatus;
+
+/**
+ * A journey can start in a transaction that is still open when its lead turns hot (nurture, called
+ * when the welcome's send completes): it copied the tier before the change set it, and its step
+ * waiting for "Tier Changed to hot" was not there yet when the change was correlated. The change
+ * is kept a short while and reaches that journey, and only a journey that missed it.
+ */
+class TierChangeKeptTest extends IntegrationTest {
+    private static final Duration SWEEP = Duration.ofSeconds(30);
+    @Autowired JourneyCorrelator correlator;
+    @Autowired RuntimeService runtime;
+    private String holding;
+    private String waiting;
+
+    @BeforeEach
+    void aJourneyThatHoldsTheLeadAndOneThatWaitsForHot() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        holding = "holding-" + run;
+        waiting = "waits-for-hot-" + run;
+        assertThat(deployThroughEngineRest(holding, """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t"
+                    xmlns:camunda="http://camunda.org/schema/1.0/bpmn">
+                  <bpmn:process id="%s" isExecutable="true" camunda:historyTimeToLive="30">
+                    <bpmn:startEvent id="Start" />
+                    <bpmn:sequenceFlow id="f" sourceRef="Start" targetRef="Hold" />
+                    <bpmn:userTask id="Hold" />
+                  </bpmn:process>
+                </bpmn:definitions>""".formatted(holding)).getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(deployThroughEngineRest(waiting, """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t"
+                    xmlns:camunda="http://camunda.org/schema/1.0/bpmn">
+                  <bpmn:message id="hot" name="Tier Changed to hot" />
+                  <bpmn:process id="%s" isExecutable="true" camunda:historyTimeToLive="30">
+                    <bpmn:startEvent id="Start" />
+                    <bpmn:sequenceFlow id="f1" sourceRef="Start" targetRef="TurnedHot" />
+                    <bpmn:intermediateCatchEvent id="TurnedHot"><bpmn:messageEventDefinition messageRef="hot" /></bpmn:intermediateCatchEvent>
+                    <bpmn:sequenceFlow id="f2" sourceRef="TurnedHot" targetRef="CallNow" />
+                    <bpmn:userTask id="CallNow" />
+                  </bpmn:process>
+                </bpmn:definitions>""".formatted(waiting)).getStatusCode()).isEqualTo(HttpStatus.OK);
+    }
+
+    @Test
+    void hotChangeReachesAJourneyThatStartedWithoutItButNotOneThatKnewIt() {
+        String missed = "missed-" + UUID.randomUUID();
+        String knew = "knew-" + UUID.randomUUID();
+        for (String lead : List.of(missed, knew)) {
+            runtime.startProcessInstanceByKey(holding, lead);
+            correlator.correlate(tierChange(lead, "warm", "hot"));
+            assertThat(correlator.keptFor(lead)).extracting(JourneyCorrelator.KeptSignal::message)
+                    .as("kept: a journey waits for it, and the lead has one under way").containsExactly("Tier Changed to hot");
+        }
+
+        // Started by transactions that read the tier before the change: one copied warm, one hot.
+        String missedIt = runtime.startProcessInstanceByKey(waiting, missed, Map.of("tier", "warm")).getId();
+        String knewIt = runtime.startProcessInstanceByKey(waiting, knew, Map.of("tier", "hot")).getId();
+
+        await().atMost(SWEEP).until(() -> runtime.getActiveActivityIds(missedIt).contains("CallNow"));
+        correlator.sweepBuffer();
+        assertThat(correlator.keptFor(knew)).extracting(JourneyCorrelator.KeptSignal::message)
+                .as("seen by the journey that knew it, and gone").doesNotContain("Tier Changed to hot");
+        assertThat(runtime.getActiveActivityIds(knewIt)).as("it acted on the tier it started with").containsExactly("TurnedHot");
+    }
+
+    @Test
+    void laterTierChangeReplacesAKeptOne() {
+        String lead = "cooled-" + UUID.randomUUID();
+        runtime.startProcessInstanceByKey(holding, lead);
+        correlator.correlate(tierChange(lead, "warm", "hot"));
+        correlator.correlate(tierChange(lead, "hot", "warm"));
+
+        assertThat(correlator.keptFor(lead)).extracting(JourneyCorrelator.KeptSignal::message)
+                .doesNotContain("Tier Changed to hot");
+        String journey = runtime.startProcessInstanceByKey(waiting, lead, Map.of("tier", "hot")).getId();
+        correlator.sweepBuffer();
+        assertThat(runtime.getActiveActivityIds(journey)).as("no hot change to deliver: the lead cooled").containsExactly("TurnedHot");
+    }
+
+    private static JourneySignal tierChange(String lead, String from, String to) {
+        return new JourneySignal("tier-" + UUID.randomUUID(), lead, List.of(), "Tier Changed", Map.of("from", from, "to", to),
+                Instant.now(), to, Boolean.TRUE);
+    }
+}
