@@ -296,13 +296,7 @@ public class JourneyCorrelator {
                     row.get("message_id"), message) == 0) {
                 continue; // another node delivered it
             }
-            Map<String, Object> variables = variables(readSignal((String) row.get("signal_json")));
-            if (message.startsWith(TIER_CHANGED)) {
-                // Only to journeys that missed it: one that knows the tier acted on it already.
-                steps = steps.stream().filter(step -> !Objects.equals(runtime.getVariable(step, "tier"), variables.get("tier")))
-                        .toList();
-            }
-            int here = deliverTo(message, leadId, steps, variables);
+            int here = deliverTo(message, leadId, steps, variables(readSignal((String) row.get("signal_json"))));
             delivered += here;
             if (here > 0) {
                 log.info("Kept {} of lead {} delivered to the journey step that now waits for it", message, leadId);
@@ -526,6 +520,13 @@ public class JourneyCorrelator {
     }
 
     private int deliverTo(String message, String leadId, List<String> waiting, Map<String, Object> variables) {
+        if (message.startsWith(TIER_CHANGED)) {
+            // Only to journeys that do not know the tier yet: one that does acted on it already (nurture
+            // started with the lead hot goes to sales at once; the change arriving after must not
+            // interrupt that handoff with a second one).
+            waiting = waiting.stream().filter(step -> !Objects.equals(runtime.getVariable(step, "tier"), variables.get("tier")))
+                    .toList();
+        }
         int delivered = 0;
         for (String execution : waiting) {
             if (delivered > 0 && runtime.createExecutionQuery().executionId(execution)

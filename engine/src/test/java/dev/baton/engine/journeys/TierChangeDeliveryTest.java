@@ -16,12 +16,14 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 
 /**
- * A journey can start in a transaction that is still open when its lead turns hot (nurture, called
- * when the welcome's send completes): it copied the tier before the change set it, and its step
- * waiting for "Tier Changed to hot" was not there yet when the change was correlated. The change
- * is kept a short while and reaches that journey, and only a journey that missed it.
+ * A tier change reaches the journeys that do not know the tier yet, and only those. A journey can
+ * start in a transaction still open when its lead turns hot (nurture, called when the welcome's
+ * send completes): it copied the old tier, and its step waiting for "Tier Changed to hot" was not
+ * there when the change was correlated; the change is kept a short while and reaches it. A journey
+ * that started knowing the lead hot went to sales at once: the change must not interrupt that
+ * handoff with a second one.
  */
-class TierChangeKeptTest extends IntegrationTest {
+class TierChangeDeliveryTest extends IntegrationTest {
     private static final Duration SWEEP = Duration.ofSeconds(30);
     @Autowired JourneyCorrelator correlator;
     @Autowired RuntimeService runtime;
@@ -78,6 +80,17 @@ class TierChangeKeptTest extends IntegrationTest {
         assertThat(correlator.keptFor(knew)).extracting(JourneyCorrelator.KeptSignal::message)
                 .as("seen by the journey that knew it, and gone").doesNotContain("Tier Changed to hot");
         assertThat(runtime.getActiveActivityIds(knewIt)).as("it acted on the tier it started with").containsExactly("TurnedHot");
+    }
+
+    @Test
+    void hotChangeIsNotDeliveredToAJourneyThatStartedKnowingIt() {
+        String lead = "started-hot-" + UUID.randomUUID();
+        String journey = runtime.startProcessInstanceByKey(waiting, lead, Map.of("tier", "hot")).getId();
+
+        JourneyCorrelator.Outcome outcome = correlator.correlate(tierChange(lead, "warm", "hot"));
+
+        assertThat(outcome.delivered()).isZero();
+        assertThat(runtime.getActiveActivityIds(journey)).containsExactly("TurnedHot");
     }
 
     @Test
