@@ -22,6 +22,8 @@ public abstract class TopicWorker {
     private final ExternalTaskService tasks;
     private final Workers settings;
     private volatile String workerId;
+    /** Tasks fetched and locked per poll. */
+    static final int BATCH = 10;
     private final java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean again;
     private final java.util.concurrent.atomic.AtomicBoolean wakePending = new java.util.concurrent.atomic.AtomicBoolean();
@@ -74,10 +76,12 @@ public abstract class TopicWorker {
             return;
         }
         try {
+            boolean full;
             do {
                 again = false;
-                pollOnce();
-            } while (again);
+                // A full batch means more may wait: fetched again at once, not after the poll interval.
+                full = pollOnce() == BATCH;
+            } while (again || full);
         } finally {
             polling.set(false);
         }
@@ -94,13 +98,14 @@ public abstract class TopicWorker {
         }
     }
 
-    private void pollOnce() {
+    /** @return how many tasks it fetched */
+    private int pollOnce() {
         List<LockedExternalTask> locked;
         try {
-            locked = tasks.fetchAndLock(10, workerId()).topic(topic(), settings.lock().toMillis()).execute();
+            locked = tasks.fetchAndLock(BATCH, workerId()).topic(topic(), settings.lock().toMillis()).execute();
         } catch (RuntimeException e) {
             log.warn("Fetching {} tasks failed, will try again: {}", topic(), e.getMessage());
-            return;
+            return 0;
         }
         for (LockedExternalTask task : locked) {
             try {
@@ -110,6 +115,7 @@ public abstract class TopicWorker {
                 fail(task, "could not finish: " + e.getMessage(), true);
             }
         }
+        return locked.size();
     }
 
     protected void complete(LockedExternalTask task, Map<String, ?> variables) {

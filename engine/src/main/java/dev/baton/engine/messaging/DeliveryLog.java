@@ -101,19 +101,21 @@ class DeliveryLog {
         return false;
     }
 
-    /** Waits for the refresh: the send guards count recorded sends with a search. */
+    /** Searchable when this returns: the send guards count recorded sends with a search. */
     public void record(Delivery delivery) {
         record(delivery, true);
     }
 
     /**
-     * @param searchedSoon whether to wait until searches see it (up to the index's refresh interval,
-     *                     a second): a send the guards will count; a CRM task, which no guard counts, need not
+     * @param searchedSoon whether searches must see it when this returns (a send the guards count,
+     *                     whose receipt may come at once): refreshed now, not waited for (waiting for
+     *                     the index's next refresh, up to a second, held a worker to one send a second);
+     *                     a CRM task, which no guard counts, need not
      */
     public void record(Delivery delivery, boolean searchedSoon) {
         try {
             client.index(i -> i.index(indices.deliveries()).id(delivery.key()).document(delivery)
-                    .refresh(searchedSoon ? Refresh.WaitFor : Refresh.False));
+                    .refresh(searchedSoon ? Refresh.True : Refresh.False));
             count(delivery);
         } catch (IOException e) {
             throw new SearchUnavailableException("recording delivery " + delivery.key() + " failed: " + e.getMessage(), e);
@@ -227,7 +229,7 @@ class DeliveryLog {
     /** The delivery a provider's id belongs to (for delivery receipts), or null. */
     public Delivery byProviderId(String providerId) {
         try {
-            // Recorded with refresh=wait_for, so a sent message is searchable before its receipt can come.
+            // Recorded with a refresh, so a sent message is searchable before its receipt can come.
             var response = client.search(s -> s.index(indices.deliveries()).size(1)
                     .query(q -> q.term(t -> t.field("providerId").value(providerId))), Delivery.class);
             return response.hits().hits().isEmpty() ? null : response.hits().hits().get(0).source();
