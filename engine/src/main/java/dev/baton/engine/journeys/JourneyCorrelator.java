@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.camunda.bpm.engine.RepositoryService;
@@ -51,6 +50,7 @@ public class JourneyCorrelator {
     static final String REENTRY = "reentry";
     static final String TTL_PREFIX = "ttl:";
     private static final String TIER_CHANGED = "Tier Changed";
+    private static final String TIER_CHANGED_TO = "Tier Changed to ";
     /** How long a tier change is kept for a journey that started without it (a step in flight finishes well within it). */
     static final Duration TIER_KEPT = Duration.ofMinutes(10);
     private final RuntimeService runtime;
@@ -184,10 +184,12 @@ public class JourneyCorrelator {
         }
         int delivered = 0;
         List<String> started = new ArrayList<>();
-        if (TIER_CHANGED.equals(signal.event())) {
-            // The tier is state: an earlier change kept for the lead is outdated by this one.
-            jdbc.update("DELETE FROM baton_journey_buffer WHERE lead_id = ? AND message_name LIKE ?", signal.leadId(),
-                    TIER_CHANGED + "%");
+        if (variables.get("tier") != null) {
+            // The tier is state: a change kept for the lead to another tier than the one it has now is
+            // outdated (it cooled, say), and so is any kept "Tier Changed" once a newer one comes.
+            jdbc.update("DELETE FROM baton_journey_buffer WHERE lead_id = ? AND (message_name LIKE ? AND message_name <> ?"
+                    + " OR message_name = ?)", signal.leadId(), TIER_CHANGED_TO + "%", TIER_CHANGED_TO + variables.get("tier"),
+                    TIER_CHANGED.equals(signal.event()) ? TIER_CHANGED : "");
         }
         for (String message : messageNames(signal)) {
             int here = deliver(message, signal.leadId(), variables);
@@ -244,18 +246,17 @@ public class JourneyCorrelator {
     /** A signal that found no step waiting and started nothing, kept for its time to live. */
     private void buffer(String message, JourneySignal signal) {
         Duration ttl = ttlOf(message);
-        if (message.startsWith(TIER_CHANGED)) {
+        if (isTierChange(message)) {
             // The tier is state: every journey of the lead holds it as variable "tier" and acts on it
             // when it gets there. But a journey starting in a transaction still open (nurture, called
             // when the welcome's send completes) copied the tier before this one set it, and waits
-            // for a change it will never see: kept a short while, for journeys that do not know it
-            // yet (see deliverBuffered), and only when a journey waits for such a change and the lead
-            // has one under way.
+            // for a change it will never see: kept a short while (a newer tier replaces it), only
+            // when a journey waits for such a change and the lead has one under way.
             if (!messages.used(message)
                     || runtime.createProcessInstanceQuery().processInstanceBusinessKey(signal.leadId()).count() == 0) {
                 return;
             }
-            ttl = TIER_KEPT;
+            ttl = ttl.compareTo(TIER_KEPT) < 0 ? ttl : TIER_KEPT;
         }
         if (ttl.isZero() || ttl.isNegative()) {
             return;
@@ -433,7 +434,7 @@ public class JourneyCorrelator {
         List<String> names = new ArrayList<>(List.of(signal.event()));
         Object to = signal.properties().get("to");
         if ("Tier Changed".equals(signal.event()) && to != null) {
-            names.add("Tier Changed to " + to);
+            names.add(TIER_CHANGED_TO + to);
         }
         Object segment = signal.properties().get("segment");
         if (SegmentMessages.isMove(signal.event()) && segment != null) {
@@ -520,12 +521,11 @@ public class JourneyCorrelator {
     }
 
     private int deliverTo(String message, String leadId, List<String> waiting, Map<String, Object> variables) {
-        if (message.startsWith(TIER_CHANGED)) {
-            // Only to journeys that do not know the tier yet: one that does acted on it already (nurture
-            // started with the lead hot goes to sales at once; the change arriving after must not
-            // interrupt that handoff with a second one).
-            waiting = waiting.stream().filter(step -> !Objects.equals(runtime.getVariable(step, "tier"), variables.get("tier")))
-                    .toList();
+        if (isTierChange(message)) {
+            // Not to a journey handing the lead to sales already (nurture that started with the lead
+            // hot went to sales at once): the change arriving after would interrupt that handoff
+            // through the journey's "turned hot" event subprocess, and start a second one.
+            waiting = waiting.stream().filter(step -> !handingOff(step)).toList();
         }
         int delivered = 0;
         for (String execution : waiting) {
@@ -539,6 +539,20 @@ public class JourneyCorrelator {
             delivered++;
         }
         return delivered;
+    }
+
+    /** Whether the instance of this execution has called the hot-lead handoff, which still runs. */
+    private boolean handingOff(String execution) {
+        String handoff = settings.hotHandoff();
+        if (handoff == null || handoff.isBlank()) {
+            return false;
+        }
+        String instance = runtime.createExecutionQuery().executionId(execution).singleResult().getProcessInstanceId();
+        return runtime.createProcessInstanceQuery().superProcessInstanceId(instance).processDefinitionKey(handoff).count() > 0;
+    }
+
+    private static boolean isTierChange(String message) {
+        return message.equals(TIER_CHANGED) || message.startsWith(TIER_CHANGED_TO);
     }
 
     private List<String> start(String message, JourneySignal signal, Map<String, Object> variables) {

@@ -27,6 +27,7 @@ class TierChangeDeliveryTest extends IntegrationTest {
     private static final Duration SWEEP = Duration.ofSeconds(30);
     @Autowired JourneyCorrelator correlator;
     @Autowired RuntimeService runtime;
+    @Autowired org.camunda.bpm.engine.HistoryService history;
     private String holding;
     private String waiting;
 
@@ -61,50 +62,67 @@ class TierChangeDeliveryTest extends IntegrationTest {
     }
 
     @Test
-    void hotChangeReachesAJourneyThatStartedWithoutItButNotOneThatKnewIt() {
-        String missed = "missed-" + UUID.randomUUID();
-        String knew = "knew-" + UUID.randomUUID();
-        for (String lead : List.of(missed, knew)) {
-            runtime.startProcessInstanceByKey(holding, lead);
-            correlator.correlate(tierChange(lead, "warm", "hot"));
-            assertThat(correlator.keptFor(lead)).extracting(JourneyCorrelator.KeptSignal::message)
-                    .as("kept: a journey waits for it, and the lead has one under way").containsExactly("Tier Changed to hot");
-        }
+    void hotChangeReachesAJourneyThatStartedWithoutIt() {
+        String lead = "missed-" + UUID.randomUUID();
+        runtime.startProcessInstanceByKey(holding, lead);
+        correlator.correlate(tierChange(lead, "warm", "hot"));
+        assertThat(correlator.keptFor(lead)).extracting(JourneyCorrelator.KeptSignal::message)
+                .as("kept: a journey waits for it, and the lead has one under way").containsExactly("Tier Changed to hot");
 
-        // Started by transactions that read the tier before the change: one copied warm, one hot.
-        String missedIt = runtime.startProcessInstanceByKey(waiting, missed, Map.of("tier", "warm")).getId();
-        String knewIt = runtime.startProcessInstanceByKey(waiting, knew, Map.of("tier", "hot")).getId();
+        // Started by a transaction that read the tier before the change: it copied warm.
+        String journey = runtime.startProcessInstanceByKey(waiting, lead, Map.of("tier", "warm")).getId();
 
-        await().atMost(SWEEP).until(() -> runtime.getActiveActivityIds(missedIt).contains("CallNow"));
-        correlator.sweepBuffer();
-        assertThat(correlator.keptFor(knew)).extracting(JourneyCorrelator.KeptSignal::message)
-                .as("seen by the journey that knew it, and gone").doesNotContain("Tier Changed to hot");
-        assertThat(runtime.getActiveActivityIds(knewIt)).as("it acted on the tier it started with").containsExactly("TurnedHot");
+        await().atMost(SWEEP).until(() -> runtime.getActiveActivityIds(journey).contains("CallNow"));
+        assertThat(correlator.keptFor(lead)).isEmpty();
     }
 
     @Test
-    void hotChangeIsNotDeliveredToAJourneyThatStartedKnowingIt() {
+    void hotChangeReachesNurtureThatLearnedTheTierFromAnotherSignalFirst() {
+        String lead = "clicked-" + UUID.randomUUID();
+        String nurture = runtime.startProcessInstanceByKey("baton-nurture", lead, Map.of("tier", "warm", "leadId", lead)).getId();
+        // The click that made the lead hot reaches the journeys before its tier change, carrying the new tier.
+        correlator.correlate(new JourneySignal("click-" + UUID.randomUUID(), lead, List.of(), "Email Clicked", Map.of(),
+                Instant.now(), "hot", Boolean.TRUE));
+        assertThat(runtime.getVariable(nurture, "tier")).isEqualTo("hot");
+
+        JourneyCorrelator.Outcome outcome = correlator.correlate(tierChange(lead, "warm", "hot"));
+
+        assertThat(outcome.delivered()).isEqualTo(1);
+        assertThat(handoffsCalledBy(nurture)).isEqualTo(1);
+    }
+
+    @Test
+    void hotChangeDoesNotInterruptAHandoffNurtureStartedKnowingTheLeadHot() {
         String lead = "started-hot-" + UUID.randomUUID();
-        String journey = runtime.startProcessInstanceByKey(waiting, lead, Map.of("tier", "hot")).getId();
+        String nurture = runtime.startProcessInstanceByKey("baton-nurture", lead, Map.of("tier", "hot", "leadId", lead)).getId();
+        assertThat(handoffsCalledBy(nurture)).as("hot already: handed to sales at once").isEqualTo(1);
 
         JourneyCorrelator.Outcome outcome = correlator.correlate(tierChange(lead, "warm", "hot"));
 
         assertThat(outcome.delivered()).isZero();
-        assertThat(runtime.getActiveActivityIds(journey)).containsExactly("TurnedHot");
+        assertThat(runtime.getActiveActivityIds(nurture)).containsExactly("HandoffNow");
+        assertThat(handoffsCalledBy(nurture)).as("one handoff, not interrupted by a second").isEqualTo(1);
     }
 
     @Test
-    void laterTierChangeReplacesAKeptOne() {
+    void keptHotChangeIsDroppedOnceASignalSaysTheLeadCooled() {
         String lead = "cooled-" + UUID.randomUUID();
         runtime.startProcessInstanceByKey(holding, lead);
         correlator.correlate(tierChange(lead, "warm", "hot"));
-        correlator.correlate(tierChange(lead, "hot", "warm"));
+        // The event that cooled the lead comes before its own tier change, with the tier it left.
+        correlator.correlate(new JourneySignal("visit-" + UUID.randomUUID(), lead, List.of(), "Page Viewed", Map.of(),
+                Instant.now(), "warm", Boolean.TRUE));
 
         assertThat(correlator.keptFor(lead)).extracting(JourneyCorrelator.KeptSignal::message)
                 .doesNotContain("Tier Changed to hot");
-        String journey = runtime.startProcessInstanceByKey(waiting, lead, Map.of("tier", "hot")).getId();
+        String journey = runtime.startProcessInstanceByKey(waiting, lead, Map.of("tier", "warm")).getId();
         correlator.sweepBuffer();
         assertThat(runtime.getActiveActivityIds(journey)).as("no hot change to deliver: the lead cooled").containsExactly("TurnedHot");
+    }
+
+    private long handoffsCalledBy(String instance) {
+        return history.createHistoricProcessInstanceQuery().superProcessInstanceId(instance)
+                .processDefinitionKey("baton-sales-handoff").count();
     }
 
     private static JourneySignal tierChange(String lead, String from, String to) {
