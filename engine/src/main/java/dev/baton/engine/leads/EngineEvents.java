@@ -35,7 +35,11 @@ public class EngineEvents {
      */
     static final List<String> NOT_SCORED = List.of(TierChanges.EVENT, SegmentMemberships.ENTERED, SegmentMemberships.LEFT,
             JourneyState.ENTERED, JourneyState.STEP_REACHED, JourneyState.FINISHED_EVENT, JourneyState.LEFT_EVENT,
-            "Email Sent", "SMS Sent", "Email Failed", "SMS Failed");
+            "Email Sent", "SMS Sent", "Email Failed", "SMS Failed",
+            // The handoff's own steps (sales): what Baton did with the lead, not what the lead did.
+            // Sales' outcomes (Accepted, Rejected, Converted) are news of the lead and stay scored.
+            "Sales Assigned", "Sales Queued", "Sales SLA Missed", "Sales Task Sent", "Sales Task Failed",
+            "Sales Notification Sent", "Sales Notification Failed");
     static final List<co.elastic.clients.elasticsearch._types.FieldValue> NOT_SCORED_VALUES =
             NOT_SCORED.stream().map(co.elastic.clients.elasticsearch._types.FieldValue::of).toList();
 

@@ -75,6 +75,10 @@ class SalesHandoffTest extends IntegrationTest {
         awaitMail(anna + "@example.com", "New hot lead for you: Ingrid");
         Task accept = await().atMost(PIPELINE).until(() -> acceptTask(lead), t -> t != null);
         assertThat(accept.getAssignee()).isEqualTo(anna);
+        // What the handoff did is in the lead's timeline, but it is not something the lead did.
+        await().atMost(PIPELINE).until(() -> timeline(lead).contains("Sales Notification Sent"));
+        assertThat(timeline(lead)).contains("Sales Assigned", "Sales Task Sent");
+        assertThat(getJson("/api/leads/" + lead).path("eventCount").asInt()).as("the form and three pricing visits").isEqualTo(4);
         assertThat(Duration.between(assignedAt, accept.getDueDate().toInstant()))
                 .isBetween(Duration.ofMinutes(59), Duration.ofMinutes(61));
 
