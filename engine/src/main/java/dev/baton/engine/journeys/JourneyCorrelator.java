@@ -184,13 +184,6 @@ public class JourneyCorrelator {
         }
         int delivered = 0;
         List<String> started = new ArrayList<>();
-        if (variables.get("tier") != null) {
-            // The tier is state: a change kept for the lead to another tier than the one it has now is
-            // outdated (it cooled, say), and so is any kept "Tier Changed" once a newer one comes.
-            jdbc.update("DELETE FROM baton_journey_buffer WHERE lead_id = ? AND (message_name LIKE ? AND message_name <> ?"
-                    + " OR message_name = ?)", signal.leadId(), TIER_CHANGED_TO + "%", TIER_CHANGED_TO + variables.get("tier"),
-                    TIER_CHANGED.equals(signal.event()) ? TIER_CHANGED : "");
-        }
         for (String message : messageNames(signal)) {
             int here = deliver(message, signal.leadId(), variables);
             List<String> startedHere = start(message, signal, variables);
@@ -208,7 +201,7 @@ public class JourneyCorrelator {
             delivered += here;
             started.addAll(startedHere);
         }
-        shareTier(signal.leadId(), variables.get("tier"));
+        shareTier(signal, variables.get("tier"));
         if (!started.isEmpty()) {
             // A journey that just started may wait for a signal kept for the lead; other kept
             // signals reach steps that come to wait for them within a sweep (oldest first).
@@ -463,14 +456,24 @@ public class JourneyCorrelator {
      * journey that calls nurture later passes it on, and nurture sends a lead that is hot by then
      * straight to sales instead of missing the moment it turned hot.
      */
-    private void shareTier(String leadId, Object tier) {
+    private void shareTier(JourneySignal signal, Object tier) {
         if (tier == null) {
             return;
         }
-        for (ProcessInstance instance : runtime.createProcessInstanceQuery().processInstanceBusinessKey(leadId).list()) {
+        boolean changed = TIER_CHANGED.equals(signal.event());
+        for (ProcessInstance instance : runtime.createProcessInstanceQuery().processInstanceBusinessKey(signal.leadId()).list()) {
             if (!tier.equals(runtime.getVariable(instance.getId(), "tier"))) {
                 runtime.setVariable(instance.getId(), "tier", tier); // written only when it changed
+                changed = true;
             }
+        }
+        if (changed) {
+            // The tier moved: a change kept for the lead (by an earlier signal) to another tier is
+            // outdated (the lead cooled, say), and so is an earlier kept "Tier Changed". Only then:
+            // a lead whose tier stays put costs no statement here.
+            jdbc.update("DELETE FROM baton_journey_buffer WHERE lead_id = ? AND message_id <> ? AND (message_name = ?"
+                    + " OR message_name LIKE ? AND message_name <> ?)", signal.leadId(), signal.messageId(), TIER_CHANGED,
+                    TIER_CHANGED_TO + "%", TIER_CHANGED_TO + tier);
         }
     }
 
