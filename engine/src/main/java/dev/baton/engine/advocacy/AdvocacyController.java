@@ -3,6 +3,8 @@ package dev.baton.engine.advocacy;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.List;
@@ -38,7 +40,8 @@ class AdvocacyController {
     record EmployeeView(AdvocacyStats.EmployeeStats figures, List<Shares.ShareLink> links) {
     }
 
-    record RulesUpload(Map<String, String> files) {
+    record RulesUpload(@NotEmpty(message = "give the rule files: {\"files\": {\"points.drl\": \"...\"}}")
+                       Map<String, String> files) {
     }
 
     @Operation(summary = "Employees ranked by points, with shares, clicks, reach (direct and through re-shares), depth, "
@@ -95,10 +98,7 @@ class AdvocacyController {
     @Operation(summary = "Upload new advocacy point rules; compiled first (422 with file and line on errors), then activated")
     @PostMapping("/rules")
     @ResponseStatus(HttpStatus.CREATED)
-    dev.baton.engine.search.RuleVersions.Version uploadRules(@RequestBody RulesUpload upload, Principal user) {
-        if (upload.files() == null || upload.files().isEmpty()) {
-            throw new InvalidAdvocacyRequestException("files", "give the rule files: {\"files\": {\"points.drl\": \"...\"}}");
-        }
+    dev.baton.engine.search.RuleVersions.Version uploadRules(@Valid @RequestBody RulesUpload upload, Principal user) {
         return rules.upload(upload.files(), user == null ? "unknown" : user.getName());
     }
 

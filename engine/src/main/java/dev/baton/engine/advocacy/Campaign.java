@@ -1,5 +1,6 @@
 package dev.baton.engine.advocacy;
 
+import dev.baton.engine.web.WebAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ record Campaign(String id, String name, String status, Instant startsAt, Instant
      *                   back: a click whose browser never does within {@code baton.advocacy.js-grace}
      *                   is excluded as {@code no-js} (scripts and bots that do not run JavaScript)
      */
-    public record Content(String id, String kind, String title, String url, Map<String, String> shareTexts,
+    public record Content(String id, String kind, String title, @WebAddress String url, Map<String, String> shareTexts,
                           boolean tracked) {
     }
 

@@ -1,5 +1,10 @@
 package dev.baton.engine.advocacy;
 
+import dev.baton.engine.web.Id;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+
 /** An employee who shares campaign content (an advocate). */
-public record Employee(String id, String name, String email, String team) {
+public record Employee(@Id String id, @NotBlank(message = "an employee needs a name") String name, @Email String email,
+                       @Id String team) {
 }

@@ -1,10 +1,16 @@
 package dev.baton.engine.advocacy;
 
+import dev.baton.engine.web.Requests;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,17 +27,17 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api")
 @Tag(name = "Advocacy", description = "Campaigns, employees and teams, share links, reach, attribution, points (admin login)")
 class PeopleController {
-    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,99}");
     private final AdvocacyStore store;
-
     private final EmployeeLogins logins;
+    private final Validator validator;
 
-    PeopleController(AdvocacyStore store, EmployeeLogins logins) {
+    PeopleController(AdvocacyStore store, EmployeeLogins logins, Validator validator) {
         this.store = store;
         this.logins = logins;
+        this.validator = validator;
     }
 
-    record Login(String password) {
+    record Login(@NotNull(message = "required") @Size(min = 12, message = "a password of at least 12 characters") String password) {
     }
 
     record TeamRequest(String name, String manager) {
@@ -77,13 +83,10 @@ class PeopleController {
                     + " only their own links, reach, leads and points.")
     @PutMapping("/employees/{id}/login")
     @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NO_CONTENT)
-    void login(@PathVariable String id, @RequestBody Login login) {
+    void login(@PathVariable String id, @Valid @RequestBody Login login) {
         Employee employee = store.employee(id);
         if (employee == null) {
             throw new AdvocacyNotFoundException("no employee '" + id + "'");
-        }
-        if (login == null || login.password() == null || login.password().length() < 12) {
-            throw new InvalidAdvocacyRequestException("password", "a password of at least 12 characters");
         }
         logins.setPassword(employee, login.password());
     }
@@ -118,30 +121,20 @@ class PeopleController {
         return new Imported(employees.size());
     }
 
-    private static Team team(String id, String name, String manager, String where) {
-        requireId(id, "id", where);
-        if (name == null || name.isBlank()) {
-            throw new InvalidAdvocacyRequestException("name", where + "a team needs a name");
-        }
-        return new Team(id, name.strip(), manager == null || manager.isBlank() ? null : manager.strip());
+    /** A team as sent (JSON or a CSV row), trimmed, when its annotations hold. */
+    private Team team(String id, String name, String manager, String where) {
+        return Requests.valid(validator, new Team(id, strip(name), strip(manager)), where);
     }
 
-    private static Employee employee(String id, String name, String email, String team, String where) {
-        requireId(id, "id", where);
-        if (name == null || name.isBlank()) {
-            throw new InvalidAdvocacyRequestException("name", where + "an employee needs a name");
-        }
-        if (email != null && !email.isBlank() && !email.contains("@")) {
-            throw new InvalidAdvocacyRequestException("email", where + "'" + email + "' is not an email address");
-        }
-        requireId(team, "team", where);
-        return new Employee(id, name.strip(), email == null || email.isBlank() ? null : email.strip().toLowerCase(), team);
+    /** An employee as sent (JSON or a CSV row), trimmed and the email in lower case, when its annotations hold. */
+    private Employee employee(String id, String name, String email, String team, String where) {
+        String address = strip(email);
+        return Requests.valid(validator, new Employee(id, strip(name), address == null ? null : address.toLowerCase(Locale.ROOT),
+                team), where);
     }
 
-    private static void requireId(String id, String field, String where) {
-        if (id == null || !ID.matcher(id).matches()) {
-            throw new InvalidAdvocacyRequestException(field, where + field + " '" + id
-                    + "' must be 1-100 letters, digits, '.', '_', '@' or '-'");
-        }
+    /** Null for a blank or missing value, else the value without surrounding spaces. */
+    private static String strip(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 }

@@ -1,10 +1,15 @@
 package dev.baton.engine.sales;
 
+import dev.baton.engine.web.Id;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import java.util.List;
 
 /**
- * A sales rep. Written through {@code PUT /api/sales/reps/{id}} or the CSV import; the figures at
- * the end are Baton's (ignored when written).
+ * A sales rep. Written through {@code PUT /api/sales/reps/{id}} or the CSV import, both checked
+ * by the annotations here; the figures at the end are Baton's (ignored when written).
  *
  * @param territories  countries or regions they cover (ISO codes, e.g. DE, CN-SH); empty: anywhere
  * @param industries   industries or products they sell; empty: any
@@ -19,9 +24,13 @@ import java.util.List;
  * @param slaHits      first answers within the SLA (counted from the recorded answers)
  * @param slaMisses    leads taken away because the SLA passed
  */
-record Rep(String id, String name, String email, String phone, String team, List<String> territories,
-                  List<String> industries, List<String> languages, String workingHours, String timeZone, int capacity,
-                  boolean outOfOffice, String crmId, String notifyBy, int openLeads, int slaHits, int slaMisses) {
+record Rep(@Id String id, String name, @Email String email, String phone,
+           @NotBlank(message = "a rep needs a team") String team, List<String> territories,
+           List<String> industries, List<String> languages, String workingHours, String timeZone,
+           @Min(value = 1, message = "at least 1 (the most open leads at once)") int capacity,
+           boolean outOfOffice, String crmId,
+           @Pattern(regexp = "email|sms", message = "email or sms, not '${validatedValue}'") String notifyBy,
+           int openLeads, int slaHits, int slaMisses) {
     public Rep {
         territories = territories == null ? List.of() : List.copyOf(territories);
         industries = industries == null ? List.of() : List.copyOf(industries);
@@ -36,6 +45,12 @@ record Rep(String id, String name, String email, String phone, String team, List
                          int capacity, boolean outOfOffice) {
         return new Rep(id, id, id + "@example.com", null, team, territories, industries, languages, null, null, capacity,
                 outOfOffice, null, null, 0, 0, 0);
+    }
+
+    /** This rep under another id (a PUT's path names the rep, not its body). */
+    Rep withId(String newId) {
+        return new Rep(newId, name, email, phone, team, territories, industries, languages, workingHours, timeZone, capacity,
+                outOfOffice, crmId, notifyBy, openLeads, slaHits, slaMisses);
     }
 
     /** The SLA clock of this rep. */

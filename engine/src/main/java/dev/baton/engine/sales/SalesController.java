@@ -3,6 +3,11 @@ package dev.baton.engine.sales;
 import dev.baton.engine.search.RuleVersions;
 import dev.baton.engine.web.CsvRows;
 import dev.baton.engine.web.InvalidRequestException;
+import dev.baton.engine.web.Requests;
+import jakarta.validation.Valid;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
@@ -14,7 +19,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.task.Task;
 import org.springframework.http.HttpStatus;
@@ -33,7 +37,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/sales")
 @Tag(name = "Sales", description = "Sales reps, assignment of hot leads, SLA figures, the manager queue, outcomes (admin login)")
 class SalesController {
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,99}");
     /** The handoff's user task where managers place a queued lead. */
     private static final String QUEUE_TASK = "ManagerAssigns";
     private final Assignments assignments;
@@ -41,9 +44,11 @@ class SalesController {
     private final SalesConfiguration.SalesRuleSets rules;
     private final TaskService tasks;
     private final Clock clock;
+    private final Validator validator;
 
     SalesController(Assignments assignments, SalesOutcomes outcomes, SalesConfiguration.SalesRuleSets rules,
-                    TaskService tasks, Clock clock) {
+                    TaskService tasks, Clock clock, Validator validator) {
+        this.validator = validator;
         this.assignments = assignments;
         this.outcomes = outcomes;
         this.rules = rules;
@@ -72,13 +77,14 @@ class SalesController {
     record Imported(int reps) {
     }
 
-    record Choice(String rep) {
+    record Choice(@NotBlank(message = "name the rep: {\"rep\": \"anna\"}") String rep) {
     }
 
-    record Outcome(String outcome, String reason) {
+    record Outcome(@NotBlank(message = "accepted, converted or rejected") String outcome, String reason) {
     }
 
-    record RulesUpload(Map<String, String> files) {
+    record RulesUpload(@NotEmpty(message = "give the rule files: {\"files\": {\"assignment.drl\": \"...\"}}")
+                       Map<String, String> files) {
     }
 
     @Operation(summary = "Every rep with open load (open leads of capacity) and SLA figures (hits, misses, hit rate, open and"
@@ -101,7 +107,7 @@ class SalesController {
                     + " Baton's and ignored here.")
     @PutMapping("/reps/{id}")
     RepStatus putRep(@PathVariable String id, @RequestBody Rep body) {
-        Rep rep = valid(id, body, "");
+        Rep rep = valid(body.withId(id), "");
         assignments.putRep(rep);
         return status(assignments.rep(id));
     }
@@ -126,7 +132,7 @@ class SalesController {
                     list(cells.get("territories")), list(cells.get("industries")), list(cells.get("languages")),
                     cells.get("working_hours"), cells.get("time_zone"), capacity, "true".equalsIgnoreCase(cells.get("out_of_office")),
                     blank(cells.get("crm_id")), cells.get("notify_by"), 0, 0, 0);
-            reps.add(valid(rep.id(), rep, where));
+            reps.add(valid(rep, where));
         }
         assignments.putReps(reps);
         return new Imported(reps.size());
@@ -143,10 +149,7 @@ class SalesController {
                     + " notification and the SLA). 404: no such rep; 409: the rep is at capacity or the lead waits for no"
                     + " manager.")
     @PostMapping("/queue/{leadId}/assign")
-    LeadStatus assignQueued(@PathVariable String leadId, @RequestBody Choice choice) {
-        if (choice == null || choice.rep() == null) {
-            throw new InvalidRequestException("rep", "name the rep: {\"rep\": \"anna\"}");
-        }
+    LeadStatus assignQueued(@PathVariable String leadId, @Valid @RequestBody Choice choice) {
         Rep rep = assignments.rep(choice.rep());
         if (rep.openLeads() >= rep.capacity()) {
             throw new SalesConflictException(rep.id() + " is at capacity (" + rep.capacity() + " open leads)");
@@ -174,10 +177,7 @@ class SalesController {
                     + " ends the handoff (a rejected lead goes back to nurture). Becomes the event Sales Accepted, Sales"
                     + " Converted or Sales Rejected, which scoring and journeys see. 409 when the lead has no owner.")
     @PostMapping("/leads/{leadId}/outcome")
-    SalesOutcomes.Answer outcome(@PathVariable String leadId, @RequestBody Outcome outcome) throws IOException {
-        if (outcome == null) {
-            throw new InvalidRequestException("outcome", "give {\"outcome\": \"accepted|converted|rejected\", \"reason\": ...}");
-        }
+    SalesOutcomes.Answer outcome(@PathVariable String leadId, @Valid @RequestBody Outcome outcome) throws IOException {
         return outcomes.answer(leadId, outcome.outcome(), outcome.reason(), "api", UUID.randomUUID().toString());
     }
 
@@ -190,10 +190,7 @@ class SalesController {
     @Operation(summary = "Upload new assignment rules; compiled first (422 with file and line on errors), then activated")
     @PostMapping("/rules")
     @ResponseStatus(HttpStatus.CREATED)
-    RuleVersions.Version uploadRules(@RequestBody RulesUpload upload, Principal user) {
-        if (upload == null || upload.files() == null || upload.files().isEmpty()) {
-            throw new InvalidRequestException("files", "give the rule files: {\"files\": {\"assignment.drl\": \"...\"}}");
-        }
+    RuleVersions.Version uploadRules(@Valid @RequestBody RulesUpload upload, Principal user) {
         return rules.upload(upload.files(), user == null ? "unknown" : user.getName());
     }
 
@@ -212,31 +209,21 @@ class SalesController {
         return new RepStatus(rep, rep.slaHitRate(), count, overdue);
     }
 
-    private static Rep valid(String id, Rep rep, String where) {
-        if (id == null || !ID.matcher(id).matches()) {
-            throw new InvalidRequestException("id", where + "id '" + id + "' must be 1-100 letters, digits, '.', '_', '@' or '-'");
-        }
-        if (rep == null || rep.team() == null || rep.team().isBlank()) {
-            throw new InvalidRequestException("team", where + "a rep needs a team");
-        }
-        if (rep.capacity() < 1) {
-            throw new InvalidRequestException("capacity", where + "capacity (max open leads) must be at least 1");
-        }
+    /** The rep when its annotations and the checks across its fields hold, with Baton's figures zeroed. */
+    private Rep valid(Rep rep, String where) {
+        Requests.valid(validator, rep, where);
         try {
             rep.hours();
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("workingHours", where + e.getMessage());
         }
-        if (!List.of("email", "sms").contains(rep.notifyBy())) {
-            throw new InvalidRequestException("notifyBy", where + "notifyBy must be email or sms, not '" + rep.notifyBy() + "'");
-        }
         if (rep.notifyBy().equals("sms") && rep.phone() == null) {
             throw new InvalidRequestException("phone", where + "notifyBy sms needs a phone number (E.164, e.g. +4915112345678)");
         }
-        if (rep.notifyBy().equals("email") && (rep.email() == null || !rep.email().contains("@"))) {
+        if (rep.notifyBy().equals("email") && rep.email() == null) {
             throw new InvalidRequestException("email", where + "notifyBy email needs an email address");
         }
-        return new Rep(id, rep.name() == null ? id : rep.name(), rep.email(), rep.phone(), rep.team(), rep.territories(),
+        return new Rep(rep.id(), rep.name() == null ? rep.id() : rep.name(), rep.email(), rep.phone(), rep.team(), rep.territories(),
                 rep.industries(), rep.languages(), rep.workingHours(), rep.timeZone(), rep.capacity(), rep.outOfOffice(),
                 rep.crmId(), rep.notifyBy(), 0, 0, 0);
     }

@@ -2,6 +2,7 @@ package dev.baton.engine.segments;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -31,7 +32,7 @@ class BroadcastController {
                     + " there). Members are handed to the send workers at baton.broadcasts.email-rate / sms-rate a second."
                     + " 400 names the bad field (channel, template, sendAt); 404 for an unknown segment.")
     @PostMapping
-    ResponseEntity<Broadcasts.Broadcast> create(@RequestBody(required = false) Broadcasts.Request request) {
+    ResponseEntity<Broadcasts.Broadcast> create(@Valid @RequestBody Broadcasts.Request request) {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(broadcasts.create(request));
     }
 

@@ -5,12 +5,14 @@ import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import dev.baton.engine.messaging.AudienceSends;
 import dev.baton.engine.search.Indices;
 import dev.baton.engine.web.InvalidRequestException;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -37,7 +39,6 @@ class Broadcasts {
     private static final Logger log = LoggerFactory.getLogger(Broadcasts.class);
     static final String KIND = "broadcast";
     private static final int PAGE = 200;
-    private static final Set<String> CHANNELS = Set.of("email", "sms");
 
     private final JobDocuments<Broadcast> jobs;
     private final SegmentStore segments;
@@ -68,7 +69,11 @@ class Broadcasts {
     }
 
     /** What a marketer asks for; {@code sendAt} (ISO instant) is optional: now when absent or past. */
-    record Request(String segment, String channel, String template, String sendAt) {
+    record Request(@NotBlank(message = "name the segment whose members get the broadcast") String segment,
+                   @NotNull(message = "email or sms")
+                   @Pattern(regexp = "email|sms", message = "email or sms, not '${validatedValue}'") String channel,
+                   @NotBlank(message = "name the template to send") String template,
+                   Instant sendAt) {
     }
 
     /**
@@ -108,33 +113,14 @@ class Broadcasts {
         }
     }
 
+    /** A broadcast of a request whose annotations hold, once its template and segment exist. */
     Broadcast create(Request request) {
-        if (request == null) {
-            throw new InvalidRequestException("body", "send {\"segment\",\"channel\":\"email\"|\"sms\",\"template\",\"sendAt\"?}");
-        }
-        if (request.segment() == null || request.segment().isBlank()) {
-            throw new InvalidRequestException("segment", "name the segment whose members get the broadcast");
-        }
-        if (request.channel() == null || !CHANNELS.contains(request.channel())) {
-            throw new InvalidRequestException("channel", "channel must be email or sms, not '" + request.channel() + "'");
-        }
-        if (request.template() == null || request.template().isBlank()) {
-            throw new InvalidRequestException("template", "name the " + request.channel() + " template to send");
-        }
         String problem = sends.templateProblem(request.channel(), request.template());
         if (problem != null) {
             throw new InvalidRequestException("template", problem);
         }
         Instant now = clock.instant();
-        Instant sendAt = now;
-        if (request.sendAt() != null && !request.sendAt().isBlank()) {
-            try {
-                sendAt = Instant.parse(request.sendAt());
-            } catch (DateTimeParseException e) {
-                throw new InvalidRequestException("sendAt", "sendAt must be an ISO-8601 instant such as"
-                        + " 2026-12-02T09:00:00Z, not '" + request.sendAt() + "'");
-            }
-        }
+        Instant sendAt = request.sendAt() == null ? now : request.sendAt();
         segments.get(request.segment()); // 404 for a segment that does not exist
         Broadcast broadcast = new Broadcast(UUID.randomUUID().toString(), KIND, request.segment(), request.channel(),
                 request.template(), sendAt, "scheduled", 0, 0, null, null, now, null, now, null, null, null);

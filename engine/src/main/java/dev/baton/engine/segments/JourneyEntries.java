@@ -9,7 +9,6 @@ import dev.baton.engine.journeys.JourneySignals;
 import dev.baton.engine.messaging.AudienceSends;
 import dev.baton.engine.search.Indices;
 import dev.baton.engine.search.SearchUnavailableException;
-import dev.baton.engine.web.InvalidRequestException;
 import dev.baton.engine.web.NotFoundException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -130,9 +129,6 @@ class JourneyEntries {
     }
 
     EntryJob start(String journey, String segmentId) {
-        if (segmentId == null || segmentId.isBlank()) {
-            throw new InvalidRequestException("segment", "name the segment whose members enter, e.g. {\"segment\":\"warm-pricing\"}");
-        }
         if (repository.createProcessDefinitionQuery().processDefinitionKey(journey).latestVersion().active().count() == 0) {
             throw new NotFoundException("journey-not-found", "Journey not found", "no active journey with key '" + journey + "'");
         }

@@ -2,6 +2,8 @@ package dev.baton.engine.segments;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -24,7 +26,8 @@ class JourneyEntriesController {
     }
 
     /** Whose members enter. */
-    record EntryRequest(String segment) {
+    record EntryRequest(@NotBlank(message = "name the segment whose members enter, e.g. {\"segment\":\"warm-pricing\"}")
+                        String segment) {
     }
 
     @Operation(summary = "Enter every current member of a segment into the journey",
@@ -33,7 +36,7 @@ class JourneyEntriesController {
                     + " instance of it, or that finished it under policy never, stays out). The same job never enters a"
                     + " lead twice, also when resumed after its node stopped. 404 for an unknown journey or segment.")
     @PostMapping("/{key}/entries")
-    ResponseEntity<JourneyEntries.EntryJob> enter(@PathVariable String key, @RequestBody EntryRequest request) {
+    ResponseEntity<JourneyEntries.EntryJob> enter(@PathVariable String key, @Valid @RequestBody EntryRequest request) {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(entries.start(key, request.segment()));
     }
 

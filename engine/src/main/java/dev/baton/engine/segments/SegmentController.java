@@ -7,14 +7,16 @@ import dev.baton.engine.leads.TrackedBehaviour;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -31,7 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/segments")
 @Tag(name = "Segments", description = "Audiences defined by profile and behaviour, counted and kept current (admin login)")
 class SegmentController {
-    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    private static final String ID = "[a-z0-9][a-z0-9_-]{0,63}";
 
     private final SegmentStore store;
     private final SegmentCatalog catalog;
@@ -53,7 +55,7 @@ class SegmentController {
     }
 
     /** A segment as saved: name and conditions. */
-    record Definition(String name, JsonNode conditions) {
+    record Definition(@NotBlank(message = "a segment needs a name") String name, JsonNode conditions) {
     }
 
     /**
@@ -77,13 +79,9 @@ class SegmentController {
                     progress in build), then the segment is ready and each lead's entry and exit is a Segment Entered /
                     Segment Left event on its timeline. A condition that cannot be used is a 400 naming it (field).""")
     @PutMapping("/{id}")
-    SegmentView save(@PathVariable String id, @RequestBody Definition definition) {
-        if (!ID.matcher(id).matches()) {
-            throw new InvalidSegmentException("id", "use 1-64 lower-case letters, digits, - or _, starting with a letter or digit");
-        }
-        if (definition.name() == null || definition.name().isBlank()) {
-            throw new InvalidSegmentException("name", "a segment needs a name");
-        }
+    SegmentView save(@PathVariable @Pattern(regexp = ID, message = "use 1-64 lower-case letters, digits, - or _, starting with"
+                             + " a letter or digit") String id,
+                     @Valid @RequestBody Definition definition) {
         SegmentConditions.Compiled compiled = SegmentConditions.compile(definition.conditions(), json);
         Instant now = clock.instant();
         Segment segment = new Segment(id, definition.name().strip(), definition.conditions(), Segment.BUILDING, compiled.query(),

@@ -22,9 +22,14 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.Errors;
+import org.springframework.validation.method.ParameterErrors;
+import org.springframework.validation.method.ParameterValidationResult;
+import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -118,6 +123,49 @@ class ApiErrors extends ResponseEntityExceptionHandler {
             problem.setDetail("the request body could not be read as " + request.getHeader(HttpHeaders.CONTENT_TYPE));
         }
         return handleExceptionInternal(e, problem, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    /**
+     * A body whose record's annotations do not hold ({@code @Valid}): every field at fault with
+     * what is wrong, the first as {@code field}.
+     */
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        return handleExceptionInternal(e, invalid(violations(e.getBindingResult())), headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    /**
+     * Constraints on path variables, query parameters, or on a body validated together with them:
+     * each named by the parameter (or the body's field path).
+     */
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
+                                                                            HttpHeaders headers, HttpStatusCode status,
+                                                                            WebRequest request) {
+        List<Requests.Violation> violations = new ArrayList<>();
+        for (ParameterValidationResult result : e.getParameterValidationResults()) {
+            if (result instanceof ParameterErrors errors) {
+                violations.addAll(violations(errors));
+            } else {
+                String name = result.getMethodParameter().getParameterName();
+                result.getResolvableErrors().forEach(error -> violations.add(
+                        new Requests.Violation(name == null ? "" : name, error.getDefaultMessage())));
+            }
+        }
+        return handleExceptionInternal(e, invalid(violations), headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    private static List<Requests.Violation> violations(Errors errors) {
+        List<Requests.Violation> violations = new ArrayList<>();
+        errors.getGlobalErrors().forEach(error -> violations.add(new Requests.Violation("", error.getDefaultMessage())));
+        errors.getFieldErrors().forEach(error -> violations.add(new Requests.Violation(error.getField(), error.getDefaultMessage())));
+        return violations;
+    }
+
+    private ProblemDetail invalid(List<Requests.Violation> violations) {
+        violations.sort(Requests.Violation.BY_FIELD);
+        return apiProblem(new InvalidRequestException("", violations)).getBody();
     }
 
     /** The JSON path of the field at fault ({@code contents[1].url}), empty for the body itself. */
