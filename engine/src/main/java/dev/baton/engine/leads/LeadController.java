@@ -40,9 +40,9 @@ class LeadController {
                     + " profile holds them as of its last change). A visitor id that was merged into a lead answers with"
                     + " that lead. 404 when never seen.")
     @GetMapping("/{id}")
-    LeadView lead(@PathVariable String id) {
+    LeadDetails lead(@PathVariable String id) {
         LeadScorer.Reviewed now = scorer.explain(leads.get(id), clock.instant());
-        return new LeadView(now.lead(), now.why(), attribution.of(now.lead().visitorIds()));
+        return new LeadDetails(LeadView.of(now.lead()), now.why(), attribution.of(now.lead().visitorIds()));
     }
 
     /**
@@ -53,7 +53,7 @@ class LeadController {
      * @param attribution first- and last-touch share and the chain that brought the lead ("brought
      *                    by Alice via Bob's re-share"); null when no share did
      */
-    record LeadView(@JsonUnwrapped LeadProfile lead, String whyThisTier,
+    record LeadDetails(@JsonUnwrapped LeadView lead, String whyThisTier,
                     dev.baton.engine.advocacy.LeadAttribution.View attribution) {
     }
 
@@ -68,12 +68,12 @@ class LeadController {
     @Operation(summary = "Search leads", description = "By email, phone, user or visitor id, tag or tier (query), and/or"
             + " filtered by tier and tag; most recently active first. Merged visitors are not listed.")
     @GetMapping
-    LeadQueries.Page<LeadProfile> search(
+    LeadQueries.Page<LeadView> search(
             @Parameter(description = "an email, phone (+…), user id, visitor id, tag or tier") @RequestParam(required = false) String query,
             @RequestParam(required = false) String tier,
             @RequestParam(required = false) String tag,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
-        return queries.search(query, tier, tag, page, size);
+        return queries.search(query, tier, tag, page, size).map(LeadView::of);
     }
 }

@@ -8,7 +8,9 @@ public final class LeadFields {
     public static final String TAGS = "tags";
     /** A flattened field: {@code traits.<name>} holds each trait as text. */
     public static final String TRAITS = "traits";
+    public static final String USER_IDS = "userIds";
     public static final String EMAILS = "emails";
+    public static final String PHONES = "phones";
     /** The visitor ids (devices, landing pages) the lead was seen under. */
     public static final String ANONYMOUS_IDS = "anonymousIds";
     /** Events the lead sent and was scored on (Baton's own sends are not among them). */

@@ -29,6 +29,9 @@ class LeadQueries {
 
     /** One page of results and how many there are in all. */
     record Page<T>(long total, int page, int size, List<T> items) {
+        <R> Page<R> map(java.util.function.Function<T, R> each) {
+            return new Page<>(total, page, size, items.stream().map(each).toList());
+        }
     }
 
     /**
@@ -54,36 +57,36 @@ class LeadQueries {
     Page<LeadProfile> search(String text, String tier, String tag, int page, int size) {
         List<Query> filters = new ArrayList<>();
         if (tier != null && !tier.isBlank()) {
-            filters.add(term("tier", tier.strip()));
+            filters.add(term(LeadFields.TIER, tier.strip()));
         }
         if (tag != null && !tag.isBlank()) {
-            filters.add(term("tags", tag.strip()));
+            filters.add(term(LeadFields.TAGS, tag.strip()));
         }
         List<Query> should = new ArrayList<>();
         if (text != null && !text.isBlank()) {
             String value = text.strip();
-            for (String field : new String[] {"id", "userIds", "anonymousIds", "tags", "tier"}) {
+            for (String field : new String[] {LeadFields.ID, LeadFields.USER_IDS, LeadFields.ANONYMOUS_IDS, LeadFields.TAGS, LeadFields.TIER}) {
                 should.add(term(field, value));
             }
             String email = PersonIds.normaliseEmail(value);
             if (email != null) {
-                should.add(term("emails", email));
+                should.add(term(LeadFields.EMAILS, email));
             }
             String phone = PersonIds.normalisePhone(value);
             if (phone != null) {
-                should.add(term("phones", phone));
+                should.add(term(LeadFields.PHONES, phone));
             }
         }
         try {
             var response = client.search(s -> s.index(indices.leads()).ignoreUnavailable(true).allowNoIndices(true)
                     .query(q -> q.bool(b -> {
-                        b.filter(filters).mustNot(m -> m.exists(e -> e.field("mergedInto")));
+                        b.filter(filters).mustNot(m -> m.exists(e -> e.field(LeadFields.MERGED_INTO)));
                         if (!should.isEmpty()) {
                             b.should(should).minimumShouldMatch("1");
                         }
                         return b;
                     }))
-                    .sort(o -> o.field(f -> f.field("lastSeen").order(SortOrder.Desc).unmappedType(
+                    .sort(o -> o.field(f -> f.field(LeadFields.LAST_SEEN).order(SortOrder.Desc).unmappedType(
                             co.elastic.clients.elasticsearch._types.mapping.FieldType.Date)))
                     .from(page * size).size(size).trackTotalHits(t -> t.enabled(true)), LeadProfile.class);
             return new Page<>(response.hits().total() == null ? 0 : response.hits().total().value(), page, size,

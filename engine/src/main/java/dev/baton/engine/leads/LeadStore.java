@@ -163,7 +163,7 @@ public class LeadStore {
             s.index(indices.leads()).size(size).seqNoPrimaryTerm(true)
                     .query(q -> q.bool(b -> b
                             .filter(f -> f.range(r -> r.date(d -> d.field("tierReviewAt").lte(now.toString()))))
-                            .mustNot(m -> m.exists(e -> e.field("mergedInto")))))
+                            .mustNot(m -> m.exists(e -> e.field(LeadFields.MERGED_INTO)))))
                     .sort(o -> o.field(f -> f.field("tierReviewAt").order(SortOrder.Asc)))
                     .sort(o -> o.field(f -> f.field("id").order(SortOrder.Asc)));
             if (after != null && !after.isEmpty()) {

@@ -263,7 +263,7 @@ class Rescore {
     private LeadPage livePage(List<FieldValue> after) throws IOException {
         var response = client.search(s -> {
             s.index(indices.leads()).size(PAGE).source(src -> src.fetch(false))
-                    .query(q -> q.bool(b -> b.mustNot(m -> m.exists(e -> e.field("mergedInto")))))
+                    .query(q -> q.bool(b -> b.mustNot(m -> m.exists(e -> e.field(LeadFields.MERGED_INTO)))))
                     .sort(o -> o.field(f -> f.field("id").order(SortOrder.Asc)));
             if (after != null) {
                 s.searchAfter(after);
@@ -283,7 +283,7 @@ class Rescore {
         try {
             client.indices().refresh(r -> r.index(indices.leads()));
             return client.count(c -> c.index(indices.leads())
-                    .query(q -> q.bool(b -> b.mustNot(m -> m.exists(e -> e.field("mergedInto")))))).count();
+                    .query(q -> q.bool(b -> b.mustNot(m -> m.exists(e -> e.field(LeadFields.MERGED_INTO)))))).count();
         } catch (IOException e) {
             throw new SearchUnavailableException("counting leads failed: " + e.getMessage(), e);
         }
