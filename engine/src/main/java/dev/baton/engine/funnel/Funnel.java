@@ -11,10 +11,13 @@ import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.json.JsonData;
 import co.elastic.clients.util.NamedValue;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.baton.engine.advocacy.CampaignPeople;
 import dev.baton.engine.search.Indices;
 import dev.baton.engine.search.SearchUnavailableException;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
@@ -113,8 +115,10 @@ class Funnel {
     static final int TIMING_SAMPLE = 1_000;
     /** For a campaign, the ids the timing sample is drawn from: its first pages of people. */
     static final int TIMING_POOL = 10_000;
-    private static final long TIMING_CACHE_MILLIS = 60_000;
-    private final Map<String, CachedTimings> timingCache = new ConcurrentHashMap<>();
+    /** A statistic over a sample that moves slowly: recomputed at most once a minute per campaign and period. */
+    private static final Duration TIMINGS_KEPT = Duration.ofMinutes(1);
+    private final Cache<String, Map<Step, Double>> timingsKept = Caffeine.newBuilder().expireAfterWrite(TIMINGS_KEPT)
+            .maximumSize(100).build();
 
     public record Report(String campaign, Instant from, Instant to, List<StepCount> steps) {
     }
@@ -290,10 +294,9 @@ class Funnel {
     private Map<Step, Double> timings(List<Step> steps, String campaign, Set<String> people, Instant from, Instant to)
             throws IOException {
         String key = (campaign == null ? "*" : "campaign:" + campaign) + "|" + from + "|" + to;
-        long now = System.currentTimeMillis();
-        CachedTimings cached = timingCache.get(key);
-        if (cached != null && now - cached.at() < TIMING_CACHE_MILLIS) {
-            return cached.hours();
+        Map<Step, Double> known = timingsKept.getIfPresent(key);
+        if (known != null) {
+            return known;
         }
         var response = client.search(s -> {
             s.index(indices.allEvents()).size(0).query(scoped("timestamp", from, to, inPeople(people)));
@@ -309,14 +312,8 @@ class Funnel {
                 hours.put(steps.get(i), median);
             }
         }
-        if (timingCache.size() > 100) {
-            timingCache.clear();
-        }
-        timingCache.put(key, new CachedTimings(Map.copyOf(hours), now));
+        timingsKept.put(key, Map.copyOf(hours));
         return hours;
-    }
-
-    private record CachedTimings(Map<Step, Double> hours, long at) {
     }
 
     /**
