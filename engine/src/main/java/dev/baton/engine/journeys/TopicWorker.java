@@ -2,8 +2,17 @@ package dev.baton.engine.journeys;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.camunda.bpm.engine.ExternalTaskService;
 import org.camunda.bpm.engine.externaltask.LockedExternalTask;
 import org.slf4j.Logger;
@@ -24,11 +33,11 @@ public abstract class TopicWorker {
     private volatile String workerId;
     /** Tasks fetched and locked per poll. */
     static final int BATCH = 10;
-    private final java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean polling = new AtomicBoolean();
     private volatile boolean again;
-    private final java.util.concurrent.atomic.AtomicBoolean wakePending = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
     /** Where woken polls run: they must not wait behind the scheduler's other tasks. */
-    private static final java.util.concurrent.ExecutorService WAKE_UPS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    private static final ExecutorService WAKE_UPS = Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "worker-wake-up");
         thread.setDaemon(true);
         return thread;
@@ -37,13 +46,34 @@ public abstract class TopicWorker {
     @Value("${baton.workers.enabled:true}")
     private boolean enabled = true;
 
-    /** Retries, backoff and lock of every worker ({@code baton.workers.*}). */
-    public record Workers(int maxRetries, Duration firstBackoff, Duration lock) {
+    /**
+     * Retries, backoff and lock of every worker ({@code baton.workers.*}).
+     *
+     * @param lanes how many leads' tasks of one fetched batch a worker that allows it ({@link #inLanes})
+     *              does at once; one lead's tasks always one after the other
+     */
+    public record Workers(int maxRetries, Duration firstBackoff, Duration lock, int lanes) {
+        public Workers {
+            lanes = Math.max(1, lanes);
+        }
     }
+
+    /** Where a batch's lanes run (created on first use, for workers that work in lanes). */
+    private volatile ExecutorService laneThreads;
 
     protected TopicWorker(ExternalTaskService tasks, Workers settings) {
         this.tasks = tasks;
         this.settings = settings;
+    }
+
+    /**
+     * Whether the tasks of different leads may be done at once (one lane per lead, up to
+     * {@code baton.workers.lanes}). Workers whose tasks wait on I/O per task (a send: lead, guards,
+     * provider, delivery log) say yes; workers whose tasks compete for one shared thing (assigning
+     * reps by load) keep one lane, as one lead's tasks always do.
+     */
+    protected boolean inLanes() {
+        return false;
     }
 
     /** How this worker signs its task locks (Camunda's history shows who did each task). */
@@ -107,19 +137,58 @@ public abstract class TopicWorker {
             log.warn("Fetching {} tasks failed, will try again: {}", topic(), e.getMessage());
             return 0;
         }
+        Map<String, List<LockedExternalTask>> byLead = new LinkedHashMap<>();
         for (LockedExternalTask task : locked) {
+            byLead.computeIfAbsent(String.valueOf(task.getBusinessKey()), lead -> new ArrayList<>()).add(task);
+        }
+        if (!inLanes() || settings.lanes() == 1 || byLead.size() == 1) {
+            locked.forEach(this::handleOrFail);
+            return locked.size();
+        }
+        List<Future<?>> lanes = new ArrayList<>();
+        for (List<LockedExternalTask> lane : byLead.values()) {
+            lanes.add(laneThreads().submit(() -> lane.forEach(this::handleOrFail)));
+        }
+        for (Future<?> lane : lanes) {
             try {
-                handle(task);
-            } catch (RuntimeException | IOException e) {
-                // Elasticsearch, Kafka or the database away: retry like a provider failure.
-                fail(task, "could not finish: " + e.getMessage(), true);
+                lane.get(); // a lane reports its own failures; this only waits for it
+            } catch (ExecutionException e) {
+                log.warn("A {} lane stopped: {}", topic(), e.getCause().toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         return locked.size();
     }
 
+    private void handleOrFail(LockedExternalTask task) {
+        try {
+            handle(task);
+        } catch (RuntimeException | IOException e) {
+            // Elasticsearch, Kafka or the database away: retry like a provider failure.
+            fail(task, "could not finish: " + e.getMessage(), true);
+        }
+    }
+
+    private ExecutorService laneThreads() {
+        if (laneThreads == null) {
+            synchronized (this) {
+                if (laneThreads == null) {
+                    AtomicInteger n = new AtomicInteger();
+                    laneThreads = Executors.newFixedThreadPool(settings.lanes(), r -> {
+                        Thread thread = new Thread(r, topic() + "-lane-" + n.incrementAndGet());
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+                }
+            }
+        }
+        return laneThreads;
+    }
+
     protected void complete(LockedExternalTask task, Map<String, ?> variables) {
-        tasks.complete(task.getId(), workerId(), new java.util.HashMap<>(variables)); // values may be null
+        tasks.complete(task.getId(), workerId(), new HashMap<>(variables)); // values may be null
     }
 
     /** Leaves the task for later without using up a retry (e.g. quiet hours). */

@@ -11,7 +11,8 @@ class WorkerSettings {
     @Bean
     TopicWorker.Workers workers(@Value("${baton.workers.max-retries:5}") int maxRetries,
                                 @Value("${baton.workers.first-backoff:10s}") Duration firstBackoff,
-                                @Value("${baton.workers.lock:60s}") Duration lock) {
-        return new TopicWorker.Workers(maxRetries, firstBackoff, lock);
+                                @Value("${baton.workers.lock:60s}") Duration lock,
+                                @Value("${baton.workers.lanes:4}") int lanes) {
+        return new TopicWorker.Workers(maxRetries, firstBackoff, lock, lanes);
     }
 }

@@ -55,6 +55,12 @@ abstract class ChannelWorker extends TopicWorker {
         this.clock = clock;
     }
 
+    /** A send waits on I/O (lead, guards, provider, delivery log): several leads' sends go at once. */
+    @Override
+    protected boolean inLanes() {
+        return true;
+    }
+
     /** "email", "sms": the suppression and delivery-log channel. */
     abstract String channel();
 
