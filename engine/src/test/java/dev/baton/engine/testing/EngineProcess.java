@@ -44,8 +44,11 @@ public final class EngineProcess implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
+        // C1 only and the serial collector: a node starts in about two thirds of the time on a
+        // 2-core machine (these tests check behaviour across processes, not speed).
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.baton.engine.BatonApplication"));
+                "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "dev.baton.engine.BatonApplication"));
         Map<String, Object> properties = new LinkedHashMap<>(shared);
         properties.put("server.port", port);
         properties.forEach((key, value) -> command.add("--" + key + "=" + value));

@@ -313,6 +313,22 @@ public abstract class IntegrationTest {
         }).toList();
     }
 
+    /** How many messages the SMTP server holds per recipient (the first To address), read in one pass. */
+    public static java.util.Map<String, Long> mailCountByRecipient() {
+        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        for (jakarta.mail.internet.MimeMessage message : TestServers.receivedMail()) {
+            try {
+                var recipients = message.getRecipients(jakarta.mail.Message.RecipientType.TO);
+                if (recipients != null && recipients[0] instanceof jakarta.mail.internet.InternetAddress address) {
+                    counts.merge(address.getAddress(), 1L, Long::sum);
+                }
+            } catch (jakarta.mail.MessagingException e) {
+                // a message without a readable To counts for nobody
+            }
+        }
+        return counts;
+    }
+
     public static String subject(jakarta.mail.internet.MimeMessage message) {
         try {
             return String.valueOf(message.getSubject());
