@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.baton.engine.advocacy.CampaignPeople;
+import dev.baton.engine.advocacy.LinkFields;
+import dev.baton.engine.leads.EventFields;
 import dev.baton.engine.search.Indices;
 import dev.baton.engine.search.SearchUnavailableException;
 import java.io.IOException;
@@ -81,19 +83,19 @@ class Funnel {
                 case VISIT -> event("Page Viewed");
                 case FORM -> event("Form Submitted");
                 case MQL -> Query.of(q -> q.bool(b -> b.filter(event("Tier Changed"))
-                        .filter(f -> f.terms(t -> t.field("properties.to").terms(v -> v.value(List.of(
+                        .filter(f -> f.terms(t -> t.field(EventFields.property("to")).terms(v -> v.value(List.of(
                                 FieldValue.of("warm"), FieldValue.of("hot"))))))));
                 case SQL -> Query.of(q -> q.bool(b -> b.filter(event("Tier Changed"))
-                        .filter(f -> f.term(t -> t.field("properties.to").value("hot")))));
+                        .filter(f -> f.term(t -> t.field(EventFields.property("to")).value("hot")))));
                 case ACCEPTED -> event("Sales Accepted");
-                case CONVERTED -> Query.of(q -> q.terms(t -> t.field("event").terms(v -> v.value(List.of(
+                case CONVERTED -> Query.of(q -> q.terms(t -> t.field(EventFields.EVENT).terms(v -> v.value(List.of(
                         FieldValue.of("Sales Converted"))))));
                 default -> throw new IllegalStateException(id + " is not counted in people");
             };
         }
 
         private static Query event(String name) {
-            return Query.of(q -> q.term(t -> t.field("event").value(name)));
+            return Query.of(q -> q.term(t -> t.field(EventFields.EVENT).value(name)));
         }
     }
 
@@ -205,24 +207,24 @@ class Funnel {
      * any size, no documents fetched.
      */
     private Cohort links(String campaign, Instant from, Instant to) throws IOException {
-        Query inCampaign = campaign == null ? null : Query.of(q -> q.term(t -> t.field("campaign").value(campaign)));
-        Query made = scoped("createdAt", from, to, Query.of(q -> q.bool(b -> {
+        Query inCampaign = campaign == null ? null : Query.of(q -> q.term(t -> t.field(LinkFields.CAMPAIGN).value(campaign)));
+        Query made = scoped(LinkFields.CREATED_AT, from, to, Query.of(q -> q.bool(b -> {
             b.filter(f -> f.term(t -> t.field("_index").value(indices.shares())));
             if (inCampaign != null) {
                 b.filter(inCampaign);
             }
             return b;
         })));
-        Query clicked = scoped("at", from, to, Query.of(q -> q.bool(b -> {
+        Query clicked = scoped(LinkFields.CLICKED_AT, from, to, Query.of(q -> q.bool(b -> {
             b.filter(f -> f.term(t -> t.field("_index").value(indices.shareClicks())));
-            b.filter(f -> f.term(t -> t.field("counted").value(true)));
+            b.filter(f -> f.term(t -> t.field(LinkFields.COUNTED).value(true)));
             if (inCampaign != null) {
                 b.filter(inCampaign);
             }
             return b;
         })));
         Cohort links = new Cohort(2);
-        cohort(List.of(indices.shares(), indices.shareClicks()), "code",
+        cohort(List.of(indices.shares(), indices.shareClicks()), LinkFields.CODE,
                 Query.of(q -> q.bool(b -> b.should(made).should(clicked).minimumShouldMatch("1"))), List.of(made, clicked), links);
         return links;
     }
@@ -238,8 +240,8 @@ class Funnel {
             return b.minimumShouldMatch("1");
         }));
         Query in = inPeople(people);
-        Query scope = scoped("timestamp", from, to, in == null ? any : Query.of(q -> q.bool(b -> b.filter(in).filter(any))));
-        cohort(List.of(indices.allEvents()), "leadId", scope, steps.stream().map(Step::people).toList(), into);
+        Query scope = scoped(EventFields.TIMESTAMP, from, to, in == null ? any : Query.of(q -> q.bool(b -> b.filter(in).filter(any))));
+        cohort(List.of(indices.allEvents()), EventFields.LEAD_ID, scope, steps.stream().map(Step::people).toList(), into);
     }
 
     /**
@@ -299,7 +301,7 @@ class Funnel {
             return known;
         }
         var response = client.search(s -> {
-            s.index(indices.allEvents()).size(0).query(scoped("timestamp", from, to, inPeople(people)));
+            s.index(indices.allEvents()).size(0).query(scoped(EventFields.TIMESTAMP, from, to, inPeople(people)));
             for (int i = 1; i < steps.size(); i++) {
                 s.aggregations("time-" + steps.get(i).id(), timing(steps.get(i - 1), steps.get(i)));
             }
@@ -323,10 +325,10 @@ class Funnel {
     private static Aggregation timing(Step earlier, Step later) {
         return Aggregation.of(a -> a
                 .filter(f -> f.bool(o -> o.should(earlier.people()).should(later.people()).minimumShouldMatch("1")))
-                .aggregations("people", p -> p.terms(t -> t.field("leadId").size(TIMING_SAMPLE)
+                .aggregations("people", p -> p.terms(t -> t.field(EventFields.LEAD_ID).size(TIMING_SAMPLE)
                                 .collectMode(TermsAggregationCollectMode.BreadthFirst))
-                        .aggregations("earlier", f -> f.filter(earlier.people()).aggregations("at", m -> m.min(x -> x.field("timestamp"))))
-                        .aggregations("later", f -> f.filter(later.people()).aggregations("at", m -> m.min(x -> x.field("timestamp"))))));
+                        .aggregations("earlier", f -> f.filter(earlier.people()).aggregations("at", m -> m.min(x -> x.field(EventFields.TIMESTAMP))))
+                        .aggregations("later", f -> f.filter(later.people()).aggregations("at", m -> m.min(x -> x.field(EventFields.TIMESTAMP))))));
     }
 
     /** Median hours from each sampled person's first event of the earlier step to their first of the later. */
@@ -378,7 +380,7 @@ class Funnel {
     /** The {@code size} leads (all, or among these ids) whose event of the step is the most recent. */
     private List<Latest> latestAt(Step step, Set<String> people, Instant from, Instant to, int size) throws IOException {
         var response = client.search(s -> s.index(indices.allEvents()).size(0)
-                .query(scoped("timestamp", from, to, Query.of(q -> q.bool(b -> {
+                .query(scoped(EventFields.TIMESTAMP, from, to, Query.of(q -> q.bool(b -> {
                     b.filter(step.people());
                     Query in = inPeople(people);
                     if (in != null) {
@@ -386,9 +388,9 @@ class Funnel {
                     }
                     return b;
                 }))))
-                .aggregations("leads", a -> a.terms(t -> t.field("leadId").size(size)
+                .aggregations("leads", a -> a.terms(t -> t.field(EventFields.LEAD_ID).size(size)
                                 .order(List.of(NamedValue.of("latest", SortOrder.Desc))))
-                        .aggregations("latest", m -> m.max(x -> x.field("timestamp")))), JsonNode.class);
+                        .aggregations("latest", m -> m.max(x -> x.field(EventFields.TIMESTAMP)))), JsonNode.class);
         Aggregate leads = response.aggregations() == null ? null : response.aggregations().get("leads");
         return leads == null ? List.of() : leads.sterms().buckets().array().stream()
                 .map(b -> new Latest(b.key().stringValue(), b.aggregations().get("latest").max().value())).toList();
@@ -399,7 +401,7 @@ class Funnel {
             return null;
         }
         List<FieldValue> ids = people.stream().map(FieldValue::of).toList();
-        return Query.of(q -> q.terms(t -> t.field("leadId").terms(v -> v.value(ids))));
+        return Query.of(q -> q.terms(t -> t.field(EventFields.LEAD_ID).terms(v -> v.value(ids))));
     }
 
     private static Query scoped(String field, Instant from, Instant to, Query also) {

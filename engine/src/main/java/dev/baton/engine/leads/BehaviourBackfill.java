@@ -43,7 +43,7 @@ public class BehaviourBackfill {
     /** Leads with at least one stored occurrence (Elasticsearch's estimate, for progress). */
     public long leadsWith(TrackedBehaviour behaviour) throws IOException {
         var response = client.search(s -> s.index(indices.allEvents()).ignoreUnavailable(true).allowNoIndices(true).size(0)
-                .query(occurrences(behaviour)).aggregations("leads", a -> a.cardinality(c -> c.field("leadId"))), Void.class);
+                .query(occurrences(behaviour)).aggregations("leads", a -> a.cardinality(c -> c.field(EventFields.LEAD_ID))), Void.class);
         return response.aggregations().get("leads").cardinality().value();
     }
 
@@ -56,14 +56,14 @@ public class BehaviourBackfill {
                     .size(0).query(occurrences(behaviour))
                     .aggregations("leads", a -> a.composite(c -> {
                         c.size(PAGE).sources(List.of(Map.of("lead", co.elastic.clients.elasticsearch._types.aggregations
-                                .CompositeAggregationSource.of(src -> src.terms(t -> t.field("leadId"))))));
+                                .CompositeAggregationSource.of(src -> src.terms(t -> t.field(EventFields.LEAD_ID))))));
                         if (from != null) {
                             c.after(from);
                         }
                         return c;
                     }).aggregations("latest", top -> top.topHits(h -> h.size(behaviour.atLeast()).source(src -> src.fetch(false))
-                            .docvalueFields(d -> d.field("timestamp").format("strict_date_optional_time"))
-                            .sort(o -> o.field(f -> f.field("timestamp").order(SortOrder.Desc)))))), Void.class);
+                            .docvalueFields(d -> d.field(EventFields.TIMESTAMP).format("strict_date_optional_time"))
+                            .sort(o -> o.field(f -> f.field(EventFields.TIMESTAMP).order(SortOrder.Desc)))))), Void.class);
             CompositeAggregate page = response.aggregations().get("leads").composite();
             if (page.buckets().array().isEmpty()) {
                 return;
@@ -73,7 +73,7 @@ public class BehaviourBackfill {
                 String lead = bucket.key().get("lead").stringValue();
                 List<String> found = new ArrayList<>();
                 for (var hit : bucket.aggregations().get("latest").topHits().hits().hits()) {
-                    JsonData at = hit.fields().get("timestamp");
+                    JsonData at = hit.fields().get(EventFields.TIMESTAMP);
                     found.add(Instant.parse(at.to(String[].class)[0]) + "|" + hit.id());
                 }
                 occurrences.put(lead, found);
@@ -137,7 +137,7 @@ public class BehaviourBackfill {
 
     private static Query occurrences(TrackedBehaviour behaviour) {
         return Query.of(q -> q.bool(b -> {
-            b.filter(f -> f.term(t -> t.field("name").value(behaviour.event())));
+            b.filter(f -> f.term(t -> t.field(EventFields.NAME).value(behaviour.event())));
             behaviour.where().forEach((property, value) ->
                     b.filter(f -> f.term(t -> t.field("properties." + property).value(value))));
             return b;

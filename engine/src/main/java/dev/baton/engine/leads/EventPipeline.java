@@ -166,8 +166,8 @@ class EventPipeline {
             }
             Long applied = lead.kafkaOffsets().get(in.partitionKey());
             ObjectNode doc = in.event().message().deepCopy();
-            doc.put("leadId", lead.id());
-            doc.put("name", in.event().event());
+            doc.put(EventFields.LEAD_ID, lead.id());
+            doc.put(EventFields.NAME, in.event().event());
             // Engine-made events are scored like any other, except tier and segment moves (their cause was).
             boolean toScore = in.systemLead() == null || !EngineEvents.NOT_SCORED.contains(in.event().event());
             if (toScore && (applied == null || applied < in.record().offset())) {
@@ -267,7 +267,7 @@ class EventPipeline {
             if (!journeys.isRelevant(in.event())) {
                 continue;
             }
-            String leadId = docs.get(in.event().messageId()).path("leadId").asText();
+            String leadId = docs.get(in.event().messageId()).path(EventFields.LEAD_ID).asText();
             LeadProfile lead = profiles.get(leadId);
             List<String> formerIds = lead == null ? List.of() : lead.formerIds();
             signals.add(new JourneySignal(in.event().messageId(), leadId, formerIds, in.event().event(),

@@ -44,7 +44,7 @@ class LeadQueries {
             @SuppressWarnings({"unchecked", "rawtypes"})
             var response = client.search(s -> s.index(indices.allEvents()).ignoreUnavailable(true).allowNoIndices(true)
                     .query(byLead)
-                    .sort(o -> o.field(f -> f.field("timestamp").order(SortOrder.Desc)))
+                    .sort(o -> o.field(f -> f.field(EventFields.TIMESTAMP).order(SortOrder.Desc)))
                     .from(page * size).size(size).trackTotalHits(t -> t.enabled(true)), (Class<Map<String, Object>>) (Class) Map.class);
             return new Page<>(response.hits().total() == null ? 0 : response.hits().total().value(), page, size,
                     response.hits().hits().stream().map(Hit::source).filter(Objects::nonNull).toList());

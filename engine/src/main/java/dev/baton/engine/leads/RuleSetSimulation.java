@@ -93,10 +93,10 @@ class RuleSetSimulation {
                 var response = client.search(s -> {
                     s.index(indices.allEvents()).size(PAGE).ignoreUnavailable(true).allowNoIndices(true)
                             .query(q -> q.bool(b -> b
-                                    .filter(f -> f.range(r -> r.date(d -> d.field("timestamp").gte(since.toString()).lte(now.toString()))))
-                                    .mustNot(m -> m.terms(t -> t.field("name").terms(v -> v.value(EngineEvents.NOT_SCORED_VALUES))))))
-                            .sort(o -> o.field(f -> f.field("leadId").order(SortOrder.Asc)))
-                            .sort(o -> o.field(f -> f.field("timestamp").order(SortOrder.Asc)))
+                                    .filter(f -> f.range(r -> r.date(d -> d.field(EventFields.TIMESTAMP).gte(since.toString()).lte(now.toString()))))
+                                    .mustNot(m -> m.terms(t -> t.field(EventFields.NAME).terms(v -> v.value(EngineEvents.NOT_SCORED_VALUES))))))
+                            .sort(o -> o.field(f -> f.field(EventFields.LEAD_ID).order(SortOrder.Asc)))
+                            .sort(o -> o.field(f -> f.field(EventFields.TIMESTAMP).order(SortOrder.Asc)))
                             .sort(o -> o.field(f -> f.field("messageId").order(SortOrder.Asc)));
                     if (from != null) {
                         s.searchAfter(from);
@@ -107,10 +107,10 @@ class RuleSetSimulation {
                 for (Hit<ObjectNode> hit : hits) {
                     ObjectNode doc = hit.source();
                     after = hit.sort();
-                    if (doc == null || !doc.hasNonNull("leadId")) {
+                    if (doc == null || !doc.hasNonNull(EventFields.LEAD_ID)) {
                         continue;
                     }
-                    String id = doc.get("leadId").asText();
+                    String id = doc.get(EventFields.LEAD_ID).asText();
                     if (!id.equals(leadId)) {
                         if (leadId != null) {
                             pending.put(leadId, events);

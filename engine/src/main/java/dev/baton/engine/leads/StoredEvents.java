@@ -36,8 +36,8 @@ class StoredEvents {
         JsonNode properties = doc.has("properties") ? doc.get("properties") : doc.get("traits");
         Map<String, Object> map = properties == null || !properties.isObject() ? Map.of()
                 : json.convertValue(properties, json.getTypeFactory().constructMapType(Map.class, String.class, Object.class));
-        return new BehaviourEvent(doc.path("messageId").asText(), leadId, doc.path("name").asText(), map,
-                Instant.parse(doc.path("timestamp").asText()));
+        return new BehaviourEvent(doc.path("messageId").asText(), leadId, doc.path(EventFields.NAME).asText(), map,
+                Instant.parse(doc.path(EventFields.TIMESTAMP).asText()));
     }
 
     /**
@@ -53,8 +53,8 @@ class StoredEvents {
             var response = client.search(s -> {
                 s.index(indices.allEvents()).ignoreUnavailable(true).allowNoIndices(true).size(PAGE)
                         .query(q -> q.bool(b -> b.filter(byLead)
-                                .mustNot(m -> m.terms(t -> t.field("name").terms(v -> v.value(EngineEvents.NOT_SCORED_VALUES))))))
-                        .sort(o -> o.field(f -> f.field("timestamp").order(SortOrder.Asc)))
+                                .mustNot(m -> m.terms(t -> t.field(EventFields.NAME).terms(v -> v.value(EngineEvents.NOT_SCORED_VALUES))))))
+                        .sort(o -> o.field(f -> f.field(EventFields.TIMESTAMP).order(SortOrder.Asc)))
                         .sort(o -> o.field(f -> f.field("messageId").order(SortOrder.Asc)));
                 if (from != null) {
                     s.searchAfter(from);
@@ -62,7 +62,7 @@ class StoredEvents {
                 return s;
             }, ObjectNode.class);
             for (Hit<ObjectNode> hit : response.hits().hits()) {
-                if (hit.source() != null && hit.source().hasNonNull("timestamp")) {
+                if (hit.source() != null && hit.source().hasNonNull(EventFields.TIMESTAMP)) {
                     events.add(behaviourEvent(hit.source(), lead.id(), json));
                 }
                 after = hit.sort();
@@ -79,7 +79,7 @@ class StoredEvents {
      */
     static Query byAnyIdOf(LeadProfile lead) {
         List<Query> should = new ArrayList<>();
-        should.add(terms("leadId", List.of(lead.id())));
+        should.add(terms(EventFields.LEAD_ID, List.of(lead.id())));
         if (!lead.anonymousIds().isEmpty()) {
             should.add(terms("anonymousId", List.copyOf(lead.anonymousIds())));
         }
