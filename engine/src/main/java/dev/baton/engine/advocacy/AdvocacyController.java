@@ -5,6 +5,7 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.List;
@@ -40,8 +41,8 @@ class AdvocacyController {
     record EmployeeView(AdvocacyStats.EmployeeStats figures, List<Shares.ShareLink> links) {
     }
 
-    record RulesUpload(@NotEmpty(message = "give the rule files: {\"files\": {\"points.drl\": \"...\"}}")
-                       Map<String, String> files) {
+    record RulesUpload(@NotEmpty(message = "give the rule files: \\{\"files\": \\{\"points.drl\": \"...\"\\}\\}")
+                       Map<String, @NotNull(message = "a rule file's text") String> files) {
     }
 
     @Operation(summary = "Employees ranked by points, with shares, clicks, reach (direct and through re-shares), depth, "

@@ -5,6 +5,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,9 +44,9 @@ class CampaignController {
 
     /** @param journey the journey (process key) new leads of this campaign enter; optional */
     record CampaignRequest(String id, @NotBlank(message = "a campaign needs a name") String name, Instant startsAt,
-                           Instant endsAt, List<String> teams, String journey,
+                           Instant endsAt, List<@NotBlank(message = "a team id") String> teams, String journey,
                            @NotEmpty(message = "a campaign needs at least one content item to share")
-                           List<Campaign.@Valid Content> contents) {
+                           List<Campaign.@NotNull(message = "a content item, not null") @Valid Content> contents) {
     }
 
     @Operation(summary = "Create a campaign with its content items and suggested share texts per channel")

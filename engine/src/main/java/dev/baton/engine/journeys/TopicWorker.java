@@ -1,8 +1,10 @@
 package dev.baton.engine.journeys;
 
+import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.camunda.bpm.engine.ExternalTaskService;
@@ -111,7 +114,7 @@ public abstract class TopicWorker {
                 again = false;
                 // A full batch means more may wait: fetched again at once, not after the poll interval.
                 full = pollOnce() == BATCH;
-            } while (again || full);
+            } while ((again || full) && !Thread.currentThread().isInterrupted());
         } finally {
             polling.set(false);
         }
@@ -137,29 +140,51 @@ public abstract class TopicWorker {
             log.warn("Fetching {} tasks failed, will try again: {}", topic(), e.getMessage());
             return 0;
         }
-        Map<String, List<LockedExternalTask>> byLead = new LinkedHashMap<>();
-        for (LockedExternalTask task : locked) {
-            byLead.computeIfAbsent(String.valueOf(task.getBusinessKey()), lead -> new ArrayList<>()).add(task);
-        }
-        if (!inLanes() || settings.lanes() == 1 || byLead.size() == 1) {
+        if (!inLanes() || locked.isEmpty()) {
             locked.forEach(this::handleOrFail);
             return locked.size();
         }
-        List<Future<?>> lanes = new ArrayList<>();
-        for (List<LockedExternalTask> lane : byLead.values()) {
-            lanes.add(laneThreads().submit(() -> lane.forEach(this::handleOrFail)));
+        Collection<List<LockedExternalTask>> lanes;
+        try {
+            lanes = lanes(locked);
+        } catch (RuntimeException e) {
+            log.warn("Could not tell whose {} tasks these are ({}); doing them one after the other", topic(), e.getMessage());
+            lanes = List.of(locked);
         }
-        for (Future<?> lane : lanes) {
+        if (lanes.size() == 1 || settings.lanes() == 1) {
+            lanes.forEach(lane -> lane.forEach(this::handleOrFail));
+            return locked.size();
+        }
+        List<Future<?>> running = new ArrayList<>();
+        for (List<LockedExternalTask> lane : lanes) {
+            running.add(laneThreads().submit(() -> lane.forEach(this::handleOrFail)));
+        }
+        for (Future<?> lane : running) {
             try {
                 lane.get(); // a lane reports its own failures; this only waits for it
             } catch (ExecutionException e) {
                 log.warn("A {} lane stopped: {}", topic(), e.getCause().toString());
             } catch (InterruptedException e) {
+                // Shutting down: lanes not started yet are dropped (their locks expire and the tasks run again).
+                running.forEach(other -> other.cancel(false));
                 Thread.currentThread().interrupt();
-                break;
+                return 0;
             }
         }
         return locked.size();
+    }
+
+    /**
+     * A fetched batch in lanes: one lane per lead, in the order fetched. By default the lead is the
+     * process's business key; a worker whose journeys may run under several ids of one person (a
+     * visitor id before a merge, the lead's id after) says who each task is for.
+     */
+    protected Collection<List<LockedExternalTask>> lanes(List<LockedExternalTask> batch) {
+        Map<String, List<LockedExternalTask>> byLead = new LinkedHashMap<>();
+        for (LockedExternalTask task : batch) {
+            byLead.computeIfAbsent(String.valueOf(task.getBusinessKey()), lead -> new ArrayList<>()).add(task);
+        }
+        return byLead.values();
     }
 
     private void handleOrFail(LockedExternalTask task) {
@@ -168,6 +193,18 @@ public abstract class TopicWorker {
         } catch (RuntimeException | IOException e) {
             // Elasticsearch, Kafka or the database away: retry like a provider failure.
             fail(task, "could not finish: " + e.getMessage(), true);
+        }
+    }
+
+    /** Lets the lanes finish the tasks they have (up to the lock time), then stops their threads. */
+    @PreDestroy
+    void stopLanes() throws InterruptedException {
+        ExecutorService threads = laneThreads;
+        if (threads != null) {
+            threads.shutdown();
+            if (!threads.awaitTermination(settings.lock().toMillis(), TimeUnit.MILLISECONDS)) {
+                threads.shutdownNow();
+            }
         }
     }
 

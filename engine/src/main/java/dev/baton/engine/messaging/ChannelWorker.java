@@ -12,10 +12,15 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.camunda.bpm.engine.ExternalTaskService;
 import org.camunda.bpm.engine.externaltask.LockedExternalTask;
 import org.slf4j.Logger;
@@ -44,6 +49,8 @@ abstract class ChannelWorker extends TopicWorker {
     private final SendGuards guards;
     private final EngineEvents events;
     private final Clock clock;
+    /** The leads of the batch being done, by task id, read when it was put in lanes. */
+    private final Map<String, LeadProfile> readForBatch = new ConcurrentHashMap<>();
 
     ChannelWorker(ExternalTaskService tasks, LeadStore leads, DeliveryLog deliveries, SendGuards guards,
                   EngineEvents events, Clock clock, Workers settings) {
@@ -59,6 +66,40 @@ abstract class ChannelWorker extends TopicWorker {
     @Override
     protected boolean inLanes() {
         return true;
+    }
+
+    /**
+     * One lane per lead as the leads index knows it now: a journey started under a visitor id
+     * and one under the lead's own id are the same person, whose sends the guards must see one
+     * after the other. The batch's leads are read in one request and kept for its tasks.
+     */
+    @Override
+    protected Collection<List<LockedExternalTask>> lanes(List<LockedExternalTask> batch) {
+        readForBatch.clear();
+        Set<String> keys = new HashSet<>();
+        batch.forEach(task -> {
+            if (task.getBusinessKey() != null) {
+                keys.add(task.getBusinessKey());
+            }
+        });
+        Map<String, LeadProfile> live = leads.readAll(keys);
+        Map<String, List<LockedExternalTask>> byLead = new LinkedHashMap<>();
+        for (LockedExternalTask task : batch) {
+            LeadProfile lead = task.getBusinessKey() == null ? null : live.get(task.getBusinessKey());
+            if (lead == null && task.getBusinessKey() != null) {
+                try {
+                    lead = leads.get(task.getBusinessKey()); // merged away since, or known by another id
+                } catch (LeadNotFoundException e) {
+                    lead = null; // handle() fails the task, saying so
+                }
+            }
+            if (lead != null) {
+                readForBatch.put(task.getId(), lead);
+            }
+            byLead.computeIfAbsent(lead == null ? "unknown:" + task.getBusinessKey() : lead.id(), who -> new ArrayList<>())
+                    .add(task);
+        }
+        return byLead.values();
     }
 
     /** "email", "sms": the suppression and delivery-log channel. */
@@ -102,9 +143,9 @@ abstract class ChannelWorker extends TopicWorker {
             fail(task, problem, false);
             return;
         }
-        LeadProfile lead;
+        LeadProfile lead = readForBatch.remove(task.getId());
         try {
-            lead = leads.get(task.getBusinessKey());
+            lead = lead != null ? lead : leads.get(task.getBusinessKey());
         } catch (LeadNotFoundException e) {
             fail(task, "the journey's business key '" + task.getBusinessKey() + "' is no lead Baton knows", false);
             return;

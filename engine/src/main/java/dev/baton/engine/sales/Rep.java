@@ -24,7 +24,8 @@ import java.util.List;
  * @param slaHits      first answers within the SLA (counted from the recorded answers)
  * @param slaMisses    leads taken away because the SLA passed
  */
-record Rep(@Id String id, String name, @Email String email, String phone,
+record Rep(@Id String id, String name, @Email(message = "'${validatedValue}' is not an email address") String email,
+           String phone,
            @NotBlank(message = "a rep needs a team") String team, List<String> territories,
            List<String> industries, List<String> languages, String workingHours, String timeZone,
            @Min(value = 1, message = "at least 1 (the most open leads at once)") int capacity,
@@ -32,6 +33,8 @@ record Rep(@Id String id, String name, @Email String email, String phone,
            @Pattern(regexp = "email|sms", message = "email or sms, not '${validatedValue}'") String notifyBy,
            int openLeads, int slaHits, int slaMisses) {
     public Rep {
+        email = email == null || email.isBlank() ? null : email.strip();
+        phone = phone == null || phone.isBlank() ? null : phone.strip();
         territories = territories == null ? List.of() : List.copyOf(territories);
         industries = industries == null ? List.of() : List.copyOf(industries);
         languages = languages == null ? List.of() : List.copyOf(languages);

@@ -8,6 +8,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
@@ -77,14 +78,14 @@ class SalesController {
     record Imported(int reps) {
     }
 
-    record Choice(@NotBlank(message = "name the rep: {\"rep\": \"anna\"}") String rep) {
+    record Choice(@NotBlank(message = "name the rep: \\{\"rep\": \"anna\"\\}") String rep) {
     }
 
     record Outcome(@NotBlank(message = "accepted, converted or rejected") String outcome, String reason) {
     }
 
-    record RulesUpload(@NotEmpty(message = "give the rule files: {\"files\": {\"assignment.drl\": \"...\"}}")
-                       Map<String, String> files) {
+    record RulesUpload(@NotEmpty(message = "give the rule files: \\{\"files\": \\{\"assignment.drl\": \"...\"\\}\\}")
+                       Map<String, @NotNull(message = "a rule file's text") String> files) {
     }
 
     @Operation(summary = "Every rep with open load (open leads of capacity) and SLA figures (hits, misses, hit rate, open and"

@@ -26,7 +26,7 @@ class JourneyEntriesController {
     }
 
     /** Whose members enter. */
-    record EntryRequest(@NotBlank(message = "name the segment whose members enter, e.g. {\"segment\":\"warm-pricing\"}")
+    record EntryRequest(@NotBlank(message = "name the segment whose members enter, e.g. \\{\"segment\":\"warm-pricing\"\\}")
                         String segment) {
     }
 

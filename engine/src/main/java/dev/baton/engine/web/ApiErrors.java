@@ -164,6 +164,9 @@ class ApiErrors extends ResponseEntityExceptionHandler {
     }
 
     private ProblemDetail invalid(List<Requests.Violation> violations) {
+        if (violations.isEmpty()) { // a constraint across parameters: no field to name
+            violations.add(new Requests.Violation("", "the request's parts do not fit together"));
+        }
         violations.sort(Requests.Violation.BY_FIELD);
         return apiProblem(new InvalidRequestException("", violations)).getBody();
     }

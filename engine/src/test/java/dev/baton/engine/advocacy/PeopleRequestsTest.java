@@ -44,7 +44,7 @@ class PeopleRequestsTest {
                 .andExpect(jsonPath("$.type").value("https://baton.dev/problems/invalid-request"))
                 .andExpect(jsonPath("$.field").value("email"))
                 .andExpect(jsonPath("$.errors[*].field").value(containsInAnyOrder("email", "name")))
-                .andExpect(jsonPath("$.detail").value("email: must be a well-formed email address;"
+                .andExpect(jsonPath("$.detail").value("email: 'ann-at-example.com' is not an email address;"
                         + " name: an employee needs a name"));
         verifyNoInteractions(store);
     }

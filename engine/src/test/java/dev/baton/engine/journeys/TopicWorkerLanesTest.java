@@ -52,6 +52,24 @@ class TopicWorkerLanesTest {
     }
 
     @Test
+    void tasksAWorkerSaysAreOnePersonsShareALaneThoughTheirBusinessKeysDiffer() {
+        List<String> happened = Collections.synchronizedList(new ArrayList<>());
+        // "visitor-7" became lead "ann": a journey started before the merge still runs under the visitor id.
+        Recording worker = new Recording(batch("ann:1", "visitor-7:1", "bob:1"), true, happened) {
+            @Override
+            protected java.util.Collection<List<LockedExternalTask>> lanes(List<LockedExternalTask> batch) {
+                return List.of(List.of(batch.get(0), batch.get(1)), List.of(batch.get(2)));
+            }
+        };
+
+        worker.poll();
+
+        String annLane = happened.stream().filter(e -> e.startsWith("ann:1@")).findFirst().orElseThrow().split("@")[1];
+        assertThat(happened).contains("visitor-7:1@" + annLane);
+        assertThat(happened.indexOf("ann:1@" + annLane)).isLessThan(happened.indexOf("visitor-7:1@" + annLane));
+    }
+
+    @Test
     void aWorkerOutsideLanesDoesItsBatchInTheOrderFetched() {
         List<String> happened = Collections.synchronizedList(new ArrayList<>());
         Recording worker = new Recording(batch("ann:1", "bob:1", "ann:2", "cy:1"), false, happened);

@@ -59,6 +59,18 @@ class RepRequestsTest {
     }
 
     @Test
+    void aRepWhoHearsByEmailNeedsAnAddressNotABlankCell() throws Exception {
+        mvc.perform(post("/api/sales/reps/import").contentType("text/csv").content("""
+                        id,email,team,capacity
+                        anna,,emea,5
+                        """))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.field").value("email"))
+                .andExpect(jsonPath("$.detail").value("line 2: notifyBy email needs an email address"));
+        verifyNoInteractions(assignments);
+    }
+
+    @Test
     void repsImportFromCsvWithQuotedCommasAndListsInACell() throws Exception {
         mvc.perform(post("/api/sales/reps/import").contentType("text/csv").content("""
                         id,name,email,team,territories,capacity
