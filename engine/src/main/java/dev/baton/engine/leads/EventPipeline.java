@@ -31,6 +31,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -155,9 +156,10 @@ class EventPipeline {
             var resolution = resolutions.get(n);
             LeadProfile lead = profiles.getOrDefault(resolution.leadId(), LeadProfile.newLead(resolution.leadId()));
             String tierBefore = lead.tier();
+            Set<String> folded = new TreeSet<>();
             if (!resolution.mergeFrom().isEmpty()) {
                 // Whether or not this event is applied again (a retried batch): the folds it decided are.
-                LeadProfile merged = mergeInto(lead, resolution, profiles, changed);
+                LeadProfile merged = mergeInto(lead, resolution, profiles, changed, folded);
                 if (merged != lead) {
                     lead = merged;
                     profiles.put(lead.id(), lead);
@@ -187,10 +189,15 @@ class EventPipeline {
                 changed.add(lead.id());
             }
             // A move the event (or a fold it decided) caused; a retried batch derives the same
-            // message id, so it is stored once.
+            // message id, so it is stored once. A move that comes with a fold is named by the leads
+            // folded, not by the event: a batch retried after the lead's write was lost takes the
+            // same fold in at another of its events (the identities it wrote now point there).
             if (lead.tier() != null && !lead.tier().equals(tierBefore) && !(tierBefore == null && lead.tier().equals(startingTier))) {
-                tierMoves.add(new TierChanges.TierChange(lead.id(), tierBefore, lead.tier(), lead.score(),
-                        lead.ruleSetVersion(), "event", in.event().messageId(), in.event().timestamp()));
+                tierMoves.add(folded.isEmpty()
+                        ? new TierChanges.TierChange(lead.id(), tierBefore, lead.tier(), lead.score(), lead.ruleSetVersion(),
+                                "event", in.event().messageId(), in.event().timestamp())
+                        : new TierChanges.TierChange(lead.id(), tierBefore, lead.tier(), lead.score(), lead.ruleSetVersion(),
+                                "merge", String.join("+", folded) + ":" + lead.tier(), in.event().timestamp()));
             }
             eventDocs.put(in.event().messageId(), doc);
         }
@@ -296,9 +303,11 @@ class EventPipeline {
      * keeps its content (frozen), and the lead takes that content in; a tombstone folded here
      * earlier whose content the lead has not taken in yet (the write that should have was lost) is
      * taken in now; one the lead already holds is left alone. Safe to repeat on a retried batch.
+     *
+     * @param folded gets the ids whose content the lead took in here
      */
     private LeadProfile mergeInto(LeadProfile lead, BatchIdentities.Resolution resolution,
-                                  Map<String, LeadProfile> profiles, Set<String> changed) {
+                                  Map<String, LeadProfile> profiles, Set<String> changed, Set<String> folded) {
         for (String sourceId : resolution.mergeFrom()) {
             LeadProfile source = profiles.get(sourceId);
             if (sourceId.equals(lead.id())) {
@@ -314,9 +323,11 @@ class EventPipeline {
                 changed.add(sourceId);
                 log.info("Merged {} into lead {}", sourceId, lead.id());
                 lead = scorer.merge(lead, source);
+                folded.add(sourceId);
             } else if (source.owedTo(lead)) {
                 log.info("Lead {} takes in {} (folded there by a batch whose write of the lead was lost)", lead.id(), sourceId);
                 lead = scorer.merge(lead, source.frozen());
+                folded.add(sourceId);
             }
         }
         return lead;
