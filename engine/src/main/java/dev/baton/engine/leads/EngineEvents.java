@@ -1,5 +1,7 @@
 package dev.baton.engine.leads;
 
+import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.engine.tracking.EventTopics;
@@ -11,6 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,26 +27,19 @@ import org.springframework.stereotype.Component;
  * Events the engine itself makes about a lead it already knows (Tier Changed, Email Sent, Email
  * Clicked, Unsubscribed…): Segment-shaped track messages on the events topic, keyed by the lead,
  * with the lead id in a Kafka header that only the engine sets, so the pipeline files them under
- * that lead without identity resolution. They are scored like any event, except Tier Changed.
+ * that lead without identity resolution. They are scored like any event, except the moves leads
+ * records and those features declare as {@link NotScoredEvents}.
  * Deterministic message ids make a republished event count once.
  */
 @Component
 public class EngineEvents {
     /**
-     * Engine-made events that are not behaviour: their cause was scored, or Baton did it, not the
-     * lead (a message sent, or failed to go: it must not make the lead "seen" nor earn points). The
-     * pipeline does not score them (the profile is written only when a segment counts them), and a
-     * rescore or a simulation replaying stored events leaves them out. They stay in the timeline.
+     * The moves leads itself records (tier, segment, journey): their cause was scored, the move is
+     * not behaviour. Other features declare theirs as {@link NotScoredEvents} beans.
      */
-    static final List<String> NOT_SCORED = List.of(TierChanges.EVENT, SegmentMemberships.ENTERED, SegmentMemberships.LEFT,
-            JourneyState.ENTERED, JourneyState.STEP_REACHED, JourneyState.FINISHED_EVENT, JourneyState.LEFT_EVENT,
-            "Email Sent", "SMS Sent", "Email Failed", "SMS Failed",
-            // The handoff's own steps (sales): what Baton did with the lead, not what the lead did.
-            // Sales' outcomes (Accepted, Rejected, Converted) are news of the lead and stay scored.
-            "Sales Assigned", "Sales Queued", "Sales SLA Missed", "Sales Task Sent", "Sales Task Failed",
-            "Sales Notification Sent", "Sales Notification Failed");
-    static final List<co.elastic.clients.elasticsearch._types.FieldValue> NOT_SCORED_VALUES =
-            NOT_SCORED.stream().map(co.elastic.clients.elasticsearch._types.FieldValue::of).toList();
+    private static final NotScoredEvents MOVES = NotScoredEvents.of(TierChanges.EVENT, SegmentMemberships.ENTERED,
+            SegmentMemberships.LEFT, JourneyState.ENTERED, JourneyState.STEP_REACHED, JourneyState.FINISHED_EVENT,
+            JourneyState.LEFT_EVENT);
 
     /** Header naming the lead an engine-made event belongs to. HTTP senders cannot set Kafka headers. */
     static final String LEAD_HEADER = "baton-lead-id";
@@ -49,12 +47,29 @@ public class EngineEvents {
     private final EventTopics topics;
     private final ObjectMapper json;
     private final Clock clock;
+    private final Set<String> notScored;
+    private final Query scored;
 
-    EngineEvents(KafkaTemplate<String, String> kafka, EventTopics topics, ObjectMapper json, Clock clock) {
+    EngineEvents(KafkaTemplate<String, String> kafka, EventTopics topics, ObjectMapper json, Clock clock,
+                 List<NotScoredEvents> declared) {
         this.kafka = kafka;
         this.topics = topics;
         this.json = json;
         this.clock = clock;
+        this.notScored = Stream.concat(Stream.of(MOVES), declared.stream()).flatMap(d -> d.names().stream())
+                .collect(Collectors.toUnmodifiableSet());
+        List<FieldValue> names = notScored.stream().sorted().map(FieldValue::of).toList();
+        this.scored = Query.of(q -> q.bool(b -> b.mustNot(m -> m.terms(t -> t.field(EventFields.NAME).terms(v -> v.value(names))))));
+    }
+
+    /** Whether an engine-made event named so is behaviour the rules score (see {@link NotScoredEvents}). */
+    boolean scored(String event) {
+        return !notScored.contains(event);
+    }
+
+    /** Stored events the rules score: a filter for the events indices that leaves the others out. */
+    Query scoredEvents() {
+        return scored;
     }
 
     /** One engine-made event: {@code name} happened to {@code leadId} at {@code at}. */

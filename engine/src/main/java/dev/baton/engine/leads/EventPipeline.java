@@ -156,7 +156,7 @@ class EventPipeline {
             var resolution = resolutions.get(n);
             LeadProfile lead = profiles.getOrDefault(resolution.leadId(), LeadProfile.newLead(resolution.leadId()));
             String tierBefore = lead.tier();
-            Set<String> folded = new TreeSet<>();
+            Set<String> folded = resolution.mergeFrom().isEmpty() ? Set.of() : new TreeSet<>();
             if (!resolution.mergeFrom().isEmpty()) {
                 // Whether or not this event is applied again (a retried batch): the folds it decided are.
                 LeadProfile merged = mergeInto(lead, resolution, profiles, changed, folded);
@@ -170,8 +170,9 @@ class EventPipeline {
             ObjectNode doc = in.event().message().deepCopy();
             doc.put(EventFields.LEAD_ID, lead.id());
             doc.put(EventFields.NAME, in.event().event());
-            // Engine-made events are scored like any other, except tier and segment moves (their cause was).
-            boolean toScore = in.systemLead() == null || !EngineEvents.NOT_SCORED.contains(in.event().event());
+            // Engine-made events are scored like any other, except the moves leads records and what
+            // features declare not behaviour (NotScoredEvents).
+            boolean toScore = in.systemLead() == null || engineEvents.scored(in.event().event());
             if (toScore && (applied == null || applied < in.record().offset())) {
                 LeadScorer.Scored scored = scorer.apply(lead, in.event(), in.ids(), in.traits());
                 lead = scored.profile().withOffset(in.partitionKey(), in.record().offset());

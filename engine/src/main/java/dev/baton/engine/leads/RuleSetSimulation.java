@@ -48,12 +48,14 @@ class RuleSetSimulation {
     private final Indices indices;
     private final ObjectMapper json;
     private final Clock clock;
+    private final EngineEvents engineEvents;
 
-    RuleSetSimulation(ElasticsearchClient client, Indices indices, ObjectMapper json, Clock clock) {
+    RuleSetSimulation(ElasticsearchClient client, Indices indices, ObjectMapper json, Clock clock, EngineEvents engineEvents) {
         this.client = client;
         this.indices = indices;
         this.json = json;
         this.clock = clock;
+        this.engineEvents = engineEvents;
     }
 
     /** One lead's outcome under both rule sets. */
@@ -94,7 +96,7 @@ class RuleSetSimulation {
                     s.index(indices.allEvents()).size(PAGE).ignoreUnavailable(true).allowNoIndices(true)
                             .query(q -> q.bool(b -> b
                                     .filter(f -> f.range(r -> r.date(d -> d.field(EventFields.TIMESTAMP).gte(since.toString()).lte(now.toString()))))
-                                    .mustNot(m -> m.terms(t -> t.field(EventFields.NAME).terms(v -> v.value(EngineEvents.NOT_SCORED_VALUES))))))
+                                    .filter(engineEvents.scoredEvents())))
                             .sort(o -> o.field(f -> f.field(EventFields.LEAD_ID).order(SortOrder.Asc)))
                             .sort(o -> o.field(f -> f.field(EventFields.TIMESTAMP).order(SortOrder.Asc)))
                             .sort(o -> o.field(f -> f.field("messageId").order(SortOrder.Asc)));

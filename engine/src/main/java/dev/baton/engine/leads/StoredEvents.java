@@ -24,11 +24,13 @@ class StoredEvents {
     private final ElasticsearchClient client;
     private final Indices indices;
     private final ObjectMapper json;
+    private final EngineEvents engineEvents;
 
-    StoredEvents(ElasticsearchClient client, Indices indices, ObjectMapper json) {
+    StoredEvents(ElasticsearchClient client, Indices indices, ObjectMapper json, EngineEvents engineEvents) {
         this.client = client;
         this.indices = indices;
         this.json = json;
+        this.engineEvents = engineEvents;
     }
 
     /** A stored event doc as the rules see it, filed under {@code leadId}. */
@@ -42,7 +44,7 @@ class StoredEvents {
 
     /**
      * Every behaviour event of a lead, oldest first: those sent under any id it was known by
-     * (engine-made tier and segment moves are not behaviour and are left out).
+     * (engine-made events that are not behaviour are left out).
      */
     List<BehaviourEvent> of(LeadProfile lead) throws IOException {
         Query byLead = byAnyIdOf(lead);
@@ -53,7 +55,7 @@ class StoredEvents {
             var response = client.search(s -> {
                 s.index(indices.allEvents()).ignoreUnavailable(true).allowNoIndices(true).size(PAGE)
                         .query(q -> q.bool(b -> b.filter(byLead)
-                                .mustNot(m -> m.terms(t -> t.field(EventFields.NAME).terms(v -> v.value(EngineEvents.NOT_SCORED_VALUES))))))
+                                .filter(engineEvents.scoredEvents())))
                         .sort(o -> o.field(f -> f.field(EventFields.TIMESTAMP).order(SortOrder.Asc)))
                         .sort(o -> o.field(f -> f.field("messageId").order(SortOrder.Asc)));
                 if (from != null) {

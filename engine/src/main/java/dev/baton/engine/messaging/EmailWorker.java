@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class EmailWorker extends ChannelWorker {
+    static final String LABEL = "Email";
     private final EmailTemplates templates;
     private final EmailComposer composer;
     private final SmtpEmailConnector smtp;
@@ -44,7 +45,7 @@ class EmailWorker extends ChannelWorker {
 
     @Override
     String label() {
-        return "Email";
+        return LABEL;
     }
 
     @Override

@@ -24,6 +24,7 @@ import org.springframework.web.util.HtmlUtils;
  */
 @Component
 class SalesNotificationWorker extends ChannelWorker {
+    static final String LABEL = "Sales Notification";
     private static final Set<String> TEMPLATES = Set.of("lead-assigned", "sla-missed", "lead-queued");
     private final SmtpEmailConnector smtp;
     private final SmsWorker sms;
@@ -50,7 +51,7 @@ class SalesNotificationWorker extends ChannelWorker {
 
     @Override
     String label() {
-        return "Sales Notification";
+        return LABEL;
     }
 
     @Override

@@ -31,6 +31,7 @@ import org.springframework.stereotype.Component;
 @Component
 @EnableConfigurationProperties(CrmProperties.class)
 class SalesTaskWorker extends ChannelWorker {
+    static final String LABEL = "Sales Task";
     private final CrmProperties crm;
     private final SalesTaskConnector target;
     private final LeadExplanations explanations;
@@ -66,7 +67,7 @@ class SalesTaskWorker extends ChannelWorker {
 
     @Override
     String label() {
-        return "Sales Task";
+        return LABEL;
     }
 
     @Override

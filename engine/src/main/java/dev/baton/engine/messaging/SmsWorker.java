@@ -36,6 +36,7 @@ import org.springframework.stereotype.Component;
 @Component
 @EnableConfigurationProperties(SmsProperties.class)
 class SmsWorker extends ChannelWorker {
+    static final String LABEL = "SMS";
     private static final Logger log = LoggerFactory.getLogger(SmsWorker.class);
     private final SmsProperties properties;
     private final Connector connector;
@@ -82,7 +83,7 @@ class SmsWorker extends ChannelWorker {
 
     @Override
     String label() {
-        return "SMS";
+        return LABEL;
     }
 
     @Override

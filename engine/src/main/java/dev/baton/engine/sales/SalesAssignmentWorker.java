@@ -44,8 +44,12 @@ import org.springframework.stereotype.Component;
  * that started first, ties broken by id.
  */
 @Component
-class SalesAssignmentWorker extends TopicWorker {
+class SalesAssignmentWorker extends TopicWorker<Void> {
     private static final Logger log = LoggerFactory.getLogger(SalesAssignmentWorker.class);
+    /** The handoff's own steps: what Baton did with the lead, not what the lead did (not scored). */
+    static final String ASSIGNED = "Sales Assigned";
+    static final String QUEUED = "Sales Queued";
+    static final String SLA_MISSED = "Sales SLA Missed";
     private final LeadStore leads;
     private final Assignments assignments;
     private final SalesProperties properties;
@@ -77,7 +81,7 @@ class SalesAssignmentWorker extends TopicWorker {
     }
 
     @Override
-    protected void handle(LockedExternalTask task) throws IOException {
+    protected void handle(LockedExternalTask task, Void batch) throws IOException {
         LeadProfile profile;
         try {
             profile = leads.get(task.getBusinessKey());
@@ -110,7 +114,7 @@ class SalesAssignmentWorker extends TopicWorker {
             }
             assignments.recordSla(previous, false, "miss:" + task.getId());
             out.put("previousRep", previous);
-            news.add(new EngineEvents.EngineEvent(lead.id(), "Sales SLA Missed", "sales-sla-missed:" + task.getId(),
+            news.add(new EngineEvents.EngineEvent(lead.id(), SLA_MISSED, "sales-sla-missed:" + task.getId(),
                     clock.instant(), Map.of("rep", previous)));
         }
         String chosen = text(in.get("chosenRep"));
@@ -149,14 +153,14 @@ class SalesAssignmentWorker extends TopicWorker {
             out.put("queue", null);
             team = rep.team();
             log.info("Lead {} assigned to {} ({}), SLA due {}", lead.id(), rep.id(), assignment.reason(), due);
-            news.add(new EngineEvents.EngineEvent(lead.id(), "Sales Assigned", "sales-assigned:" + task.getId(),
+            news.add(new EngineEvents.EngineEvent(lead.id(), ASSIGNED, "sales-assigned:" + task.getId(),
                     clock.instant(), Map.of("rep", rep.id(), "reason", assignment.reason(), "slaDue", due.toString())));
         } else {
             team = assignment.queue();
             out.put("queue", team);
             out.put("slaDue", null);
             log.info("Lead {} queued for the managers of {}: {}", lead.id(), team, assignment.reason());
-            news.add(new EngineEvents.EngineEvent(lead.id(), "Sales Queued", "sales-queued:" + task.getId(),
+            news.add(new EngineEvents.EngineEvent(lead.id(), QUEUED, "sales-queued:" + task.getId(),
                     clock.instant(), Map.of("team", team, "reason", assignment.reason())));
         }
         Employee manager = managers.managerOf(team);

@@ -1,6 +1,7 @@
 package dev.baton.engine.sales;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import dev.baton.engine.leads.NotScoredEvents;
 import dev.baton.engine.search.Indices;
 import dev.baton.engine.search.RuleVersions;
 import dev.baton.rules.sales.AssignmentRules;
@@ -18,6 +19,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SalesProperties.class)
 class SalesConfiguration {
+
+    /** Sales' outcomes (Accepted, Rejected, Converted) are news of the lead and stay scored; the handoff's steps are not. */
+    @Bean
+    NotScoredEvents handoffSteps() {
+        return NotScoredEvents.of(SalesAssignmentWorker.ASSIGNED, SalesAssignmentWorker.QUEUED, SalesAssignmentWorker.SLA_MISSED);
+    }
 
     @Bean
     SalesRuleSets salesRuleSets(ElasticsearchClient client, Indices indices, Clock clock) {
