@@ -1,12 +1,12 @@
 package dev.baton.engine.advocacy;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.FieldValue;
-import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregationSource;
+import co.elastic.clients.elasticsearch._types.aggregations.Aggregation;
 import co.elastic.clients.elasticsearch._types.aggregations.CompositeBucket;
 import co.elastic.clients.elasticsearch._types.aggregations.StringTermsBucket;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.engine.search.CompositePages;
 import dev.baton.engine.search.Indices;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -92,42 +92,25 @@ class BroughtVisitors {
      */
     void forEachPage(Query scope, Set<String> employees, Pages pages) throws IOException {
         List<String> sharers = List.copyOf(employees);
-        Map<String, FieldValue> after = null;
-        do {
-            Map<String, FieldValue> from = after;
-            var response = client.search(s -> s.index(indices.attribution()).size(0).query(scope)
-                    .aggregations("visitors", a -> {
-                        a.composite(c -> {
-                            c.size(PAGE).sources(List.of(Map.of("visitor",
-                                    CompositeAggregationSource.of(x -> x.terms(t -> t.field("visitor"))))));
-                            if (from != null) {
-                                c.after(from);
-                            }
-                            return c;
-                        });
-                        if (!sharers.isEmpty()) {
-                            a.aggregations("sharers", x -> x.terms(t -> t.field("firstTouch.chainSharers")
-                                    .size(sharers.size()).include(i -> i.terms(sharers))));
-                        }
-                        return a.aggregations("form", x -> x.filter(f -> f.term(t -> t.field("formSubmitted").value(true))));
-                    }), JsonNode.class);
-            var visitors = response.aggregations().get("visitors").composite();
+        Map<String, Aggregation> perVisitor = new HashMap<>();
+        if (!sharers.isEmpty()) {
+            perVisitor.put("sharers", Aggregation.of(x -> x.terms(t -> t.field("firstTouch.chainSharers")
+                    .size(sharers.size()).include(i -> i.terms(sharers)))));
+        }
+        perVisitor.put("form", Aggregation.of(x -> x.filter(f -> f.term(t -> t.field("formSubmitted").value(true)))));
+        CompositePages.forEach(client, List.of(indices.attribution()), scope, "visitor", PAGE, perVisitor, visitors -> {
             Map<String, Visitor> page = new LinkedHashMap<>();
-            for (CompositeBucket bucket : visitors.buckets().array()) {
+            for (CompositeBucket bucket : visitors) {
                 Set<String> chain = new HashSet<>();
                 if (!sharers.isEmpty()) {
                     for (StringTermsBucket b : bucket.aggregations().get("sharers").sterms().buckets().array()) {
                         chain.add(b.key().stringValue());
                     }
                 }
-                page.put(bucket.key().get("visitor").stringValue(),
-                        new Visitor(chain, bucket.aggregations().get("form").filter().docCount() > 0));
+                page.put(CompositePages.member(bucket), new Visitor(chain, bucket.aggregations().get("form").filter().docCount() > 0));
             }
-            if (!page.isEmpty()) {
-                pages.page(peopleOf(page, scope, employees));
-            }
-            after = page.size() < PAGE ? null : visitors.afterKey();
-        } while (after != null && !after.isEmpty());
+            pages.page(peopleOf(page, scope, employees));
+        });
     }
 
     /** The people whose first visitor id in scope is on this page. */

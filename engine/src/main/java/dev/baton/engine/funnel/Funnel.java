@@ -5,7 +5,6 @@ import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.aggregations.Aggregate;
 import co.elastic.clients.elasticsearch._types.aggregations.Aggregation;
-import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregationSource;
 import co.elastic.clients.elasticsearch._types.aggregations.TermsAggregationCollectMode;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.json.JsonData;
@@ -16,6 +15,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.baton.engine.advocacy.CampaignPeople;
 import dev.baton.engine.advocacy.LinkFields;
 import dev.baton.engine.leads.EventFields;
+import dev.baton.engine.search.CompositePages;
 import dev.baton.engine.search.Indices;
 import dev.baton.engine.search.SearchUnavailableException;
 import java.io.IOException;
@@ -250,39 +250,20 @@ class Funnel {
      * matches {@code steps.get(i)}.
      */
     private void cohort(List<String> index, String key, Query scope, List<Query> steps, Cohort cohort) throws IOException {
-        Map<String, FieldValue> after = null;
-        do {
-            Map<String, FieldValue> from = after;
-            var response = client.search(s -> s.index(index).ignoreUnavailable(true).allowNoIndices(true).size(0).query(scope)
-                    .aggregations("members", a -> {
-                        a.composite(c -> {
-                            c.size(COHORT_PAGE).sources(List.of(Map.of("member",
-                                    CompositeAggregationSource.of(x -> x.terms(t -> t.field(key))))));
-                            if (from != null) {
-                                c.after(from);
-                            }
-                            return c;
-                        });
-                        for (int i = 0; i < steps.size(); i++) {
-                            Query step = steps.get(i);
-                            a.aggregations("step" + i, f -> f.filter(step));
-                        }
-                        return a;
-                    }), JsonNode.class);
-            Aggregate members = response.aggregations() == null ? null : response.aggregations().get("members");
-            if (members == null) {
-                break;
-            }
-            var buckets = members.composite().buckets().array();
-            for (var bucket : buckets) {
+        Map<String, Aggregation> reachedSteps = new LinkedHashMap<>();
+        for (int i = 0; i < steps.size(); i++) {
+            Query step = steps.get(i);
+            reachedSteps.put("step" + i, Aggregation.of(f -> f.filter(step)));
+        }
+        CompositePages.forEach(client, index, scope, key, COHORT_PAGE, reachedSteps, members -> {
+            for (var member : members) {
                 boolean[] reached = new boolean[steps.size()];
                 for (int i = 0; i < reached.length; i++) {
-                    reached[i] = bucket.aggregations().get("step" + i).filter().docCount() > 0;
+                    reached[i] = member.aggregations().get("step" + i).filter().docCount() > 0;
                 }
                 cohort.add(reached);
             }
-            after = buckets.isEmpty() ? null : members.composite().afterKey();
-        } while (after != null && !after.isEmpty());
+        });
     }
 
     /**

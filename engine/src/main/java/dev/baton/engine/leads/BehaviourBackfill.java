@@ -1,12 +1,12 @@
 package dev.baton.engine.leads;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.SortOrder;
-import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregate;
+import co.elastic.clients.elasticsearch._types.aggregations.Aggregation;
 import co.elastic.clients.elasticsearch._types.aggregations.CompositeBucket;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.json.JsonData;
+import dev.baton.engine.search.CompositePages;
 import dev.baton.engine.search.Indices;
 import java.io.IOException;
 import java.time.Instant;
@@ -49,42 +49,23 @@ public class BehaviourBackfill {
 
     /** Adds every stored occurrence of the behaviour to its lead; {@code progress} hears the leads done per page. */
     public void backfill(TrackedBehaviour behaviour, LongConsumer progress) throws IOException {
-        Map<String, FieldValue> after = null;
-        while (true) {
-            Map<String, FieldValue> from = after;
-            var response = client.search(s -> s.index(indices.allEvents()).ignoreUnavailable(true).allowNoIndices(true)
-                    .size(0).query(occurrences(behaviour))
-                    .aggregations("leads", a -> a.composite(c -> {
-                        c.size(PAGE).sources(List.of(Map.of("lead", co.elastic.clients.elasticsearch._types.aggregations
-                                .CompositeAggregationSource.of(src -> src.terms(t -> t.field(EventFields.LEAD_ID))))));
-                        if (from != null) {
-                            c.after(from);
+        Aggregation latest = Aggregation.of(a -> a.topHits(h -> h.size(behaviour.atLeast()).source(src -> src.fetch(false))
+                .docvalueFields(d -> d.field(EventFields.TIMESTAMP).format("strict_date_optional_time"))
+                .sort(o -> o.field(f -> f.field(EventFields.TIMESTAMP).order(SortOrder.Desc)))));
+        CompositePages.forEach(client, List.of(indices.allEvents()), occurrences(behaviour), EventFields.LEAD_ID, PAGE,
+                Map.of("latest", latest), page -> {
+                    Map<String, List<String>> occurrences = new LinkedHashMap<>();
+                    for (CompositeBucket bucket : page) {
+                        List<String> found = new ArrayList<>();
+                        for (var hit : bucket.aggregations().get("latest").topHits().hits().hits()) {
+                            JsonData at = hit.fields().get(EventFields.TIMESTAMP);
+                            found.add(Instant.parse(at.to(String[].class)[0]) + "|" + hit.id());
                         }
-                        return c;
-                    }).aggregations("latest", top -> top.topHits(h -> h.size(behaviour.atLeast()).source(src -> src.fetch(false))
-                            .docvalueFields(d -> d.field(EventFields.TIMESTAMP).format("strict_date_optional_time"))
-                            .sort(o -> o.field(f -> f.field(EventFields.TIMESTAMP).order(SortOrder.Desc)))))), Void.class);
-            CompositeAggregate page = response.aggregations().get("leads").composite();
-            if (page.buckets().array().isEmpty()) {
-                return;
-            }
-            Map<String, List<String>> occurrences = new LinkedHashMap<>();
-            for (CompositeBucket bucket : page.buckets().array()) {
-                String lead = bucket.key().get("lead").stringValue();
-                List<String> found = new ArrayList<>();
-                for (var hit : bucket.aggregations().get("latest").topHits().hits().hits()) {
-                    JsonData at = hit.fields().get(EventFields.TIMESTAMP);
-                    found.add(Instant.parse(at.to(String[].class)[0]) + "|" + hit.id());
-                }
-                occurrences.put(lead, found);
-            }
-            add(behaviour, occurrences);
-            progress.accept(occurrences.size());
-            if (page.afterKey() == null || page.afterKey().isEmpty()) {
-                return;
-            }
-            after = page.afterKey();
-        }
+                        occurrences.put(CompositePages.member(bucket), found);
+                    }
+                    add(behaviour, occurrences);
+                    progress.accept(occurrences.size());
+                });
     }
 
     /** Adds occurrences to the live leads they belong to (an event filed under a visitor later folded into a lead counts there). */
