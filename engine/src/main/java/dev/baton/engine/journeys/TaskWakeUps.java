@@ -25,10 +25,10 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class TaskWakeUps extends AbstractProcessEnginePlugin {
-    private final ObjectProvider<TopicWorker> workers;
-    private volatile Map<String, List<TopicWorker>> byTopic;
+    private final ObjectProvider<TopicWorker<?>> workers;
+    private volatile Map<String, List<TopicWorker<?>>> byTopic;
 
-    TaskWakeUps(ObjectProvider<TopicWorker> workers) {
+    TaskWakeUps(ObjectProvider<TopicWorker<?>> workers) {
         this.workers = workers;
     }
 
@@ -49,7 +49,7 @@ class TaskWakeUps extends AbstractProcessEnginePlugin {
     }
 
     private void wake(String topic) {
-        Map<String, List<TopicWorker>> known = byTopic;
+        Map<String, List<TopicWorker<?>>> known = byTopic;
         if (known == null) {
             known = workers.orderedStream().collect(Collectors.groupingBy(TopicWorker::topic));
             byTopic = known;

@@ -28,8 +28,11 @@ import org.springframework.scheduling.annotation.Scheduled;
  * shares the tasks out). A failed attempt is retried with doubling backoff while retries last
  * (Cockpit shows the count), then it becomes an incident; a failure that no retry can fix is an
  * incident at once. Elasticsearch or Kafka being away is retried like any other failure.
+ *
+ * @param <B> what a worker reads once for a whole fetched batch and hands to each of its tasks
+ *            ({@link #prepare}); {@code Void} for workers that read per task
  */
-public abstract class TopicWorker {
+public abstract class TopicWorker<B> {
     private static final Logger log = LoggerFactory.getLogger(TopicWorker.class);
     private final ExternalTaskService tasks;
     private final Workers settings;
@@ -91,8 +94,29 @@ public abstract class TopicWorker {
     /** The external-task topic served. */
     protected abstract String topic();
 
-    /** Does one task: completes it, or reports its failure ({@link #fail}). */
-    protected abstract void handle(LockedExternalTask task) throws IOException;
+    /**
+     * Reads once what the tasks of a fetched batch need (their leads, say), before any is done;
+     * null by default. When it fails, each task is handed null and reads for itself.
+     */
+    protected B prepare(List<LockedExternalTask> batch) {
+        return null;
+    }
+
+    /**
+     * Whose task this is: one person's tasks share a lane, in the order fetched. By default the
+     * process's business key; a worker whose journeys may run under several ids of one person (a
+     * visitor id before a merge, the lead's id after) tells them apart with what it prepared.
+     */
+    protected String laneOf(LockedExternalTask task, B batch) {
+        return String.valueOf(task.getBusinessKey());
+    }
+
+    /**
+     * Does one task: completes it, or reports its failure ({@link #fail}).
+     *
+     * @param batch what {@link #prepare} read for the task's batch, or null
+     */
+    protected abstract void handle(LockedExternalTask task, B batch) throws IOException;
 
     /**
      * Every worker polls on the same schedule (Spring finds this annotation on each subclass bean),
@@ -140,24 +164,20 @@ public abstract class TopicWorker {
             log.warn("Fetching {} tasks failed, will try again: {}", topic(), e.getMessage());
             return 0;
         }
-        if (!inLanes() || locked.isEmpty()) {
-            locked.forEach(this::handleOrFail);
-            return locked.size();
+        if (locked.isEmpty()) {
+            return 0;
         }
-        Collection<List<LockedExternalTask>> lanes;
-        try {
-            lanes = lanes(locked);
-        } catch (RuntimeException e) {
-            log.warn("Could not tell whose {} tasks these are ({}); doing them one after the other", topic(), e.getMessage());
-            lanes = List.of(locked);
-        }
-        if (lanes.size() == 1 || settings.lanes() == 1) {
-            lanes.forEach(lane -> lane.forEach(this::handleOrFail));
+        B batch = readAhead(locked);
+        Collection<List<LockedExternalTask>> lanes = inLanes() && settings.lanes() > 1 ? lanes(locked, batch) : List.of(locked);
+        if (lanes.size() == 1) {
+            for (LockedExternalTask task : locked) {
+                handleOrFail(task, batch);
+            }
             return locked.size();
         }
         List<Future<?>> running = new ArrayList<>();
         for (List<LockedExternalTask> lane : lanes) {
-            running.add(laneThreads().submit(() -> lane.forEach(this::handleOrFail)));
+            running.add(laneThreads().submit(() -> lane.forEach(task -> handleOrFail(task, batch))));
         }
         for (Future<?> lane : running) {
             try {
@@ -174,22 +194,27 @@ public abstract class TopicWorker {
         return locked.size();
     }
 
-    /**
-     * A fetched batch in lanes: one lane per lead, in the order fetched. By default the lead is the
-     * process's business key; a worker whose journeys may run under several ids of one person (a
-     * visitor id before a merge, the lead's id after) says who each task is for.
-     */
-    protected Collection<List<LockedExternalTask>> lanes(List<LockedExternalTask> batch) {
-        Map<String, List<LockedExternalTask>> byLead = new LinkedHashMap<>();
-        for (LockedExternalTask task : batch) {
-            byLead.computeIfAbsent(String.valueOf(task.getBusinessKey()), lead -> new ArrayList<>()).add(task);
+    private B readAhead(List<LockedExternalTask> locked) {
+        try {
+            return prepare(locked);
+        } catch (RuntimeException e) {
+            log.warn("Could not read ahead for {} {} tasks ({}); each reads for itself", locked.size(), topic(), e.getMessage());
+            return null;
         }
-        return byLead.values();
     }
 
-    private void handleOrFail(LockedExternalTask task) {
+    /** A fetched batch in lanes ({@link #laneOf}), each in the order fetched. */
+    private Collection<List<LockedExternalTask>> lanes(List<LockedExternalTask> locked, B batch) {
+        Map<String, List<LockedExternalTask>> lanes = new LinkedHashMap<>();
+        for (LockedExternalTask task : locked) {
+            lanes.computeIfAbsent(laneOf(task, batch), whose -> new ArrayList<>()).add(task);
+        }
+        return lanes.values();
+    }
+
+    private void handleOrFail(LockedExternalTask task, B batch) {
         try {
-            handle(task);
+            handle(task, batch);
         } catch (RuntimeException | IOException e) {
             // Elasticsearch, Kafka or the database away: retry like a provider failure.
             fail(task, "could not finish: " + e.getMessage(), true);

@@ -12,15 +12,12 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.camunda.bpm.engine.ExternalTaskService;
 import org.camunda.bpm.engine.externaltask.LockedExternalTask;
 import org.slf4j.Logger;
@@ -42,15 +39,13 @@ import org.slf4j.LoggerFactory;
  * (no address) | blocked (a guard, reason in {@code <channel>Blocked}) | unconfirmed | failed.
  * Feedback events on the lead: {@code <Label> Sent}, {@code <Label> Failed}.
  */
-abstract class ChannelWorker extends TopicWorker {
+abstract class ChannelWorker extends TopicWorker<Map<String, LeadProfile>> {
     private static final Logger log = LoggerFactory.getLogger(ChannelWorker.class);
     private final LeadStore leads;
     private final DeliveryLog deliveries;
     private final SendGuards guards;
     private final EngineEvents events;
     private final Clock clock;
-    /** The leads of the batch being done, by task id, read when it was put in lanes. */
-    private final Map<String, LeadProfile> readForBatch = new ConcurrentHashMap<>();
 
     ChannelWorker(ExternalTaskService tasks, LeadStore leads, DeliveryLog deliveries, SendGuards guards,
                   EngineEvents events, Clock clock, Workers settings) {
@@ -69,37 +64,36 @@ abstract class ChannelWorker extends TopicWorker {
     }
 
     /**
-     * One lane per lead as the leads index knows it now: a journey started under a visitor id
-     * and one under the lead's own id are the same person, whose sends the guards must see one
-     * after the other. The batch's leads are read in one request and kept for its tasks.
+     * The batch's leads, by business key, in one request: a journey started under a visitor id
+     * and one under the lead's own id are the same person. A key the leads index does not hold
+     * as a live lead (a visitor merged away since, an email) is resolved on its own.
      */
     @Override
-    protected Collection<List<LockedExternalTask>> lanes(List<LockedExternalTask> batch) {
-        readForBatch.clear();
+    protected Map<String, LeadProfile> prepare(List<LockedExternalTask> batch) {
         Set<String> keys = new HashSet<>();
         batch.forEach(task -> {
             if (task.getBusinessKey() != null) {
                 keys.add(task.getBusinessKey());
             }
         });
-        Map<String, LeadProfile> live = leads.readAll(keys);
-        Map<String, List<LockedExternalTask>> byLead = new LinkedHashMap<>();
-        for (LockedExternalTask task : batch) {
-            LeadProfile lead = task.getBusinessKey() == null ? null : live.get(task.getBusinessKey());
-            if (lead == null && task.getBusinessKey() != null) {
+        Map<String, LeadProfile> byKey = new HashMap<>(leads.readAll(keys));
+        for (String key : keys) {
+            if (!byKey.containsKey(key)) {
                 try {
-                    lead = leads.get(task.getBusinessKey()); // merged away since, or known by another id
+                    byKey.put(key, leads.get(key));
                 } catch (LeadNotFoundException e) {
-                    lead = null; // handle() fails the task, saying so
+                    // handle() fails its tasks, saying so
                 }
             }
-            if (lead != null) {
-                readForBatch.put(task.getId(), lead);
-            }
-            byLead.computeIfAbsent(lead == null ? "unknown:" + task.getBusinessKey() : lead.id(), who -> new ArrayList<>())
-                    .add(task);
         }
-        return byLead.values();
+        return byKey;
+    }
+
+    /** One lane per person: the guards must see one person's sends one after the other. */
+    @Override
+    protected String laneOf(LockedExternalTask task, Map<String, LeadProfile> batch) {
+        LeadProfile lead = batch == null ? null : batch.get(task.getBusinessKey());
+        return lead == null ? "unknown:" + task.getBusinessKey() : lead.id();
     }
 
     /** "email", "sms": the suppression and delivery-log channel. */
@@ -136,14 +130,14 @@ abstract class ChannelWorker extends TopicWorker {
     }
 
     @Override
-    protected void handle(LockedExternalTask task) throws IOException {
+    protected void handle(LockedExternalTask task, Map<String, LeadProfile> batch) throws IOException {
         String template = String.valueOf(task.getVariables().get("template"));
         String problem = templateProblem(template);
         if (problem != null) {
             fail(task, problem, false);
             return;
         }
-        LeadProfile lead = readForBatch.remove(task.getId());
+        LeadProfile lead = batch == null ? null : batch.get(task.getBusinessKey());
         try {
             lead = lead != null ? lead : leads.get(task.getBusinessKey());
         } catch (LeadNotFoundException e) {

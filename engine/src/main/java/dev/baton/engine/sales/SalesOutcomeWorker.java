@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * an acceptance.
  */
 @Component
-class SalesOutcomeWorker extends TopicWorker {
+class SalesOutcomeWorker extends TopicWorker<Void> {
     private final SalesOutcomes outcomes;
 
     SalesOutcomeWorker(ExternalTaskService tasks, Workers workers, SalesOutcomes outcomes) {
@@ -30,7 +30,7 @@ class SalesOutcomeWorker extends TopicWorker {
     }
 
     @Override
-    protected void handle(LockedExternalTask task) throws IOException {
+    protected void handle(LockedExternalTask task, Void batch) throws IOException {
         Map<String, Object> v = task.getVariables();
         String outcome = v.get("outcome") == null ? "accepted" : v.get("outcome").toString().strip().toLowerCase(Locale.ROOT);
         if (!SalesOutcomes.OUTCOMES.contains(outcome)) {

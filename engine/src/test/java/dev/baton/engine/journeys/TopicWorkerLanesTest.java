@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.camunda.bpm.engine.ExternalTaskService;
@@ -32,7 +33,7 @@ class TopicWorkerLanesTest {
         List<String> happened = Collections.synchronizedList(new ArrayList<>());
         Recording worker = new Recording(batch("ann:1", "bob:1", "ann:2", "cy:1"), true, happened) {
             @Override
-            protected void handle(LockedExternalTask task) {
+            protected void handle(LockedExternalTask task, Map<String, String> batch) {
                 happened.add("start " + task.getId());
                 if (task.getId().equals("ann:1")) {
                     // Done one after the other, bob's task would start only after this one ended.
@@ -57,16 +58,37 @@ class TopicWorkerLanesTest {
         // "visitor-7" became lead "ann": a journey started before the merge still runs under the visitor id.
         Recording worker = new Recording(batch("ann:1", "visitor-7:1", "bob:1"), true, happened) {
             @Override
-            protected java.util.Collection<List<LockedExternalTask>> lanes(List<LockedExternalTask> batch) {
-                return List.of(List.of(batch.get(0), batch.get(1)), List.of(batch.get(2)));
+            protected Map<String, String> prepare(List<LockedExternalTask> batch) {
+                return Map.of("visitor-7", "ann");
+            }
+
+            @Override
+            protected String laneOf(LockedExternalTask task, Map<String, String> batch) {
+                return batch.getOrDefault(task.getBusinessKey(), task.getBusinessKey());
             }
         };
 
         worker.poll();
 
-        String annLane = happened.stream().filter(e -> e.startsWith("ann:1@")).findFirst().orElseThrow().split("@")[1];
-        assertThat(happened).contains("visitor-7:1@" + annLane);
-        assertThat(happened.indexOf("ann:1@" + annLane)).isLessThan(happened.indexOf("visitor-7:1@" + annLane));
+        String annLane = happened.stream().filter(e -> e.startsWith("ann:1@")).findFirst().orElseThrow().split("[@ ]")[1];
+        assertThat(happened).contains("visitor-7:1@" + annLane + " knowing {visitor-7=ann}");
+        assertThat(happened.indexOf("ann:1@" + annLane + " knowing {visitor-7=ann}"))
+                .isLessThan(happened.indexOf("visitor-7:1@" + annLane + " knowing {visitor-7=ann}"));
+    }
+
+    @Test
+    void aFailedReadAheadLeavesEachTaskToReadForItself() {
+        List<String> happened = Collections.synchronizedList(new ArrayList<>());
+        Recording worker = new Recording(batch("ann:1", "bob:1"), true, happened) {
+            @Override
+            protected Map<String, String> prepare(List<LockedExternalTask> batch) {
+                throw new IllegalStateException("search unavailable");
+            }
+        };
+
+        worker.poll();
+
+        assertThat(happened).hasSize(2).allMatch(done -> done.endsWith(" knowing null"));
     }
 
     @Test
@@ -76,8 +98,8 @@ class TopicWorkerLanesTest {
 
         worker.poll();
 
-        assertThat(happened).containsExactly("ann:1@" + Thread.currentThread().getName(), "bob:1@" + Thread.currentThread().getName(),
-                "ann:2@" + Thread.currentThread().getName(), "cy:1@" + Thread.currentThread().getName());
+        String here = "@" + Thread.currentThread().getName() + " knowing null";
+        assertThat(happened).containsExactly("ann:1" + here, "bob:1" + here, "ann:2" + here, "cy:1" + here);
     }
 
     private static boolean await(CountDownLatch latch) {
@@ -102,7 +124,7 @@ class TopicWorkerLanesTest {
     }
 
     /** A worker whose one poll fetches the batch (then nothing), recording what it did where. */
-    private static class Recording extends TopicWorker {
+    private static class Recording extends TopicWorker<Map<String, String>> {
         private final boolean lanes;
         private final List<String> happened;
         volatile boolean bobOverlapped;
@@ -130,8 +152,8 @@ class TopicWorkerLanesTest {
         }
 
         @Override
-        protected void handle(LockedExternalTask task) {
-            happened.add(task.getId() + "@" + Thread.currentThread().getName());
+        protected void handle(LockedExternalTask task, Map<String, String> batch) {
+            happened.add(task.getId() + "@" + Thread.currentThread().getName() + " knowing " + batch);
         }
     }
 }
