@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * A sales rep. Written through {@code PUT /api/sales/reps/{id}} or the CSV import, both checked
- * by the annotations here; the figures at the end are Baton's (ignored when written).
+ * by the annotations here (across fields: {@link ReachableRep}); the figures at the end are Baton's (ignored when written).
  *
  * @param territories  countries or regions they cover (ISO codes, e.g. DE, CN-SH); empty: anywhere
  * @param industries   industries or products they sell; empty: any
@@ -24,6 +24,7 @@ import java.util.List;
  * @param slaHits      first answers within the SLA (counted from the recorded answers)
  * @param slaMisses    leads taken away because the SLA passed
  */
+@ReachableRep
 record Rep(@Id String id, String name, @Email(message = "'${validatedValue}' is not an email address") String email,
            String phone,
            @NotBlank(message = "a rep needs a team") String team, List<String> territories,

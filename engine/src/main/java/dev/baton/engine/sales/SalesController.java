@@ -210,20 +210,9 @@ class SalesController {
         return new RepStatus(rep, rep.slaHitRate(), count, overdue);
     }
 
-    /** The rep when its annotations and the checks across its fields hold, with Baton's figures zeroed. */
+    /** The rep when its annotations hold, with Baton's figures zeroed. */
     private Rep valid(Rep rep, String where) {
         Requests.valid(validator, rep, where);
-        try {
-            rep.hours();
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("workingHours", where + e.getMessage());
-        }
-        if (rep.notifyBy().equals("sms") && rep.phone() == null) {
-            throw new InvalidRequestException("phone", where + "notifyBy sms needs a phone number (E.164, e.g. +4915112345678)");
-        }
-        if (rep.notifyBy().equals("email") && rep.email() == null) {
-            throw new InvalidRequestException("email", where + "notifyBy email needs an email address");
-        }
         return new Rep(rep.id(), rep.name() == null ? rep.id() : rep.name(), rep.email(), rep.phone(), rep.team(), rep.territories(),
                 rep.industries(), rep.languages(), rep.workingHours(), rep.timeZone(), rep.capacity(), rep.outOfOffice(),
                 rep.crmId(), rep.notifyBy(), 0, 0, 0);

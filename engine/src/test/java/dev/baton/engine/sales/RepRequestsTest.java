@@ -50,11 +50,13 @@ class RepRequestsTest {
     }
 
     @Test
-    void aRepWhoHearsBySmsNeedsAPhoneNumber() throws Exception {
+    void aRepWhoHearsBySmsNeedsAPhoneNumberAndHoursBatonCanRead() throws Exception {
         mvc.perform(put("/api/sales/reps/anna").contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"team\":\"emea\",\"capacity\":5,\"notifyBy\":\"sms\"}"))
+                        .content("{\"team\":\"emea\",\"capacity\":5,\"notifyBy\":\"sms\",\"workingHours\":\"{weekdays}\"}"))
                 .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.field").value("phone"));
+                .andExpect(jsonPath("$.errors[*].field").value(contains("phone", "workingHours")))
+                .andExpect(jsonPath("$.errors[0].message").value("notifyBy sms needs a phone number (E.164, e.g. +4915112345678)"))
+                .andExpect(jsonPath("$.errors[1].message").value(org.hamcrest.Matchers.containsString("{weekdays}")));
         verifyNoInteractions(assignments);
     }
 
@@ -66,7 +68,7 @@ class RepRequestsTest {
                         """))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.field").value("email"))
-                .andExpect(jsonPath("$.detail").value("line 2: notifyBy email needs an email address"));
+                .andExpect(jsonPath("$.detail").value("line 2: email: notifyBy email needs an email address"));
         verifyNoInteractions(assignments);
     }
 
