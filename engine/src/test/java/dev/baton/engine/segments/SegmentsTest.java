@@ -205,9 +205,10 @@ class SegmentsTest extends IntegrationTest {
     void whenAWindowRunsOutTheReviewPassMovesTheLeadOutWithNoNewEvent() throws Exception {
         Instant now = Instant.now();
         String eve = person("eve", "{}");
-        // Its only pricing view leaves the 30-day window 45 seconds from now (time for the segment's
-        // build on a busy machine; the lead must enter before it leaves).
-        page(eve, "pricing", now.minus(30, ChronoUnit.DAYS).plusSeconds(45));
+        // Its only pricing view leaves the 30-day window 20 seconds from now (time for the lead's
+        // event and the segment's build, a second or two, on a busy machine; the lead must enter
+        // before it leaves).
+        page(eve, "pricing", now.minus(30, ChronoUnit.DAYS).plusSeconds(20));
         awaitLead(eve, lead -> lead.path("eventCount").asInt() == 2);
         String segment = saveReady("""
                 {"name":"Recent pricing","conditions":{"all":[%s,

@@ -29,8 +29,9 @@ import org.springframework.test.context.DynamicPropertySource;
         "baton.journeys.give-up-after=PT10S",
         // Leads due a decay review are picked up within a second, so tests wait seconds, not minutes.
         "baton.scoring.decay-interval=1s",
-        // Segments: known on every node within a second, memberships reviewed every second.
-        "baton.segments.refresh=1s",
+        // Segments: known on every node within 300 ms (a build of a behaviour segment waits twice
+        // that), memberships reviewed every second.
+        "baton.segments.refresh=300ms",
         "baton.segments.review-interval=1s",
         // Broadcasts: due and stalled ones are looked for every second.
         "baton.broadcasts.poll=1s",
