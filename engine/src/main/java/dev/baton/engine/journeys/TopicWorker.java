@@ -111,6 +111,10 @@ public abstract class TopicWorker<B> {
         return String.valueOf(task.getBusinessKey());
     }
 
+    /** Called once every task of the batch is done (or failed), before the next fetch. */
+    protected void done(B batch) {
+    }
+
     /**
      * Does one task: completes it, or reports its failure ({@link #fail}).
      *
@@ -173,6 +177,7 @@ public abstract class TopicWorker<B> {
             for (LockedExternalTask task : locked) {
                 handleOrFail(task, batch);
             }
+            finish(batch);
             return locked.size();
         }
         List<Future<?>> running = new ArrayList<>();
@@ -191,7 +196,16 @@ public abstract class TopicWorker<B> {
                 return 0;
             }
         }
+        finish(batch);
         return locked.size();
+    }
+
+    private void finish(B batch) {
+        try {
+            done(batch);
+        } catch (RuntimeException e) {
+            log.warn("Finishing a batch of {} tasks failed: {}", topic(), e.getMessage());
+        }
     }
 
     private B readAhead(List<LockedExternalTask> locked) {

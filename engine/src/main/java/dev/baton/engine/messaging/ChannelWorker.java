@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.camunda.bpm.engine.ExternalTaskService;
 import org.camunda.bpm.engine.externaltask.LockedExternalTask;
 import org.slf4j.Logger;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * (no address) | blocked (a guard, reason in {@code <channel>Blocked}) | unconfirmed | failed.
  * Feedback events on the lead: {@code <Label> Sent}, {@code <Label> Failed}.
  */
-abstract class ChannelWorker extends TopicWorker<Map<String, LeadProfile>> {
+abstract class ChannelWorker extends TopicWorker<ChannelWorker.Batch> {
     private static final Logger log = LoggerFactory.getLogger(ChannelWorker.class);
     private final LeadStore leads;
     private final DeliveryLog deliveries;
@@ -64,12 +65,27 @@ abstract class ChannelWorker extends TopicWorker<Map<String, LeadProfile>> {
     }
 
     /**
+     * What a fetched batch of sends shares: its leads, read at once, and the leads whose sends
+     * were recorded but are not searchable yet. A send's record is not refreshed one by one (a
+     * refresh per send held each lane to about two sends a second); the delivery log is refreshed
+     * once when the batch is done, or before the guards look at a lead the batch already sent to.
+     */
+    static final class Batch {
+        private final Map<String, LeadProfile> leads;
+        private final Set<String> unseenSends = ConcurrentHashMap.newKeySet();
+
+        Batch(Map<String, LeadProfile> leads) {
+            this.leads = leads;
+        }
+    }
+
+    /**
      * The batch's leads, by business key, in one request: a journey started under a visitor id
      * and one under the lead's own id are the same person. A key the leads index does not hold
      * as a live lead (a visitor merged away since, an email) is resolved on its own.
      */
     @Override
-    protected Map<String, LeadProfile> prepare(List<LockedExternalTask> batch) {
+    protected Batch prepare(List<LockedExternalTask> batch) {
         Set<String> keys = new HashSet<>();
         batch.forEach(task -> {
             if (task.getBusinessKey() != null) {
@@ -86,14 +102,22 @@ abstract class ChannelWorker extends TopicWorker<Map<String, LeadProfile>> {
                 }
             }
         }
-        return byKey;
+        return new Batch(byKey);
     }
 
     /** One lane per person: the guards must see one person's sends one after the other. */
     @Override
-    protected String laneOf(LockedExternalTask task, Map<String, LeadProfile> batch) {
-        LeadProfile lead = batch == null ? null : batch.get(task.getBusinessKey());
+    protected String laneOf(LockedExternalTask task, Batch batch) {
+        LeadProfile lead = batch == null ? null : batch.leads.get(task.getBusinessKey());
         return lead == null ? "unknown:" + task.getBusinessKey() : lead.id();
+    }
+
+    /** The batch's sends searchable before the next poll (the guards of its sends count them). */
+    @Override
+    protected void done(Batch batch) {
+        if (batch != null && !batch.unseenSends.isEmpty()) {
+            deliveries.refresh();
+        }
     }
 
     /** "email", "sms": the suppression and delivery-log channel. */
@@ -130,14 +154,14 @@ abstract class ChannelWorker extends TopicWorker<Map<String, LeadProfile>> {
     }
 
     @Override
-    protected void handle(LockedExternalTask task, Map<String, LeadProfile> batch) throws IOException {
+    protected void handle(LockedExternalTask task, Batch batch) throws IOException {
         String template = String.valueOf(task.getVariables().get("template"));
         String problem = templateProblem(template);
         if (problem != null) {
             fail(task, problem, false);
             return;
         }
-        LeadProfile lead = batch == null ? null : batch.get(task.getBusinessKey());
+        LeadProfile lead = batch == null ? null : batch.leads.get(task.getBusinessKey());
         try {
             lead = lead != null ? lead : leads.get(task.getBusinessKey());
         } catch (LeadNotFoundException e) {
@@ -156,6 +180,9 @@ abstract class ChannelWorker extends TopicWorker<Map<String, LeadProfile>> {
         var sending = new DeliveryLog.Delivery(key, channel(), lead.id(), to, template, "sending", null, null, now, null,
                 purpose.transactional(), purpose.trigger(), null, null);
         DeliveryLog.Delivery earlier = deliveries.get(key);
+        if (batch != null && batch.unseenSends.remove(lead.id())) {
+            deliveries.refresh(); // this batch sent to the lead already: the guards must count it
+        }
         if (earlier == null) {
             String refusal = connector(task) == null ? "no " + channel() + " provider is configured" : null;
             SendGuards.Verdict verdict = refusal != null ? new SendGuards.Verdict(refusal, null)
@@ -176,7 +203,7 @@ abstract class ChannelWorker extends TopicWorker<Map<String, LeadProfile>> {
         SendResult result = connector(task).send(compose(key, lead, to, template, task));
         switch (result.status()) {
             case SENT -> {
-                deliveries.record(sending.with("sent", result.providerId(), null, clock.instant()), guarded());
+                record(sending.with("sent", result.providerId(), null, clock.instant()), batch);
                 finish(task, lead.id(), "sent", label() + " Sent", sentProperties(template, result.providerId(), task));
             }
             case RETRYABLE -> {
@@ -186,7 +213,7 @@ abstract class ChannelWorker extends TopicWorker<Map<String, LeadProfile>> {
             case UNDELIVERABLE -> {
                 // A bounce is the lead's address, not an operator's problem: mark it, and the journey goes on.
                 log.info("{} {} to lead {} bounced: {}", label(), template, lead.id(), result.reason());
-                deliveries.record(sending.with("bounced", null, result.reason(), clock.instant()), guarded());
+                record(sending.with("bounced", null, result.reason(), clock.instant()), batch);
                 guards.markBounced(channel(), to, lead.id(), clock.instant());
                 finish(task, lead.id(), "bounced", label() + " Bounced",
                         Map.of("template", template, "to", to, "reason", result.reason()));
@@ -200,12 +227,24 @@ abstract class ChannelWorker extends TopicWorker<Map<String, LeadProfile>> {
                 }
             }
             case PERMANENT -> {
-                deliveries.record(sending.with("failed", null, result.reason(), clock.instant()), guarded());
+                record(sending.with("failed", null, result.reason(), clock.instant()), batch);
                 events.publish(List.of(new EngineEvents.EngineEvent(lead.id(), label() + " Failed",
                         channel() + "-failed:" + task.getId(), clock.instant(),
                         Map.of("template", template, "reason", result.reason()))));
                 fail(task, result.reason(), false);
             }
+        }
+    }
+
+    /**
+     * A send's outcome, searchable by the end of its batch; at once when there is no batch (its
+     * read-ahead failed) and the guards count it. A CRM task, which no guard counts, never waits.
+     */
+    private void record(DeliveryLog.Delivery outcome, Batch batch) {
+        boolean now = guarded() && batch == null;
+        deliveries.record(outcome, now);
+        if (guarded() && batch != null) {
+            batch.unseenSends.add(outcome.leadId());
         }
     }
 

@@ -107,10 +107,10 @@ class DeliveryLog {
     }
 
     /**
-     * @param searchedSoon whether searches must see it when this returns (a send the guards count,
-     *                     whose receipt may come at once): refreshed now, not waited for (waiting for
-     *                     the index's next refresh, up to a second, held a worker to one send a second);
-     *                     a CRM task, which no guard counts, need not
+     * @param searchedSoon whether searches must see it when this returns: refreshed now, not waited
+     *                     for (waiting for the index's next refresh, up to a second, held a worker to
+     *                     one send a second); a worker's batch of sends is refreshed once instead
+     *                     ({@link #refresh})
      */
     public void record(Delivery delivery, boolean searchedSoon) {
         try {
@@ -226,15 +226,36 @@ class DeliveryLog {
         }
     }
 
-    /** The delivery a provider's id belongs to (for delivery receipts), or null. */
+    /**
+     * The delivery a provider's id belongs to (for delivery receipts and bounces), or null. A
+     * send's record becomes searchable by the end of its worker's batch; a receipt quicker than
+     * that makes the index refresh and is looked up again.
+     */
     public Delivery byProviderId(String providerId) {
+        Delivery found = searchByProviderId(providerId);
+        if (found == null) {
+            refresh();
+            found = searchByProviderId(providerId);
+        }
+        return found;
+    }
+
+    private Delivery searchByProviderId(String providerId) {
         try {
-            // Recorded with a refresh, so a sent message is searchable before its receipt can come.
             var response = client.search(s -> s.index(indices.deliveries()).size(1)
                     .query(q -> q.term(t -> t.field("providerId").value(providerId))), Delivery.class);
             return response.hits().hits().isEmpty() ? null : response.hits().hits().get(0).source();
         } catch (IOException e) {
             throw new SearchUnavailableException("finding delivery " + providerId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Makes every delivery recorded so far searchable (one refresh for a batch of sends). */
+    public void refresh() {
+        try {
+            client.indices().refresh(r -> r.index(indices.deliveries()));
+        } catch (IOException e) {
+            throw new SearchUnavailableException("refreshing the delivery log failed: " + e.getMessage(), e);
         }
     }
 

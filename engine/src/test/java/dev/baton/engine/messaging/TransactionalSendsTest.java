@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.camunda.bpm.engine.HistoryService;
@@ -41,12 +42,19 @@ class TransactionalSendsTest extends IntegrationTest {
     @Autowired RepositoryService repository;
     @Autowired RuntimeService runtime;
     @Autowired HistoryService history;
+    @Autowired org.springframework.transaction.PlatformTransactionManager transactions;
     private SendGuards nightlyQuiet;
+
+    private static final String CASE_STUDY = OneStepJourney.bpmn("case-study-step", "Send", "send-email",
+            Map.of("template", "case-study"));
 
     @BeforeEach
     void deployTheConfirmationStepAndQuietNights() {
         if (repository.createProcessDefinitionQuery().processDefinitionKey("confirmation-step").count() == 0) {
             repository.createDeployment().addString("confirmation-step.bpmn", CONFIRMATION).deploy();
+        }
+        if (repository.createProcessDefinitionQuery().processDefinitionKey("case-study-step").count() == 0) {
+            repository.createDeployment().addString("case-study-step.bpmn", CASE_STUDY).deploy();
         }
         nightlyQuiet = new SendGuards(client, indices, suppressions, 3, Duration.ofDays(7), LocalTime.of(21, 0),
                 LocalTime.of(8, 0), ZoneId.of("UTC"));
@@ -131,6 +139,23 @@ class TransactionalSendsTest extends IntegrationTest {
 
         assertThat(variable(again, "emailBlocked")).contains("already sent for this event", registration);
         assertThat(mailTo(email(rae))).hasSize(1);
+    }
+
+    @Test
+    void twoSendsOfOneTemplateToALeadInOneBatchGoOutOnce() throws Exception {
+        LeadProfile lou = lead("lou");
+
+        // Both steps are made in one transaction, so the worker fetches them in one batch (one lane:
+        // one lead), where the first send is recorded but not yet refreshed when the second is guarded.
+        List<String> journeys = new org.springframework.transaction.support.TransactionTemplate(transactions).execute(status -> List.of(
+                runtime.startProcessInstanceByKey("case-study-step", lou.id()).getId(),
+                runtime.startProcessInstanceByKey("case-study-step", lou.id()).getId()));
+
+        await().atMost(STEP).until(() -> journeys.stream().allMatch(journey -> variable(journey, "emailStatus") != null));
+        assertThat(journeys).extracting(journey -> variable(journey, "emailStatus")).containsExactlyInAnyOrder("sent", "blocked");
+        assertThat(journeys).extracting(journey -> variable(journey, "emailBlocked")).filteredOn(java.util.Objects::nonNull)
+                .singleElement().asString().contains("already sent to this lead");
+        assertThat(mailTo(email(lou))).hasSize(1);
     }
 
     @Test
