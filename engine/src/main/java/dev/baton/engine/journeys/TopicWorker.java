@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,6 +43,16 @@ public abstract class TopicWorker<B> {
     private final AtomicBoolean polling = new AtomicBoolean();
     private volatile boolean again;
     private final AtomicBoolean wakePending = new AtomicBoolean();
+    /** Scheduled polls left to skip: a topic with no work is asked less often (see {@link Workers#skipsAfter}). */
+    private volatile int skipsLeft;
+    /** Empty polls in a row (written by the one poll running). */
+    private int emptyPolls;
+    /** Wakes workers whose failed task is due again. */
+    private static final ScheduledExecutorService RETRY_WAKE_UPS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "worker-retry-wake-up");
+        thread.setDaemon(true);
+        return thread;
+    });
     /** Where woken polls run: they must not wait behind the scheduler's other tasks. */
     private static final ExecutorService WAKE_UPS = Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "worker-wake-up");
@@ -58,9 +69,21 @@ public abstract class TopicWorker<B> {
      * @param lanes how many leads' tasks of one fetched batch a worker that allows it ({@link #inLanes})
      *              does at once; one lead's tasks always one after the other
      */
-    public record Workers(int maxRetries, Duration firstBackoff, Duration lock, int lanes) {
+    public record Workers(int maxRetries, Duration firstBackoff, Duration lock, int lanes, Duration pollInterval,
+                          Duration idlePollMax) {
         public Workers {
             lanes = Math.max(1, lanes);
+        }
+
+        /** With the default polling: every 500 ms, backing off to every 2 s while idle. */
+        public Workers(int maxRetries, Duration firstBackoff, Duration lock, int lanes) {
+            this(maxRetries, firstBackoff, lock, lanes, Duration.ofMillis(500), Duration.ofSeconds(2));
+        }
+
+        /** Scheduled polls to skip after this many empty ones in a row: doubling, up to the idle maximum. */
+        int skipsAfter(int emptyPolls) {
+            long most = Math.max(0, idlePollMax.toMillis() / Math.max(1, pollInterval.toMillis()) - 1);
+            return (int) Math.min(most, (1L << Math.min(emptyPolls, 20)) - 1);
         }
     }
 
@@ -124,10 +147,22 @@ public abstract class TopicWorker<B> {
 
     /**
      * Every worker polls on the same schedule (Spring finds this annotation on each subclass bean),
-     * and at once when a step for it was just made on this node ({@link TaskWakeUps}). One poll of
-     * a worker runs at a time; a wake-up during one makes it poll again when it is done.
+     * less often while its topic stays empty (every {@code baton.workers.poll-interval}, doubling
+     * up to {@code baton.workers.idle-poll-max}: each poll is a database query, and a node runs a
+     * worker per topic), and at once when a step for it was just made on this node
+     * ({@link TaskWakeUps}) or a task it failed is due again. Steps made on other nodes, and tasks
+     * another node failed, are found by the scheduled polls.
      */
     @Scheduled(fixedDelayString = "${baton.workers.poll-interval:500ms}")
+    void pollWhenDue() {
+        if (skipsLeft > 0) {
+            skipsLeft--;
+            return;
+        }
+        poll();
+    }
+
+    /** Polls now. One poll of a worker runs at a time; a wake-up during one makes it poll again when it is done. */
     void poll() {
         if (!enabled) {
             return;
@@ -138,11 +173,16 @@ public abstract class TopicWorker<B> {
         }
         try {
             boolean full;
+            int fetched = 0;
             do {
                 again = false;
                 // A full batch means more may wait: fetched again at once, not after the poll interval.
-                full = pollOnce() == BATCH;
+                int batch = pollOnce();
+                fetched += batch;
+                full = batch == BATCH;
             } while ((again || full) && !Thread.currentThread().isInterrupted());
+            emptyPolls = fetched == 0 ? emptyPolls + 1 : 0;
+            skipsLeft = settings.skipsAfter(emptyPolls);
         } finally {
             polling.set(false);
         }
@@ -287,6 +327,9 @@ public abstract class TopicWorker<B> {
                 retriesLeft > 0 ? retriesLeft + " retries left, next in " + backoff + " ms" : "incident raised", reason);
         try {
             tasks.handleFailure(task.getId(), workerId(), truncate(reason), reason, Math.max(retriesLeft, 0), backoff);
+            if (retriesLeft > 0) {
+                RETRY_WAKE_UPS.schedule(this::wake, backoff, TimeUnit.MILLISECONDS);
+            }
         } catch (RuntimeException e) {
             log.warn("Could not report the failure of task {} (its lock will expire and it runs again): {}",
                     task.getId(), e.getMessage());

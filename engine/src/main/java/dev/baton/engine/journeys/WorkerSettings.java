@@ -12,7 +12,9 @@ class WorkerSettings {
     TopicWorker.Workers workers(@Value("${baton.workers.max-retries:5}") int maxRetries,
                                 @Value("${baton.workers.first-backoff:10s}") Duration firstBackoff,
                                 @Value("${baton.workers.lock:60s}") Duration lock,
-                                @Value("${baton.workers.lanes:4}") int lanes) {
-        return new TopicWorker.Workers(maxRetries, firstBackoff, lock, lanes);
+                                @Value("${baton.workers.lanes:4}") int lanes,
+                                @Value("${baton.workers.poll-interval:500ms}") Duration pollInterval,
+                                @Value("${baton.workers.idle-poll-max:2s}") Duration idlePollMax) {
+        return new TopicWorker.Workers(maxRetries, firstBackoff, lock, lanes, pollInterval, idlePollMax);
     }
 }

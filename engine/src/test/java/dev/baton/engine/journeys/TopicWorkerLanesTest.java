@@ -92,6 +92,30 @@ class TopicWorkerLanesTest {
     }
 
     @Test
+    void aWorkerWhoseTopicStaysEmptyAsksLessOftenUpToTheIdleMaximumAndEveryTimeAgainOnceItFindsWork() {
+        List<LockedExternalTask> work = batch("ann:1");
+        java.util.Deque<List<LockedExternalTask>> answers = new java.util.ArrayDeque<>(
+                List.of(List.of(), List.of(), List.of(), List.of(), List.of(), work));
+        int[] tick = {0};
+        List<Integer> fetchedAt = new ArrayList<>();
+        ExternalTaskService tasks = mock(ExternalTaskService.class, RETURNS_DEEP_STUBS);
+        when(tasks.fetchAndLock(anyInt(), anyString()).topic(anyString(), anyLong()).execute()).thenAnswer(fetch -> {
+            fetchedAt.add(tick[0]);
+            return answers.isEmpty() ? List.of() : answers.poll();
+        });
+        List<String> happened = Collections.synchronizedList(new ArrayList<>());
+        // Polls every 500 ms, at least every 2 s while idle: 2, 4, then 4 intervals apart after empty polls.
+        Recording worker = new Recording(tasks, false, happened);
+
+        for (tick[0] = 1; tick[0] <= 24; tick[0]++) {
+            worker.pollWhenDue();
+        }
+
+        assertThat(fetchedAt).containsExactly(1, 3, 7, 11, 15, 19, 20, 22);
+        assertThat(happened).hasSize(1).allMatch(done -> done.startsWith("ann:1@"));
+    }
+
+    @Test
     void aWorkerOutsideLanesDoesItsBatchInTheOrderFetched() {
         List<String> happened = Collections.synchronizedList(new ArrayList<>());
         Recording worker = new Recording(batch("ann:1", "bob:1", "ann:2", "cy:1"), false, happened);
@@ -130,7 +154,11 @@ class TopicWorkerLanesTest {
         volatile boolean bobOverlapped;
 
         Recording(List<LockedExternalTask> batch, boolean lanes, List<String> happened) {
-            super(camundaHanding(batch), SETTINGS);
+            this(camundaHanding(batch), lanes, happened);
+        }
+
+        Recording(ExternalTaskService tasks, boolean lanes, List<String> happened) {
+            super(tasks, SETTINGS);
             this.lanes = lanes;
             this.happened = happened;
         }

@@ -36,6 +36,7 @@ import org.springframework.test.context.DynamicPropertySource;
         // Broadcasts: due and stalled ones are looked for every second.
         "baton.broadcasts.poll=1s",
         "baton.workers.poll-interval=200ms",
+        "baton.workers.idle-poll-max=1s",
         "baton.workers.first-backoff=500ms",
         "baton.workers.max-retries=3",
         "baton.email.bounces.poll-interval=300ms",
@@ -194,6 +195,7 @@ public abstract class IntegrationTest {
         properties.put("baton.security.admin-password", ADMIN_PASSWORD);
         properties.put("baton.security.write-key", WRITE_KEY);
         properties.put("baton.workers.poll-interval", "200ms");
+        properties.put("baton.workers.idle-poll-max", "1s");
         properties.put("baton.guards.quiet-from", "00:00");
         properties.put("baton.guards.quiet-until", "00:00");
         return properties;
