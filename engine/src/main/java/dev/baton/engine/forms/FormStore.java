@@ -38,7 +38,8 @@ class FormStore {
     void put(FormDefinition form) {
         try {
             indices.ensureInstalled();
-            client.index(i -> i.index(indices.forms()).id(form.id()).document(form).refresh(Refresh.WaitFor));
+            // Defined by a person, rarely: the small index is refreshed now rather than waited on (up to a second).
+            client.index(i -> i.index(indices.forms()).id(form.id()).document(form).refresh(Refresh.True));
         } catch (ElasticsearchException | IOException e) {
             throw new SearchUnavailableException("saving form " + form.id() + " failed: " + e.getMessage(), e);
         }

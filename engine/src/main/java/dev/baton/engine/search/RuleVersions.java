@@ -104,7 +104,8 @@ public class RuleVersions<T> {
             indices.ensureInstalled();
             int next = (int) client.count(c -> c.index(index.get()).query(q -> q.exists(e -> e.field("version")))).count() + 1;
             Version version = new Version(next, Map.copyOf(files), clock.instant(), user);
-            client.create(c -> c.index(index.get()).id("v" + next).document(version).refresh(Refresh.WaitFor));
+            // An upload by a person, rarely: the small index is refreshed now rather than waited on (up to a second).
+            client.create(c -> c.index(index.get()).id("v" + next).document(version).refresh(Refresh.True));
             activate(next);
             active = compiled;
             activeNumber = next;
@@ -119,7 +120,7 @@ public class RuleVersions<T> {
     public void activate(int version) {
         version(version); // exists
         try {
-            client.index(i -> i.index(index.get()).id("active").document(new Active(version)).refresh(Refresh.WaitFor));
+            client.index(i -> i.index(index.get()).id("active").document(new Active(version)).refresh(Refresh.True));
             checkedAt = 0;
         } catch (IOException e) {
             throw new SearchUnavailableException("activating " + label + " failed: " + e.getMessage(), e);

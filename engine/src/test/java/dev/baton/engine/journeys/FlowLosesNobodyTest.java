@@ -57,14 +57,14 @@ class FlowLosesNobodyTest extends IntegrationTest {
         await().atMost(FLOW).until(() -> mailCountByRecipient().keySet().containsAll(emails));
         await().atMost(FLOW).until(() -> kafkaProgress().caughtUp() && journeyProgress().caughtUp());
         Map<String, Long> welcomes = mailCountByRecipient();
-        for (int n = 0; n < people; n++) {
-            String lead = leadIdOf(emails.get(n));
+        checkEach(emails, email -> {
+            String lead = leadIdOf(email);
             assertThat(history.createHistoricProcessInstanceQuery().processDefinitionKey("baton-share-to-lead")
                     .processInstanceBusinessKey(lead).count()).as("share-to-lead journeys of " + lead).isEqualTo(1);
             assertThat(runtime.createExecutionQuery().processDefinitionKey("baton-share-to-lead").activityId("WaitForForm")
                     .processInstanceBusinessKey(lead).count()).as(lead + " waits for a form it already sent").isZero();
-            assertThat(welcomes.get(emails.get(n))).as("welcomes to " + emails.get(n)).isEqualTo(1);
-        }
+            assertThat(welcomes.get(email)).as("welcomes to " + email).isEqualTo(1);
+        });
     }
 
     @Test
@@ -90,7 +90,8 @@ class FlowLosesNobodyTest extends IntegrationTest {
         assertThat(laptopSend.get().getStatusCode()).isEqualTo(HttpStatus.OK);
 
         await().atMost(FLOW).until(() -> kafkaProgress().caughtUp());
-        for (int n = 0; n < people; n++) {
+        List<Integer> persons = IntStream.range(0, people).boxed().toList();
+        checkEach(persons, n -> {
             String email = "d-%s-%d@example.com".formatted(run, n);
             JsonNode lead = awaitLead(email, found -> found.path("eventCount").asInt() == 4);
             String id = lead.path("id").asText();
@@ -101,15 +102,13 @@ class FlowLosesNobodyTest extends IntegrationTest {
             // Pricing view, email click, webinar registration: both devices' history.
             assertThat(lead.path("anonymousIds")).hasSize(2);
             assertThat(lead.path("scoreParts").toString()).contains("pricing", "Webinar");
-        }
-        // No visitor profile stands beside its lead: searching by either device finds one live lead.
-        await().atMost(FLOW).untilAsserted(() -> {
-            for (int n = 0; n < people; n++) {
-                for (String device : List.of("p-%s-%d".formatted(run, n), "l-%s-%d".formatted(run, n))) {
-                    assertThat(getJson("/api/leads?query=" + device).path("total").asInt()).as(device).isEqualTo(1);
-                }
-            }
         });
+        // No visitor profile stands beside its lead: searching by either device finds one live lead.
+        await().atMost(FLOW).untilAsserted(() -> checkEach(persons, n -> {
+            for (String device : List.of("p-%s-%d".formatted(run, n), "l-%s-%d".formatted(run, n))) {
+                assertThat(getJson("/api/leads?query=" + device).path("total").asInt()).as(device).isEqualTo(1);
+            }
+        }));
     }
 
     @Test

@@ -215,11 +215,52 @@ public abstract class IntegrationTest {
     protected com.fasterxml.jackson.databind.JsonNode awaitLead(
             String id, java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> ready) throws Exception {
         // A minute: the pipeline is asynchronous and a busy build machine can lag it well past 30 s.
+        var found = new java.util.concurrent.atomic.AtomicReference<com.fasterxml.jackson.databind.JsonNode>();
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
             ResponseEntity<String> response = admin().getForEntity("/api/leads/" + id, String.class);
-            return response.getStatusCode().is2xxSuccessful() && ready.test(JSON.readTree(response.getBody()));
+            if (!response.getStatusCode().is2xxSuccessful()) {
+                return false;
+            }
+            com.fasterxml.jackson.databind.JsonNode lead = JSON.readTree(response.getBody());
+            found.set(lead);
+            return ready.test(lead);
         });
-        return getJson("/api/leads/" + id);
+        return found.get();
+    }
+
+    /** A check of one item that may throw (an HTTP read, an assertion). */
+    @FunctionalInterface
+    protected interface Check<T> {
+        void check(T item) throws Exception;
+    }
+
+    /**
+     * Checks each item, a few at once (the checks of a 200-person flow are HTTP reads that wait on
+     * the engine, not on each other); the first failure, in item order, is thrown as it was.
+     */
+    protected static <T> void checkEach(java.util.List<T> items, Check<T> check) throws Exception {
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> checks = new java.util.ArrayList<>();
+            for (T item : items) {
+                checks.add(threads.submit(() -> {
+                    check.check(item);
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> done : checks) {
+                try {
+                    done.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof Error error) {
+                        throw error;
+                    }
+                    throw (Exception) e.getCause();
+                }
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     protected TestRestTemplate admin() {
