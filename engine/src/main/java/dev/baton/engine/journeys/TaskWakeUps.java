@@ -21,7 +21,9 @@ import org.springframework.stereotype.Component;
  * taken by this node's worker for its topic as soon as the transaction that made it commits,
  * instead of at the worker's next poll ({@code baton.workers.poll-interval}, 500 ms). A hot lead
  * passes two such steps before its CRM task exists, so this takes up to a second off the handoff.
- * Workers of other nodes still find the step at their next poll (fetch-and-lock gives it to one).
+ * Workers of other nodes still find the step at their next scheduled poll (every poll interval,
+ * or up to {@code baton.workers.idle-poll-max} while their topic was empty; fetch-and-lock gives
+ * it to one). Topics known only at run time are found the same way.
  */
 @Component
 class TaskWakeUps extends AbstractProcessEnginePlugin {
@@ -37,15 +39,25 @@ class TaskWakeUps extends AbstractProcessEnginePlugin {
         ParseListeners.addAfter(configuration, new AbstractBpmnParseListener() {
             @Override
             public void parseServiceTask(Element element, ScopeImpl scope, ActivityImpl activity) {
-                String topic = element.attributeNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "topic");
-                if (topic == null || topic.contains("${")) {
-                    return; // not an external task, or a topic only known at run time: the poll finds it
-                }
-                activity.addListener(ExecutionListener.EVENTNAME_START, (ExecutionListener) execution ->
-                        Context.getCommandContext().getTransactionContext()
-                                .addTransactionListener(TransactionState.COMMITTED, committed -> wake(topic)));
+                wakeOnStart(element, activity);
+            }
+
+            @Override
+            public void parseSendTask(Element element, ScopeImpl scope, ActivityImpl activity) {
+                wakeOnStart(element, activity);
             }
         });
+    }
+
+    /** An external task's step wakes its topic's worker once the transaction that made it commits. */
+    private void wakeOnStart(Element element, ActivityImpl activity) {
+        String topic = element.attributeNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "topic");
+        if (topic == null || topic.contains("${")) {
+            return; // not an external task, or a topic only known at run time: the poll finds it
+        }
+        activity.addListener(ExecutionListener.EVENTNAME_START, (ExecutionListener) execution ->
+                Context.getCommandContext().getTransactionContext()
+                        .addTransactionListener(TransactionState.COMMITTED, committed -> wake(topic)));
     }
 
     private void wake(String topic) {

@@ -44,7 +44,7 @@ public abstract class TopicWorker<B> {
     private volatile boolean again;
     private final AtomicBoolean wakePending = new AtomicBoolean();
     /** Scheduled polls left to skip: a topic with no work is asked less often (see {@link Workers#skipsAfter}). */
-    private volatile int skipsLeft;
+    private final AtomicInteger skipsLeft = new AtomicInteger();
     /** Empty polls in a row (written by the one poll running). */
     private int emptyPolls;
     /** Wakes workers whose failed task is due again. */
@@ -155,8 +155,7 @@ public abstract class TopicWorker<B> {
      */
     @Scheduled(fixedDelayString = "${baton.workers.poll-interval:500ms}")
     void pollWhenDue() {
-        if (skipsLeft > 0) {
-            skipsLeft--;
+        if (!again && skipsLeft.getAndUpdate(left -> left > 0 ? left - 1 : 0) > 0) {
             return;
         }
         poll();
@@ -167,25 +166,28 @@ public abstract class TopicWorker<B> {
         if (!enabled) {
             return;
         }
-        if (!polling.compareAndSet(false, true)) {
-            again = true;
-            return;
-        }
-        try {
-            boolean full;
-            int fetched = 0;
-            do {
-                again = false;
-                // A full batch means more may wait: fetched again at once, not after the poll interval.
-                int batch = pollOnce();
-                fetched += batch;
-                full = batch == BATCH;
-            } while ((again || full) && !Thread.currentThread().isInterrupted());
-            emptyPolls = fetched == 0 ? emptyPolls + 1 : 0;
-            skipsLeft = settings.skipsAfter(emptyPolls);
-        } finally {
-            polling.set(false);
-        }
+        do {
+            if (!polling.compareAndSet(false, true)) {
+                again = true;
+                return;
+            }
+            try {
+                boolean full;
+                int fetched = 0;
+                do {
+                    again = false;
+                    // A full batch means more may wait: fetched again at once, not after the poll interval.
+                    int batch = pollOnce();
+                    fetched += batch;
+                    full = batch == BATCH;
+                } while ((again || full) && !Thread.currentThread().isInterrupted());
+                emptyPolls = fetched == 0 ? emptyPolls + 1 : 0;
+                skipsLeft.set(settings.skipsAfter(emptyPolls));
+            } finally {
+                polling.set(false);
+            }
+            // A wake-up that came as this poll was ending found it still running: its step is fetched now.
+        } while (again && !Thread.currentThread().isInterrupted());
     }
 
     /** Polls now, on a thread of its own (called after the commit that made a step for this topic). */
@@ -211,8 +213,20 @@ public abstract class TopicWorker<B> {
         if (locked.isEmpty()) {
             return 0;
         }
-        B batch = readAhead(locked);
-        Collection<List<LockedExternalTask>> lanes = inLanes() && settings.lanes() > 1 ? lanes(locked, batch) : List.of(locked);
+        B batch;
+        boolean readAhead = true;
+        try {
+            batch = prepare(locked);
+        } catch (RuntimeException e) {
+            // Without what it read, the worker cannot tell whose tasks these are: one lane, in order.
+            log.warn("Could not read ahead for {} {} tasks ({}); each reads for itself, one after the other",
+                    locked.size(), topic(), e.getMessage());
+            batch = null;
+            readAhead = false;
+        }
+        B prepared = batch;
+        Collection<List<LockedExternalTask>> lanes = inLanes() && readAhead && settings.lanes() > 1
+                ? lanes(locked, prepared) : List.of(locked);
         if (lanes.size() == 1) {
             for (LockedExternalTask task : locked) {
                 handleOrFail(task, batch);
@@ -222,7 +236,7 @@ public abstract class TopicWorker<B> {
         }
         List<Future<?>> running = new ArrayList<>();
         for (List<LockedExternalTask> lane : lanes) {
-            running.add(laneThreads().submit(() -> lane.forEach(task -> handleOrFail(task, batch))));
+            running.add(laneThreads().submit(() -> lane.forEach(task -> handleOrFail(task, prepared))));
         }
         for (Future<?> lane : running) {
             try {
@@ -245,15 +259,6 @@ public abstract class TopicWorker<B> {
             done(batch);
         } catch (RuntimeException e) {
             log.warn("Finishing a batch of {} tasks failed: {}", topic(), e.getMessage());
-        }
-    }
-
-    private B readAhead(List<LockedExternalTask> locked) {
-        try {
-            return prepare(locked);
-        } catch (RuntimeException e) {
-            log.warn("Could not read ahead for {} {} tasks ({}); each reads for itself", locked.size(), topic(), e.getMessage());
-            return null;
         }
     }
 

@@ -239,12 +239,14 @@ abstract class ChannelWorker extends TopicWorker<ChannelWorker.Batch> {
     /**
      * A send's outcome, searchable by the end of its batch; at once when there is no batch (its
      * read-ahead failed) and the guards count it. A CRM task, which no guard counts, never waits.
+     * Until then, guards of other workers and nodes do not count the send (a second or two; before,
+     * as long as the send itself took): their checks and this send were never atomic.
      */
     private void record(DeliveryLog.Delivery outcome, Batch batch) {
         boolean now = guarded() && batch == null;
         deliveries.record(outcome, now);
-        if (guarded() && batch != null) {
-            batch.unseenSends.add(outcome.leadId());
+        if (guarded() && batch != null && "sent".equals(outcome.state())) {
+            batch.unseenSends.add(outcome.leadId()); // the guards count sends only
         }
     }
 

@@ -145,8 +145,8 @@ class SmsWebhooks {
     }
 
     private void receipt(String providerId, String status, String errorCode) throws IOException {
-        if (providerId == null || status == null) {
-            return;
+        if (providerId == null || eventOf(status) == null) {
+            return; // queued, sent…: nothing to record, so no lookup (a miss refreshes the delivery log)
         }
         DeliveryLog.Delivery delivery = deliveries.byProviderId(providerId);
         if (delivery == null) {
@@ -156,12 +156,17 @@ class SmsWebhooks {
         event(delivery, status, errorCode, providerId);
     }
 
-    private void event(DeliveryLog.Delivery delivery, String status, String errorCode, String providerId) throws IOException {
-        String name = switch (status) {
+    /** The event a receipt's status makes, or null for one that makes none. */
+    private static String eventOf(String status) {
+        return status == null ? null : switch (status) {
             case "delivered" -> "SMS Delivered";
             case "failed", "undelivered" -> "SMS Failed";
             default -> null;
         };
+    }
+
+    private void event(DeliveryLog.Delivery delivery, String status, String errorCode, String providerId) throws IOException {
+        String name = eventOf(status);
         if (name == null) {
             return;
         }
