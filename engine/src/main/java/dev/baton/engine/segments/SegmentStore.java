@@ -48,8 +48,7 @@ class SegmentStore {
                 client.indices().putMapping(m -> m.index(indices.leads())
                         .properties(LeadFields.BEHAVIOUR, b -> b.object(o -> o.properties(fields))));
             }
-            // Saved by a person, rarely: the small index is refreshed now rather than waited on (up to a second).
-            client.index(i -> i.index(indices.segments()).id(id).document(segment).refresh(Refresh.True));
+            client.index(i -> i.index(indices.segments()).id(id).document(segment).refresh(Refresh.WaitFor));
         } catch (IOException | ElasticsearchException e) {
             throw unavailable("saving segment " + id, e);
         }
@@ -70,7 +69,7 @@ class SegmentStore {
             partial.put("state", state);
             partial.put("build", build);
             client.update(u -> u.index(indices.segments()).id(id).doc(partial)
-                    .refresh(searchable ? Refresh.True : Refresh.False), Map.class);
+                    .refresh(searchable ? Refresh.WaitFor : Refresh.False), Map.class);
         } catch (IOException | ElasticsearchException e) {
             throw unavailable("recording the build of segment " + id, e);
         }
@@ -92,7 +91,7 @@ class SegmentStore {
     boolean delete(String id) {
         indices.ensureInstalled();
         try {
-            var response = client.delete(d -> d.index(indices.segments()).id(id).refresh(Refresh.True));
+            var response = client.delete(d -> d.index(indices.segments()).id(id).refresh(Refresh.WaitFor));
             return "deleted".equals(response.result().jsonValue());
         } catch (IOException | ElasticsearchException e) {
             throw unavailable("deleting segment " + id, e);

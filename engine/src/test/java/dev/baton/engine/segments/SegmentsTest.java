@@ -261,6 +261,8 @@ class SegmentsTest extends IntegrationTest {
         }
         assertThat(paged).containsExactlyInAnyOrderElementsOf(leads).doesNotHaveDuplicates();
         for (String id : people) {
+            // The moves are events: in the timeline once the pipeline has stored them.
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !segmentMoves(id, segment).isEmpty());
             assertThat(segmentMoves(id, segment)).containsExactly("Segment Entered");
         }
     }
