@@ -81,11 +81,21 @@ public final class BatchIdentities {
     public Resolution resolve(PersonIds ids, boolean alias) {
         passing.clear();
         Resolution decided = decide(ids, alias);
+        // The leads named after this event's own ids (its device's visitor lead, the click's visitor,
+        // the aliased id) are followed too: their keys had no mapping before the fold that made them
+        // tombstones, so that fold created the mapping straight to the lead, and a retry after the
+        // lead's write was lost would otherwise never pass the tombstone that holds their content.
+        for (String named : new String[] {ids.anonymousId(), ids.clickVisitor(), alias ? ids.previousId() : null}) {
+            if (named != null) {
+                live(named);
+            }
+        }
         // Tombstones passed on the way may still owe the lead their content (a write that should have
         // taken it in was lost): the pipeline takes in those it has not.
         List<String> mergeFrom = new ArrayList<>(decided.mergeFrom());
         for (String tombstone : List.copyOf(passing)) {
-            if (!mergeFrom.contains(tombstone) && !tombstone.equals(decided.leadId()) && live(tombstone).equals(decided.leadId())) {
+            if (!mergeFrom.contains(tombstone) && !tombstone.equals(decided.leadId()) && live(tombstone).equals(decided.leadId())
+                    && !leads.absorbed(decided.leadId(), tombstone)) {
                 mergeFrom.add(tombstone);
             }
         }

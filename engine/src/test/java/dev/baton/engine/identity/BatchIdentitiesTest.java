@@ -122,6 +122,34 @@ class BatchIdentitiesTest {
     }
 
     @Test
+    void aVisitorsTombstoneIsTakenInOnRetryThoughTheFoldAlreadyMappedItsDeviceToTheLead() {
+        // A batch folded visitor laptop-3 into ld-a, wrote the tombstone and the device's first
+        // mapping (straight to ld-a: a visitor's device had none), then lost its write of ld-a.
+        Store store = new Store().person("ld-a", "email:a@example.com").visitor("laptop-3");
+        store.profiles.get("laptop-3").mergedInto = "ld-a";
+        store.keys.put("anon:laptop-3", "ld-a");
+
+        var retried = store.resolve(new PersonIds("laptop-3", null, "a@example.com", null, null));
+
+        assertThat(retried.leadId()).isEqualTo("ld-a");
+        assertThat(retried.mergeFrom()).as("the visitor's events wait in its tombstone").containsExactly("laptop-3");
+        assertThat(store.resolve(new PersonIds("laptop-3", null, null, null, null)).mergeFrom())
+                .as("taken in once").isEmpty();
+    }
+
+    @Test
+    void anAnonymousEventOfAFoldedVisitorTakesItsTombstoneInWhenItsLeadNeverDid() {
+        Store store = new Store().person("ld-a", "email:a@example.com").visitor("laptop-4");
+        store.profiles.get("laptop-4").mergedInto = "ld-a";
+        store.keys.put("anon:laptop-4", "ld-a");
+
+        var resolution = store.resolve(new PersonIds("laptop-4", null, null, null, null));
+
+        assertThat(resolution.leadId()).isEqualTo("ld-a");
+        assertThat(resolution.mergeFrom()).containsExactly("laptop-4");
+    }
+
+    @Test
     void aLeadWhoseProfileIsNotWrittenYetIsFoldedAllTheSameSoTheNodeWritingItMustRedo() {
         // Another node mapped the email to its new lead and has not written that lead's profile yet.
         Store store = new Store().visitor("laptop-5");

@@ -216,15 +216,22 @@ public abstract class IntegrationTest {
             String id, java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> ready) throws Exception {
         // A minute: the pipeline is asynchronous and a busy build machine can lag it well past 30 s.
         var found = new java.util.concurrent.atomic.AtomicReference<com.fasterxml.jackson.databind.JsonNode>();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
-            ResponseEntity<String> response = admin().getForEntity("/api/leads/" + id, String.class);
-            if (!response.getStatusCode().is2xxSuccessful()) {
-                return false;
-            }
-            com.fasterxml.jackson.databind.JsonNode lead = JSON.readTree(response.getBody());
-            found.set(lead);
-            return ready.test(lead);
-        });
+        var last = new java.util.concurrent.atomic.AtomicReference<String>("no answer");
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
+                ResponseEntity<String> response = admin().getForEntity("/api/leads/" + id, String.class);
+                last.set(response.getStatusCode() + " " + response.getBody());
+                if (!response.getStatusCode().is2xxSuccessful()) {
+                    return false;
+                }
+                com.fasterxml.jackson.databind.JsonNode lead = JSON.readTree(response.getBody());
+                found.set(lead);
+                return ready.test(lead);
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // Say what the lead looked like when time ran out: "not as expected" alone cannot be diagnosed.
+            throw new AssertionError("lead " + id + " not as expected within 60 s; last answer: " + last.get(), e);
+        }
         return found.get();
     }
 
