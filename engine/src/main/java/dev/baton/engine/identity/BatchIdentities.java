@@ -34,6 +34,10 @@ public final class BatchIdentities {
     private final Leads leads;
     private final Map<String, String> created = new LinkedHashMap<>();
     private final Map<String, String> remapped = new LinkedHashMap<>();
+    /** Remapped keys → the lead they named before (a tombstone its lead had taken in). */
+    private final Map<String, String> movedFrom = new LinkedHashMap<>();
+    /** Stored keys → the lead they named before they were last moved. */
+    private final Map<String, String> formerLeads;
     /** Leads folded into another during this batch → where they went. */
     private final Map<String, String> folded = new LinkedHashMap<>();
     /** Stored tombstones the current resolution passed on its way to a live lead. */
@@ -60,17 +64,36 @@ public final class BatchIdentities {
     }
 
     public BatchIdentities(Map<String, String> stored, Leads leads) {
+        this(stored, Map.of(), leads);
+    }
+
+    /**
+     * @param stored      the stored mappings of the batch's keys
+     * @param formerLeads of those keys that were moved: the lead each named before
+     */
+    public BatchIdentities(Map<String, String> stored, Map<String, String> formerLeads, Leads leads) {
         this.known = new LinkedHashMap<>(stored);
+        this.formerLeads = formerLeads;
         this.leads = leads;
     }
 
     /**
-     * @param leadId    the lead the event belongs to
-     * @param mergeFrom leads to fold into it first (each a tombstone afterwards); empty when none
+     * @param leadId       the lead the event belongs to
+     * @param mergeFrom    leads to fold into it first (each a tombstone afterwards), nearest the lead
+     *                     first; empty when none
+     * @param earlierLeads stored leads, now folded into {@code leadId}, that this event's ids led to
+     *                     before: an event redelivered after one of them had applied it is not applied
+     *                     again (their Kafka offsets say so; the lead's own offsets speak only for
+     *                     events applied to it)
      */
-    public record Resolution(String leadId, List<String> mergeFrom) {
+    public record Resolution(String leadId, List<String> mergeFrom, Set<String> earlierLeads) {
         public Resolution {
             mergeFrom = List.copyOf(mergeFrom);
+            earlierLeads = Set.copyOf(earlierLeads);
+        }
+
+        public Resolution(String leadId, List<String> mergeFrom) {
+            this(leadId, mergeFrom, Set.of());
         }
 
         public static Resolution of(String leadId) {
@@ -90,16 +113,41 @@ public final class BatchIdentities {
                 live(named);
             }
         }
-        // Tombstones passed on the way may still owe the lead their content (a write that should have
-        // taken it in was lost): the pipeline takes in those it has not.
-        List<String> mergeFrom = new ArrayList<>(decided.mergeFrom());
-        for (String tombstone : List.copyOf(passing)) {
-            if (!mergeFrom.contains(tombstone) && !tombstone.equals(decided.leadId()) && live(tombstone).equals(decided.leadId())
-                    && !leads.absorbed(decided.leadId(), tombstone)) {
-                mergeFrom.add(tombstone);
+        // A key moved off a tombstone once its lead took it in: that tombstone may have applied an
+        // event of this batch before the batch was interrupted.
+        for (String key : ids.allKeys()) {
+            String former = formerLeads.get(key);
+            if (former != null) {
+                live(former);
             }
         }
-        return new Resolution(decided.leadId(), mergeFrom);
+        String lead = decided.leadId();
+        Set<String> earlier = new LinkedHashSet<>();
+        for (String tombstone : List.copyOf(passing)) {
+            if (!tombstone.equals(lead) && leads.mergedInto(tombstone) != null && live(tombstone).equals(lead)) {
+                earlier.add(tombstone);
+            }
+        }
+        // Tombstones passed on the way may still owe the lead their content (a write that should have
+        // taken it in was lost): the pipeline takes in those it has not, nearest the lead first (a
+        // nearer one may hold a farther one already, which is then not taken in twice).
+        List<String> mergeFrom = new ArrayList<>(decided.mergeFrom());
+        earlier.stream().filter(tombstone -> !mergeFrom.contains(tombstone) && !leads.absorbed(lead, tombstone))
+                .sorted(Comparator.comparingInt(this::hopsToLive)).forEach(mergeFrom::add);
+        return new Resolution(lead, mergeFrom, earlier);
+    }
+
+    /** How many folds lie between this lead and the one it lives on in. */
+    private int hopsToLive(String leadId) {
+        int hops = 0;
+        for (String current = leadId; hops < 10; hops++) {
+            String next = folded.containsKey(current) ? folded.get(current) : leads.mergedInto(current);
+            if (next == null || next.equals(current)) {
+                break;
+            }
+            current = next;
+        }
+        return hops;
     }
 
     private Resolution decide(PersonIds ids, boolean alias) {
@@ -262,6 +310,7 @@ public final class BatchIdentities {
         known.put(key, lead);
         if (stored) {
             remapped.put(key, lead);
+            movedFrom.putIfAbsent(key, current);
         } else {
             created.put(key, lead);
         }
@@ -275,5 +324,10 @@ public final class BatchIdentities {
     /** Existing mappings this batch moved to another lead. */
     public Map<String, String> remapped() {
         return remapped;
+    }
+
+    /** Of the remapped keys: the lead each named before this batch moved it. */
+    public Map<String, String> movedFrom() {
+        return movedFrom;
     }
 }

@@ -29,13 +29,33 @@ public class IdentityStore {
         this.indices = indices;
     }
 
-    /** A mapping as stored. */
-    public record Identity(String leadId, Instant updatedAt) {
+    /**
+     * A mapping as stored.
+     *
+     * @param formerLead the lead the key named before it was last moved (a tombstone its lead had
+     *                   taken in); null for a key never moved
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record Identity(String leadId, Instant updatedAt, String formerLead) {
+    }
+
+    /**
+     * The stored mappings of some keys.
+     *
+     * @param leads       key → its lead, for each key that has one
+     * @param formerLeads key → the lead it named before it was last moved, for moved keys
+     */
+    public record Mappings(Map<String, String> leads, Map<String, String> formerLeads) {
     }
 
     /** The lead of each key that has one (realtime: a mapping just written is seen). */
     public Map<String, String> leadsOf(Collection<String> keys) throws IOException {
-        Map<String, String> found = new HashMap<>();
+        return mappings(keys).leads();
+    }
+
+    /** The mappings of these keys, with where the moved ones pointed before (realtime). */
+    public Mappings mappings(Collection<String> keys) throws IOException {
+        Mappings found = new Mappings(new HashMap<>(), new HashMap<>());
         if (keys.isEmpty()) {
             return found;
         }
@@ -44,8 +64,12 @@ public class IdentityStore {
             if (item.isFailure()) {
                 throw new IOException("reading identity " + item.failure().id() + " failed: " + item.failure().error().reason());
             }
-            if (item.result().found() && item.result().source() != null) {
-                found.put(item.result().id(), item.result().source().leadId());
+            Identity identity = item.result().source();
+            if (item.result().found() && identity != null) {
+                found.leads().put(item.result().id(), identity.leadId());
+                if (identity.formerLead() != null) {
+                    found.formerLeads().put(item.result().id(), identity.formerLead());
+                }
             }
         }
         return found;
@@ -53,14 +77,16 @@ public class IdentityStore {
 
     /**
      * Writes new mappings (create: if another node mapped the same key meanwhile, the write fails
-     * and the batch is retried with what that node decided) and remapped ones (overwrite).
+     * and the batch is retried with what that node decided) and remapped ones (overwrite), each
+     * remembering the lead it named before ({@code movedFrom}).
      */
-    public void write(Map<String, String> created, Map<String, String> remapped, Instant now) throws IOException {
+    public void write(Map<String, String> created, Map<String, String> remapped, Map<String, String> movedFrom,
+                      Instant now) throws IOException {
         List<BulkOperation> operations = new ArrayList<>();
         created.forEach((key, lead) -> operations.add(BulkOperation.of(o -> o.create(c -> c
-                .index(indices.identities()).id(key).document(new Identity(lead, now))))));
+                .index(indices.identities()).id(key).document(new Identity(lead, now, null))))));
         remapped.forEach((key, lead) -> operations.add(BulkOperation.of(o -> o.index(i -> i
-                .index(indices.identities()).id(key).document(new Identity(lead, now))))));
+                .index(indices.identities()).id(key).document(new Identity(lead, now, movedFrom.get(key)))))));
         if (operations.isEmpty()) {
             return;
         }

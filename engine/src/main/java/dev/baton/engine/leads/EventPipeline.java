@@ -123,19 +123,21 @@ class EventPipeline {
         // leads meet depends on whether they are anonymous, and tombstones are followed to where they went.
         Set<String> keys = new LinkedHashSet<>();
         fresh.forEach(in -> keys.addAll(in.ids().allKeys()));
-        Map<String, String> mapped = identities.leadsOf(keys);
+        IdentityStore.Mappings mappings = identities.mappings(keys);
+        Map<String, String> mapped = mappings.leads();
         Set<String> candidates = new LinkedHashSet<>(mapped.values());
+        candidates.addAll(mappings.formerLeads().values());
         for (Incoming in : fresh) {
             Collections.addAll(candidates, in.systemLead(), in.ids().anonymousId(), in.ids().previousId(),
                     in.ids().clickVisitor());
         }
         candidates.remove(null);
         Map<String, LeadStore.Versioned> read = readFollowingMerges(candidates);
-        BatchIdentities batchIdentities = new BatchIdentities(mapped, new StoredLeads(read));
+        BatchIdentities batchIdentities = new BatchIdentities(mapped, mappings.formerLeads(), new StoredLeads(read));
         List<BatchIdentities.Resolution> resolutions = new ArrayList<>(fresh.size());
         Set<String> leadIds = new LinkedHashSet<>();
         for (Incoming in : fresh) {
-            var resolution = in.systemLead() != null ? BatchIdentities.Resolution.of(liveId(in.systemLead(), read))
+            var resolution = in.systemLead() != null ? systemResolution(in.systemLead(), read)
                     : batchIdentities.resolve(in.ids(), "alias".equals(in.event().type()));
             resolutions.add(resolution);
             leadIds.add(resolution.leadId());
@@ -166,7 +168,7 @@ class EventPipeline {
                     changed.add(lead.id());
                 }
             }
-            Long applied = lead.kafkaOffsets().get(in.partitionKey());
+            Long applied = appliedUpTo(lead, resolution, profiles, in.partitionKey());
             ObjectNode doc = in.event().message().deepCopy();
             doc.put(EventFields.LEAD_ID, lead.id());
             doc.put(EventFields.NAME, in.event().event());
@@ -213,7 +215,7 @@ class EventPipeline {
         // written last, has taken it in.
         List<LeadProfile> written = changed.stream().map(profiles::get).toList();
         leads.writeAll(written.stream().filter(p -> p.mergedInto() != null).toList(), read);
-        identities.write(batchIdentities.created(), batchIdentities.remapped(), clock.instant());
+        identities.write(batchIdentities.created(), batchIdentities.remapped(), batchIdentities.movedFrom(), clock.instant());
         leads.writeAll(written.stream().filter(p -> p.mergedInto() == null).toList(), read);
         // After the leads (a journey step reads the lead), before the events: a batch retried after
         // a failure here has not stored its events yet, so it forwards them again (the journeys
@@ -221,6 +223,25 @@ class EventPipeline {
         journeys.publish(journeySignals(fresh, eventDocs, profiles));
         writeEvents(fresh, eventDocs);
         log.debug("Stored {} events for {} leads ({} already stored)", fresh.size(), changed.size(), stored.size());
+    }
+
+    /**
+     * The last offset of this partition whose event has been applied, as far as this event can
+     * tell: the lead's own, or that of a lead folded into it that this event's ids led to before
+     * (a batch interrupted after that lead applied the event). Offsets are never added up across
+     * leads: a lead folded in brings its events, not a claim on the other events of its partition.
+     */
+    private static Long appliedUpTo(LeadProfile lead, BatchIdentities.Resolution resolution,
+                                    Map<String, LeadProfile> profiles, String partition) {
+        Long applied = lead.kafkaOffsets().get(partition);
+        for (String earlier : resolution.earlierLeads()) {
+            LeadProfile tombstone = profiles.get(earlier);
+            Long theirs = tombstone == null ? null : tombstone.kafkaOffsets().get(partition);
+            if (theirs != null && (applied == null || theirs > applied)) {
+                applied = theirs;
+            }
+        }
+        return applied;
     }
 
     /**
@@ -352,12 +373,18 @@ class EventPipeline {
         return read;
     }
 
-    private static String liveId(String id, Map<String, LeadStore.Versioned> read) {
+    /**
+     * An engine-made event's lead: the one its lead lives on in, with the tombstones on the way (one
+     * of them may have applied the event before a fold moved its lead).
+     */
+    private static BatchIdentities.Resolution systemResolution(String id, Map<String, LeadStore.Versioned> read) {
+        Set<String> earlier = new LinkedHashSet<>();
         String current = id;
         for (int hop = 0; hop < 10 && read.containsKey(current) && read.get(current).profile().mergedInto() != null; hop++) {
+            earlier.add(current);
             current = read.get(current).profile().mergedInto();
         }
-        return current;
+        return new BatchIdentities.Resolution(current, List.of(), earlier);
     }
 
     /** The profiles read for this batch, as identity resolution sees them. */

@@ -18,8 +18,10 @@ import java.util.Set;
  * its score with the parts that explain it, tier, tags, traits and activity.
  *
  * @param mergedInto   set on a profile that was folded into another lead (a tombstone)
- * @param kafkaOffsets the last event offset applied per topic partition, so that re-reading a
- *                     batch after a crash does not count its events twice
+ * @param kafkaOffsets the last event offset applied to this lead per topic partition, so that
+ *                     re-reading a batch after a crash does not count its events twice; a lead
+ *                     folded in keeps its own in its tombstone (offsets are never merged: a
+ *                     folded lead's mark says nothing of the other events of its partition)
  * @param points       behaviour and fit points as of an instant; {@code score} is their rounded sum
  * @param tierReviewAt when decay alone would next move the lead to another tier (the decay pass
  *                     looks at leads whose time has come); null when it never would
@@ -170,9 +172,12 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
                 Memberships.NONE, null, Map.of());
     }
 
-    /** A tombstone folded into {@code leadId} whose content that lead has not taken in yet. */
+    /**
+     * A tombstone whose content {@code lead} has not taken in yet; the caller knows its folds lead
+     * there (directly, or through another tombstone whose own write of it was lost).
+     */
     boolean owedTo(LeadProfile lead) {
-        return mergedInto != null && mergedInto.equals(lead.id()) && frozen != null && !lead.mergedLeads().contains(id);
+        return mergedInto != null && frozen != null && !lead.mergedLeads().contains(id);
     }
 
     /**
@@ -185,8 +190,6 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
         other.scoreParts.stream().filter(part -> part.decays() || !hasFit).forEach(part -> ScorePart.add(parts, part));
         Map<String, Object> mergedTraits = new LinkedHashMap<>(other.traits);
         mergedTraits.putAll(traits);
-        Map<String, Long> offsets = new HashMap<>(kafkaOffsets);
-        other.kafkaOffsets.forEach((k, v) -> offsets.merge(k, v, Math::max));
         // Fit is who the lead is, not something to add up: keep this lead's, else the other's.
         Points summed = new Points(points.behaviour() + other.points.behaviour(),
                 points.fit() != 0 ? points.fit() : other.points.fit(), latest(points.asOf(), other.points.asOf()));
@@ -196,7 +199,7 @@ public record LeadProfile(String id, Set<String> userIds, Set<String> anonymousI
         return new LeadProfile(id, union(userIds, other.userIds), union(anonymousIds, other.anonymousIds),
                 union(emails, other.emails), union(phones, other.phones), summed.score(), tier,
                 union(tags, other.tags), List.copyOf(parts), ruleSetVersion, earliest(firstSeen, other.firstSeen),
-                latest(lastSeen, other.lastSeen), eventCount + other.eventCount, mergedTraits, mergedInto, offsets,
+                latest(lastSeen, other.lastSeen), eventCount + other.eventCount, mergedTraits, mergedInto, kafkaOffsets,
                 summed, tierReviewAt, List.copyOf(activity.size() > Activity.MAX
                         ? activity.subList(activity.size() - Activity.MAX, activity.size()) : activity),
                 union(union(mergedLeads, other.mergedLeads), Set.of(other.id)), frozen,

@@ -138,6 +138,51 @@ class BatchIdentitiesTest {
     }
 
     @Test
+    void aLeadFoldedInTwoHopsWhoseFirstFoldWasLostIsTakenInAfterTheNearerOne() {
+        // ld-b was folded into ld-a (ld-a's write of it lost), then ld-a into ld-c (not taken in yet either).
+        Store store = new Store().person("ld-c", "email:c@example.com").person("ld-a", "user:a").person("ld-b", "user:b");
+        store.profiles.get("ld-b").mergedInto = "ld-a";
+        store.profiles.get("ld-a").mergedInto = "ld-c";
+
+        var resolution = store.resolve(new PersonIds(null, "b", null, null, null));
+
+        assertThat(resolution.leadId()).isEqualTo("ld-c");
+        assertThat(resolution.mergeFrom()).as("nearest the lead first").containsExactly("ld-a", "ld-b");
+        assertThat(resolution.earlierLeads()).containsExactlyInAnyOrder("ld-a", "ld-b");
+    }
+
+    @Test
+    void anEventOfAFoldedVisitorsDeviceNamesTheVisitorAsALeadThatMayHaveAppliedItAlready() {
+        Store store = new Store().person("ld-a", "email:a@example.com").visitor("laptop-6");
+        store.profiles.get("laptop-6").mergedInto = "ld-a";
+        store.profiles.get("ld-a").absorbed.add("laptop-6");
+        store.keys.put("anon:laptop-6", "ld-a");
+
+        var resolution = store.resolve(new PersonIds("laptop-6", null, null, null, null));
+
+        assertThat(resolution.mergeFrom()).as("already taken in").isEmpty();
+        assertThat(resolution.earlierLeads()).containsExactly("laptop-6");
+        assertThat(store.resolve(new PersonIds("phone-6", null, "a@example.com", null, null)).earlierLeads())
+                .as("another device of the person never went through the visitor").isEmpty();
+    }
+
+    @Test
+    void aKeyMovedOffATombstoneRemembersItSoAnInterruptedBatchIsNotAppliedTwice() {
+        // ld-b was folded into ld-a and taken in; user:b still names ld-b until a batch moves it.
+        Store store = new Store().person("ld-a", "email:a@example.com").person("ld-b", "user:b");
+        store.profiles.get("ld-b").mergedInto = "ld-a";
+        store.profiles.get("ld-a").absorbed.add("ld-b");
+        BatchIdentities moving = new BatchIdentities(store.keys, store);
+
+        moving.resolve(new PersonIds(null, "b", null, null, null), false);
+
+        assertThat(moving.remapped()).containsEntry("user:b", "ld-a");
+        assertThat(moving.movedFrom()).containsEntry("user:b", "ld-b");
+        BatchIdentities later = new BatchIdentities(Map.of("user:b", "ld-a"), Map.of("user:b", "ld-b"), store);
+        assertThat(later.resolve(new PersonIds(null, "b", null, null, null), false).earlierLeads()).containsExactly("ld-b");
+    }
+
+    @Test
     void anAnonymousEventOfAFoldedVisitorTakesItsTombstoneInWhenItsLeadNeverDid() {
         Store store = new Store().person("ld-a", "email:a@example.com").visitor("laptop-4");
         store.profiles.get("laptop-4").mergedInto = "ld-a";
@@ -270,7 +315,7 @@ class BatchIdentitiesTest {
             Profile lead = profiles.computeIfAbsent(resolution.leadId(), id -> newProfile());
             for (String source : resolution.mergeFrom()) {
                 Profile folded = profiles.computeIfAbsent(source, id -> newProfile());
-                if (folded.mergedInto == null || folded.mergedInto.equals(resolution.leadId()) && !lead.absorbed.contains(source)) {
+                if (folded.mergedInto == null || !lead.absorbed.contains(source)) {
                     folded.mergedInto = resolution.leadId();
                     lead.keys.addAll(folded.keys);
                     lead.identified |= folded.identified;
