@@ -8,6 +8,7 @@ import org.kie.api.KieBase;
 import org.kie.api.event.rule.BeforeMatchFiredEvent;
 import org.kie.api.event.rule.DefaultAgendaEventListener;
 import org.kie.api.runtime.KieSession;
+import org.kie.api.runtime.KieSessionsPool;
 
 /**
  * A compiled, immutable rule set: thread-safe, shared by every consumer thread, and swapped
@@ -18,6 +19,11 @@ public final class CompiledRuleSet {
     private static final int MAX_BAND_SEARCH = 100_000;
     private final String version;
     private final KieBase kieBase;
+    /**
+     * Sessions to score with, reused: disposing one resets it (facts, agenda, globals, listeners)
+     * and hands it back, which costs less than building a session per event. Thread-safe.
+     */
+    private final KieSessionsPool sessions;
     private final ScoreDecay decay;
     /** Score → the tier the tier rules give it, filled as asked; tier rules see only the score. */
     private final ConcurrentMap<Integer, String> bands = new ConcurrentHashMap<>();
@@ -25,6 +31,7 @@ public final class CompiledRuleSet {
     CompiledRuleSet(String version, KieBase kieBase, ScoreDecay decay) {
         this.version = version;
         this.kieBase = kieBase;
+        this.sessions = kieBase.newKieSessionsPool(1);
         this.decay = decay;
     }
 
@@ -42,7 +49,7 @@ public final class CompiledRuleSet {
 
     /**
      * Runs the rules over one event for one lead and returns what they changed, with reasons.
-     * Two passes in one short-lived session: points and fit rules see the lead and the event; then
+     * Two passes in one pooled session: points and fit rules see the lead and the event; then
      * the resulting {@link Score} and {@link Fit} are inserted for the tier and grade rules, so
      * tiers band the new total.
      */
@@ -153,7 +160,7 @@ public final class CompiledRuleSet {
 
     private ScoreCard run(Lead lead, BehaviourEvent event) {
         ScoreCard card = new ScoreCard();
-        KieSession session = kieBase.newKieSession();
+        KieSession session = sessions.newKieSession();
         try {
             session.setGlobal("scoreCard", card);
             session.addEventListener(new DefaultAgendaEventListener() {
