@@ -32,6 +32,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import jakarta.annotation.PreDestroy;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +74,12 @@ class EventPipeline {
     private final EngineEvents engineEvents;
     private final ObjectMapper json;
     private final Clock clock;
+    /** Runs the reads a batch needs that do not depend on each other at the same time (daemon threads). */
+    private final ExecutorService reads = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "pipeline-read");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     EventPipeline(ElasticsearchClient client, Indices indices, LeadStore leads, IdentityStore identities,
                   LeadScorer scorer, TrackingMessages messages, DeadLetters deadLetters, TierChanges tierChanges,
@@ -89,6 +100,29 @@ class EventPipeline {
         this.scoring = scoring;
         this.json = json;
         this.clock = clock;
+    }
+
+    @PreDestroy
+    void stop() {
+        reads.shutdownNow();
+    }
+
+    /** The result of a read started with {@link #reads}, its failure thrown as the read threw it. */
+    private static <T> T awaitRead(Future<T> read) throws IOException {
+        try {
+            return read.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(e.getCause());
+        }
     }
 
     /** @param systemLead the lead an engine-made event (Tier Changed, Email Sent…) belongs to; null for events from outside */
@@ -113,26 +147,36 @@ class EventPipeline {
                 deadLetters.send(record, "unreadable event: " + e.getMessage());
             }
         }
-        Set<String> stored = alreadyStored(List.copyOf(byMessageId.values()));
-        List<Incoming> fresh = byMessageId.values().stream().filter(i -> !stored.contains(i.event().messageId())).toList();
+        // Three reads that need nothing of each other go out at once: which message ids are stored
+        // already, the identities of the batch's keys, and the profiles the batch names itself (its
+        // devices' visitor leads, engine events' leads). A profile read before the identities that
+        // name it may be a moment older than they are: every profile the batch changes is written
+        // on the version read, so a change in between is a conflict and the batch is redone.
+        List<Incoming> all = List.copyOf(byMessageId.values());
+        Set<String> keys = new LinkedHashSet<>();
+        Set<String> named = new LinkedHashSet<>();
+        for (Incoming in : all) {
+            keys.addAll(in.ids().allKeys());
+            Collections.addAll(named, in.systemLead(), in.ids().anonymousId(), in.ids().previousId(), in.ids().clickVisitor());
+        }
+        named.remove(null);
+        var mappingsRead = reads.submit(() -> identities.mappings(keys));
+        var namedRead = reads.submit(() -> leads.getAll(named));
+        Set<String> stored = alreadyStored(all);
+        IdentityStore.Mappings mappings = awaitRead(mappingsRead);
+        Map<String, LeadStore.Versioned> namedProfiles = awaitRead(namedRead);
+        List<Incoming> fresh = all.stream().filter(i -> !stored.contains(i.event().messageId())).toList();
         if (fresh.isEmpty()) {
             return;
         }
 
-        // Identities, then every profile they (and the batch's devices) name, then resolution: which
-        // leads meet depends on whether they are anonymous, and tombstones are followed to where they went.
-        Set<String> keys = new LinkedHashSet<>();
-        fresh.forEach(in -> keys.addAll(in.ids().allKeys()));
-        IdentityStore.Mappings mappings = identities.mappings(keys);
+        // Then every other profile the identities name, then resolution: which leads meet depends on
+        // whether they are anonymous, and tombstones are followed to where they went.
         Map<String, String> mapped = mappings.leads();
         Set<String> candidates = new LinkedHashSet<>(mapped.values());
         candidates.addAll(mappings.formerLeads().values());
-        for (Incoming in : fresh) {
-            Collections.addAll(candidates, in.systemLead(), in.ids().anonymousId(), in.ids().previousId(),
-                    in.ids().clickVisitor());
-        }
-        candidates.remove(null);
-        Map<String, LeadStore.Versioned> read = readFollowingMerges(candidates);
+        candidates.addAll(named);
+        Map<String, LeadStore.Versioned> read = readFollowingMerges(candidates, namedProfiles, named);
         BatchIdentities batchIdentities = new BatchIdentities(mapped, mappings.formerLeads(), new StoredLeads(read));
         List<BatchIdentities.Resolution> resolutions = new ArrayList<>(fresh.size());
         Set<String> leadIds = new LinkedHashSet<>();
@@ -356,8 +400,12 @@ class EventPipeline {
     }
 
     /** The stored profiles of these ids and, for those folded away, of the leads they went to. */
-    private Map<String, LeadStore.Versioned> readFollowingMerges(Set<String> ids) throws IOException {
-        Map<String, LeadStore.Versioned> read = leads.getAll(ids);
+    private Map<String, LeadStore.Versioned> readFollowingMerges(Set<String> ids, Map<String, LeadStore.Versioned> readAlready,
+                                                                 Set<String> askedAlready) throws IOException {
+        Map<String, LeadStore.Versioned> read = new LinkedHashMap<>(readAlready);
+        Set<String> toRead = new LinkedHashSet<>(ids);
+        toRead.removeAll(askedAlready);
+        read.putAll(leads.getAll(toRead));
         for (int hop = 0; hop < 10; hop++) {
             Set<String> targets = new LinkedHashSet<>();
             read.values().forEach(v -> {
