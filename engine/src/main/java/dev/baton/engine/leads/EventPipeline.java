@@ -147,37 +147,28 @@ class EventPipeline {
                 deadLetters.send(record, "unreadable event: " + e.getMessage());
             }
         }
-        // Three reads that need nothing of each other go out at once: which message ids are stored
-        // already, the identities of the batch's keys, and the profiles the batch names itself (its
-        // devices' visitor leads, engine events' leads). A profile read before the identities that
-        // name it may be a moment older than they are: every profile the batch changes is written
-        // on the version read, so a change in between is a conflict and the batch is redone.
+        // Which message ids are stored already, and, at the same time, the identities of the batch's
+        // keys followed by every profile they and the batch's own ids name. Identities strictly before
+        // profiles: a fold writes its tombstones before the identities, so a key seen moved to a lead
+        // means the lead it left is seen folded (read the other way round, a device's visitor lead
+        // could look live beside a mapping that already went past it).
         List<Incoming> all = List.copyOf(byMessageId.values());
-        Set<String> keys = new LinkedHashSet<>();
-        Set<String> named = new LinkedHashSet<>();
-        for (Incoming in : all) {
-            keys.addAll(in.ids().allKeys());
-            Collections.addAll(named, in.systemLead(), in.ids().anonymousId(), in.ids().previousId(), in.ids().clickVisitor());
+        var identified = reads.submit(() -> identitiesAndProfiles(all));
+        Set<String> stored;
+        Identified found;
+        try {
+            stored = alreadyStored(all);
+            found = awaitRead(identified);
+        } finally {
+            identified.cancel(true);
         }
-        named.remove(null);
-        var mappingsRead = reads.submit(() -> identities.mappings(keys));
-        var namedRead = reads.submit(() -> leads.getAll(named));
-        Set<String> stored = alreadyStored(all);
-        IdentityStore.Mappings mappings = awaitRead(mappingsRead);
-        Map<String, LeadStore.Versioned> namedProfiles = awaitRead(namedRead);
         List<Incoming> fresh = all.stream().filter(i -> !stored.contains(i.event().messageId())).toList();
         if (fresh.isEmpty()) {
             return;
         }
-
-        // Then every other profile the identities name, then resolution: which leads meet depends on
-        // whether they are anonymous, and tombstones are followed to where they went.
-        Map<String, String> mapped = mappings.leads();
-        Set<String> candidates = new LinkedHashSet<>(mapped.values());
-        candidates.addAll(mappings.formerLeads().values());
-        candidates.addAll(named);
-        Map<String, LeadStore.Versioned> read = readFollowingMerges(candidates, namedProfiles, named);
-        BatchIdentities batchIdentities = new BatchIdentities(mapped, mappings.formerLeads(), new StoredLeads(read));
+        Map<String, String> mapped = found.mappings().leads();
+        Map<String, LeadStore.Versioned> read = found.read();
+        BatchIdentities batchIdentities = new BatchIdentities(mapped, found.mappings().formerLeads(), new StoredLeads(read));
         List<BatchIdentities.Resolution> resolutions = new ArrayList<>(fresh.size());
         Set<String> leadIds = new LinkedHashSet<>();
         for (Incoming in : fresh) {
@@ -187,7 +178,7 @@ class EventPipeline {
             leadIds.add(resolution.leadId());
             leadIds.addAll(resolution.mergeFrom());
         }
-        leadIds.removeAll(candidates);
+        leadIds.removeAll(read.keySet());
         read.putAll(leads.getAll(leadIds)); // new leads' ids: absent, unless another node just created one
         Map<String, LeadProfile> profiles = new LinkedHashMap<>();
         read.forEach((id, versioned) -> profiles.put(id, versioned.profile()));
@@ -400,12 +391,31 @@ class EventPipeline {
     }
 
     /** The stored profiles of these ids and, for those folded away, of the leads they went to. */
-    private Map<String, LeadStore.Versioned> readFollowingMerges(Set<String> ids, Map<String, LeadStore.Versioned> readAlready,
-                                                                 Set<String> askedAlready) throws IOException {
-        Map<String, LeadStore.Versioned> read = new LinkedHashMap<>(readAlready);
-        Set<String> toRead = new LinkedHashSet<>(ids);
-        toRead.removeAll(askedAlready);
-        read.putAll(leads.getAll(toRead));
+    /** The identities of a batch's keys and the profiles they (and its own ids) name. */
+    private record Identified(IdentityStore.Mappings mappings, Map<String, LeadStore.Versioned> read) {
+    }
+
+    /**
+     * The identities of the batch's keys, then every profile they and the batch's own ids name
+     * (its devices' visitor leads, an alias's previous id, a click's visitor, engine events'
+     * leads), following folds to where they went.
+     */
+    private Identified identitiesAndProfiles(List<Incoming> batch) throws IOException {
+        Set<String> keys = new LinkedHashSet<>();
+        batch.forEach(in -> keys.addAll(in.ids().allKeys()));
+        IdentityStore.Mappings mappings = identities.mappings(keys);
+        Set<String> candidates = new LinkedHashSet<>(mappings.leads().values());
+        candidates.addAll(mappings.formerLeads().values());
+        for (Incoming in : batch) {
+            Collections.addAll(candidates, in.systemLead(), in.ids().anonymousId(), in.ids().previousId(),
+                    in.ids().clickVisitor());
+        }
+        candidates.remove(null);
+        return new Identified(mappings, readFollowingMerges(candidates));
+    }
+
+    private Map<String, LeadStore.Versioned> readFollowingMerges(Set<String> ids) throws IOException {
+        Map<String, LeadStore.Versioned> read = new LinkedHashMap<>(leads.getAll(ids));
         for (int hop = 0; hop < 10; hop++) {
             Set<String> targets = new LinkedHashSet<>();
             read.values().forEach(v -> {
