@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.engine.journeys.JourneySignal;
 import dev.baton.engine.journeys.JourneySignals;
 import dev.baton.engine.identity.BatchIdentities;
+import dev.baton.engine.identity.ConcurrentChangeException;
 import dev.baton.engine.identity.IdentityStore;
 import dev.baton.engine.identity.PersonIds;
 import dev.baton.engine.identity.ShareClickIds;
@@ -175,11 +176,27 @@ class EventPipeline {
             var resolution = in.systemLead() != null ? systemResolution(in.systemLead(), read)
                     : batchIdentities.resolve(in.ids(), "alias".equals(in.event().type()));
             resolutions.add(resolution);
+            if (log.isDebugEnabled() && (!in.ids().strongKeys().isEmpty() || !resolution.mergeFrom().isEmpty())) {
+                log.debug("{} at {}@{}: ids {} -> lead {}, folding {}, earlier leads {} (stored mappings {})",
+                        in.event().messageId(), in.partitionKey(), in.record().offset(), in.ids().allKeys(),
+                        resolution.leadId(), resolution.mergeFrom(), resolution.earlierLeads(),
+                        in.ids().allKeys().stream().filter(mapped::containsKey).map(key -> key + "=" + mapped.get(key)).toList());
+            }
             leadIds.add(resolution.leadId());
             leadIds.addAll(resolution.mergeFrom());
         }
-        leadIds.removeAll(read.keySet());
-        read.putAll(leads.getAll(leadIds)); // new leads' ids: absent, unless another node just created one
+        // New leads' ids, never asked for: absent, unless another node just created one (then its
+        // write and ours conflict). An id asked for before is not read again: a newer version than the
+        // one resolution used would let this batch write over a fold it never saw.
+        leadIds.removeAll(found.asked());
+        Map<String, LeadStore.Versioned> created = leads.getAll(leadIds);
+        for (LeadStore.Versioned other : created.values()) {
+            if (other.profile().mergedInto() != null) {
+                throw new ConcurrentChangeException("lead " + other.profile().id() + " was folded into "
+                        + other.profile().mergedInto() + " while this batch resolved its events");
+            }
+        }
+        read.putAll(created);
         Map<String, LeadProfile> profiles = new LinkedHashMap<>();
         read.forEach((id, versioned) -> profiles.put(id, versioned.profile()));
         Set<String> changed = new LinkedHashSet<>();
@@ -391,8 +408,12 @@ class EventPipeline {
     }
 
     /** The stored profiles of these ids and, for those folded away, of the leads they went to. */
-    /** The identities of a batch's keys and the profiles they (and its own ids) name. */
-    private record Identified(IdentityStore.Mappings mappings, Map<String, LeadStore.Versioned> read) {
+    /**
+     * The identities of a batch's keys and the profiles they (and its own ids) name.
+     *
+     * @param asked every lead id read, found or not (those named, and those folds led to)
+     */
+    private record Identified(IdentityStore.Mappings mappings, Map<String, LeadStore.Versioned> read, Set<String> asked) {
     }
 
     /**
@@ -411,9 +432,11 @@ class EventPipeline {
                     in.ids().clickVisitor());
         }
         candidates.remove(null);
-        return new Identified(mappings, readFollowingMerges(candidates));
+        Set<String> asked = new LinkedHashSet<>(candidates);
+        return new Identified(mappings, readFollowingMerges(asked), asked);
     }
 
+    /** The stored profiles of these ids and, for those folded away, of the leads they went to (added to {@code ids}). */
     private Map<String, LeadStore.Versioned> readFollowingMerges(Set<String> ids) throws IOException {
         Map<String, LeadStore.Versioned> read = new LinkedHashMap<>(leads.getAll(ids));
         for (int hop = 0; hop < 10; hop++) {
@@ -426,6 +449,7 @@ class EventPipeline {
             if (targets.isEmpty()) {
                 break;
             }
+            ids.addAll(targets);
             read.putAll(leads.getAll(targets));
         }
         return read;
