@@ -133,21 +133,8 @@ public final class BatchIdentities {
         // nearer one may hold a farther one already, which is then not taken in twice).
         List<String> mergeFrom = new ArrayList<>(decided.mergeFrom());
         earlier.stream().filter(tombstone -> !mergeFrom.contains(tombstone) && !leads.absorbed(lead, tombstone))
-                .sorted(Comparator.comparingInt(this::hopsToLive)).forEach(mergeFrom::add);
+                .sorted(Comparator.comparingInt(tombstone -> folds(tombstone).size())).forEach(mergeFrom::add);
         return new Resolution(lead, mergeFrom, earlier);
-    }
-
-    /** How many folds lie between this lead and the one it lives on in. */
-    private int hopsToLive(String leadId) {
-        int hops = 0;
-        for (String current = leadId; hops < 10; hops++) {
-            String next = folded.containsKey(current) ? folded.get(current) : leads.mergedInto(current);
-            if (next == null || next.equals(current)) {
-                break;
-            }
-            current = next;
-        }
-        return hops;
     }
 
     private Resolution decide(PersonIds ids, boolean alias) {
@@ -265,19 +252,29 @@ public final class BatchIdentities {
 
     /** Follows folds (this batch's, then stored tombstones) to the lead that lives on. */
     private String live(String leadId) {
+        List<String> path = folds(leadId);
+        for (String step : path.subList(0, path.size() - 1)) {
+            if (!folded.containsKey(step)) {
+                passing.add(step);
+            }
+        }
+        return path.get(path.size() - 1);
+    }
+
+    /** The lead and each one its folds lead to (this batch's, then stored tombstones), the live one last. */
+    private List<String> folds(String leadId) {
+        List<String> path = new ArrayList<>(2);
+        path.add(leadId);
         String current = leadId;
         for (int hop = 0; hop < 10 && current != null; hop++) {
-            boolean stored = !folded.containsKey(current);
-            String next = stored ? leads.mergedInto(current) : folded.get(current);
+            String next = folded.containsKey(current) ? folded.get(current) : leads.mergedInto(current);
             if (next == null || next.equals(current)) {
-                return current;
+                break;
             }
-            if (stored) {
-                passing.add(current);
-            }
+            path.add(next);
             current = next;
         }
-        return current;
+        return path;
     }
 
     /**
