@@ -9,6 +9,7 @@ import co.elastic.clients.json.JsonData;
 import dev.baton.engine.search.CompositePages;
 import dev.baton.engine.search.Indices;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,10 +35,23 @@ public class BehaviourBackfill {
     private final Indices indices;
     private final LeadStore leads;
 
-    BehaviourBackfill(ElasticsearchClient client, Indices indices, LeadStore leads) {
+    private final EventsInFlight inFlight;
+
+    BehaviourBackfill(ElasticsearchClient client, Indices indices, LeadStore leads, EventsInFlight inFlight) {
         this.client = client;
         this.indices = indices;
         this.leads = leads;
+        this.inFlight = inFlight;
+    }
+
+    /**
+     * Call once every node counts the behaviours, before {@link #backfill}: waits (at most
+     * {@code atMost}) until the batches the pipeline is handling now have stored their events,
+     * then makes every stored event searchable, so none the pipeline did not count is missed here.
+     */
+    public void settle(Duration atMost) throws IOException, InterruptedException {
+        inFlight.await(atMost);
+        client.indices().refresh(r -> r.index(indices.allEvents()).ignoreUnavailable(true).allowNoIndices(true));
     }
 
     /** Leads with at least one stored occurrence (Elasticsearch's estimate, for progress). */

@@ -29,6 +29,8 @@ class SegmentBuilds {
     /** A build whose node has not reported for this long is taken over. */
     private static final Duration STALLED_AFTER = Duration.ofMinutes(2);
     private static final int MAX_PASSES = 10;
+    /** How long a build waits for the pipeline's batches in flight (well within {@link #STALLED_AFTER}). */
+    private static final Duration SETTLE_AT_MOST = Duration.ofSeconds(30);
 
     private final SegmentStore store;
     private final SegmentCatalog catalog;
@@ -93,8 +95,10 @@ class SegmentBuilds {
             catalog.refresh();
             if (!segment.behaviours().isEmpty()) {
                 // Every node learns of the segment within one refresh and counts new events from
-                // then on; past events are counted once that time has passed, so none falls between.
+                // then on; past events are counted once that time has passed and the batches
+                // handled before it are stored, so none falls between.
                 waitFor(refresh.multipliedBy(2));
+                backfill.settle(SETTLE_AT_MOST);
                 build = countBehaviours(id, segment, build);
             }
             build = recordMembers(id, segment, build, Segment.BUILDING);

@@ -202,6 +202,21 @@ class SegmentsTest extends IntegrationTest {
     }
 
     @Test
+    void aBehaviourSegmentSavedRightAfterTheEventCountsIt() throws Exception {
+        // A page only this test's people view: no other segment counts it as it arrives.
+        String page = "offer-" + cohort;
+        String fay = person("fay", "{}");
+        page(fay, page, Instant.now());
+        // The lead is written before its event is stored, and a stored event is searchable only
+        // after the index's next refresh: the build must count it all the same.
+        awaitLead(fay, lead -> lead.path("eventCount").asInt() == 2);
+        String segment = saveReady("""
+                {"name":"Offer readers","conditions":{"all":[%s,
+                 {"event":"Page Viewed","where":{"category":"%s"}}]}}""".formatted(inCohort(), page));
+        assertThat(memberIds(segment)).containsExactly(leadIdOf(fay));
+    }
+
+    @Test
     void whenAWindowRunsOutTheReviewPassMovesTheLeadOutWithNoNewEvent() throws Exception {
         Instant now = Instant.now();
         String eve = person("eve", "{}");
