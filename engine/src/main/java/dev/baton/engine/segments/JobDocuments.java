@@ -2,6 +2,7 @@ package dev.baton.engine.segments;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import dev.baton.engine.search.Indices;
 import dev.baton.engine.search.SearchUnavailableException;
@@ -68,10 +69,14 @@ final class JobDocuments<T> {
         }
     }
 
+    /**
+     * Records a job as it starts (or fails). Started by a person, rarely: it is searchable when
+     * this returns, so the pages that list jobs (a segment's broadcasts and entries) show it at once.
+     */
     void save(String id, T job) {
         indices.ensureInstalled();
         try {
-            client.index(i -> i.index(indices.jobs()).id(id).document(job));
+            client.index(i -> i.index(indices.jobs()).id(id).document(job).refresh(Refresh.WaitFor));
         } catch (IOException | ElasticsearchException e) {
             throw new SearchUnavailableException("recording " + noun + " " + id + " failed: " + e.getMessage(), e);
         }

@@ -608,7 +608,12 @@ class ConsoleBrowserTest extends IntegrationTest {
         assertThat(getJson("/api/broadcasts/" + later).path("state").asText()).isEqualTo("cancelled");
 
         open("#/segments/" + cohort);
-        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElements(By.cssSelector("[data-segment-broadcast]")).size() == 2);
+        // Said on failure: what the page shows and what the API it calls answers now.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(browser.findElements(By.cssSelector("[data-segment-broadcast]")))
+                .as(() -> "the segment's broadcasts: page " + browser.findElement(By.id("segment-broadcasts")).getText()
+                        + " / problems " + browser.findElement(By.id("segment-members-problem")).getText()
+                        + " / API " + admin().getForEntity("/api/broadcasts?segment=" + cohort, String.class).getBody())
+                .hasSize(2));
         browser.manage().window().setSize(new Dimension(375, 812));
         try {
             open("#/broadcasts?id=" + id);
