@@ -3,7 +3,9 @@
  *   <script src="https://BATON_HOST/t.js" data-write-key="WRITE_KEY" async></script>
  * It sets a first-party visitor id (cookie baton_aid), sends a page view, reads the share-link
  * parameters (bt_s, the share; bt_c, the click, which this page view confirms ran in a browser
- * with JavaScript), fills hidden "anonymousId" inputs of Baton forms, and offers
+ * with JavaScript), fills hidden "anonymousId" inputs of Baton forms, loads embedded forms
+ *   <iframe data-baton-form="FORM_ID"></iframe>
+ * with the visitor's id (and the page's utm_* parameters for hidden fields of those names), and offers
  *   baton.track("Event Name", {properties}), baton.page(), baton.identify(userId, {traits}).
  * Sends are beacons with a text/plain body (no CORS preflight); the write key travels in the body.
  */
@@ -68,6 +70,14 @@
   function fillForms() {
     var inputs = document.querySelectorAll('form[action*="/f/"] input[name="anonymousId"]');
     for (var i = 0; i < inputs.length; i++) { inputs[i].value = anonymousId; }
+    var frames = document.querySelectorAll('iframe[data-baton-form]');
+    // "?utm_source=x&utm_medium=y" of this page, as "&utm_source=x&utm_medium=y"
+    var utm = (window.location.search.match(/[?&]utm_[a-z]+=[^&#]*/g) || []).join('').replace(/^\?/, '&');
+    for (var j = 0; j < frames.length; j++) {
+      if (frames[j].getAttribute('src')) { continue; }
+      frames[j].src = base + '/f/' + encodeURIComponent(frames[j].getAttribute('data-baton-form'))
+          + '?aid=' + encodeURIComponent(anonymousId) + utm;
+    }
   }
 
   window.baton = {

@@ -1,11 +1,14 @@
 package dev.baton.engine.forms;
 
+import dev.baton.engine.web.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -16,6 +19,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -30,8 +34,33 @@ class FormController {
     static final String VISITOR_COOKIE = "baton_aid";
     private final FormSubmissions submissions;
 
-    FormController(FormSubmissions submissions) {
+    /** Who may show Baton's form pages in a frame: the sites declared for tracking, or any site when none is. */
+    private final String frameAncestors;
+
+    FormController(FormSubmissions submissions,
+                   @org.springframework.beans.factory.annotation.Value("${baton.tracking.allowed-origins:}") List<String> sites) {
         this.submissions = submissions;
+        List<String> declared = sites.stream().map(String::strip).filter(site -> !site.isEmpty())
+                // Spring's port pattern (http://localhost:[*]) as CSP writes it (http://localhost:*).
+                .map(site -> site.replace(":[*]", ":*")).toList();
+        this.frameAncestors = "frame-ancestors 'self' " + (declared.isEmpty() ? "*" : String.join(" ", declared));
+    }
+
+    @Operation(summary = "The form as a page, for an iframe on the customer's site",
+            description = "Fields as defined, the browser's own checks, and messages shown beside their fields; then the"
+                    + " thanks or the success address. aid is the visitor's id on the customer's site (t.js sets it on"
+                    + " <iframe data-baton-form=\"<id>\">); other parameters fill hidden fields of the same name."
+                    + " Framed only by the sites in baton.tracking.allowed-origins when any is set.")
+    @GetMapping(path = "/f/{formId}", produces = MediaType.TEXT_HTML_VALUE)
+    ResponseEntity<String> page(@PathVariable String formId, @RequestParam Map<String, String> parameters) {
+        ResponseEntity<String> page;
+        try {
+            page = html(HttpStatus.OK, FormPages.form(submissions.form(formId), parameters.get("aid"), parameters));
+        } catch (ApiProblem problem) {
+            page = html(problem.status(), FormPages.unavailable(problem));
+        }
+        return ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders())
+                .header("Content-Security-Policy", frameAncestors).body(page.getBody());
     }
 
     @Operation(summary = "Create or replace a form definition (admin)",
@@ -54,17 +83,38 @@ class FormController {
     }
 
     @Operation(summary = "Submit a form as an HTML form post (application/x-www-form-urlencoded)",
-            description = "Redirects (303) to the form's successUrl when it has one, else 200. 400 lists every field at fault; nothing is recorded then.")
+            description = "Redirects (303) to the form's successUrl when it has one. Otherwise a browser (Accept: text/html)"
+                    + " gets a thank-you page, any other client {\"success\":true,\"anonymousId\":...}. A submission with"
+                    + " errors records nothing: a browser gets a page listing each field at fault by its label, with a link"
+                    + " back to the form's page; any other client a 400 problem listing them.")
     @PostMapping(path = "/f/{formId}", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
-    ResponseEntity<Map<String, Object>> submitHtml(@PathVariable String formId, @RequestParam MultiValueMap<String, String> values,
-                                                   @CookieValue(name = VISITOR_COOKIE, required = false) String cookie) {
+    ResponseEntity<?> submitHtml(@PathVariable String formId, @RequestParam MultiValueMap<String, String> values,
+                                 @CookieValue(name = VISITOR_COOKIE, required = false) String cookie,
+                                 @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
+                                 @RequestHeader(name = HttpHeaders.REFERER, required = false) String referer) {
+        // A browser's own post never shows JSON; a script that posts form-encoded gets it as before.
+        boolean browser = accept != null && accept.contains(MediaType.TEXT_HTML_VALUE);
         Map<String, String> single = values.toSingleValueMap();
-        String visitor = submissions.submit(formId, single, cookie != null ? cookie : single.get("anonymousId"));
-        String successUrl = submissions.form(formId).successUrl();
-        if (successUrl != null && !successUrl.isBlank()) {
-            return ResponseEntity.status(HttpStatus.SEE_OTHER).location(URI.create(successUrl)).build();
+        FormDefinition form = null;
+        String visitor;
+        try {
+            form = submissions.form(formId);
+            visitor = submissions.submit(formId, single, cookie != null ? cookie : single.get("anonymousId"));
+        } catch (ApiProblem problem) {
+            if (!browser) {
+                throw problem;
+            }
+            return html(problem.status(), FormPages.problem(problem, form, referer));
         }
-        return ResponseEntity.ok(Map.of("success", true, "anonymousId", visitor));
+        if (form.successUrl() != null && !form.successUrl().isBlank()) {
+            return ResponseEntity.status(HttpStatus.SEE_OTHER).location(URI.create(form.successUrl())).build();
+        }
+        return browser ? html(HttpStatus.OK, FormPages.thanks(form)) : ResponseEntity.ok(Map.of("success", true, "anonymousId", visitor));
+    }
+
+    private static ResponseEntity<String> html(HttpStatus status, String page) {
+        return ResponseEntity.status(status).contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
+                .cacheControl(CacheControl.noStore()).body(page);
     }
 
     @Operation(summary = "Submit a form as JSON", description = "Field names as keys; 400 lists every field at fault, and nothing is recorded then.")

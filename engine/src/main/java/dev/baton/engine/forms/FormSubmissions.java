@@ -62,11 +62,14 @@ class FormSubmissions {
                         + " not one of " + RESERVED));
             }
             if (field.type() == null) {
-                errors.add(new FieldError("fields[" + i + "].type", "one of " + List.of(FieldType.values())));
+                errors.add(new FieldError("fields[" + i + "].type", "missing: use one of text, email, tel, textarea, checkbox, hidden"));
             }
         }
         if (form.fields().stream().noneMatch(f -> f.type() == FieldType.EMAIL || f.type() == FieldType.PHONE)) {
-            errors.add(new FieldError("fields", "a form needs an EMAIL or PHONE field to identify who submits it"));
+            errors.add(new FieldError("fields", "a form needs an email or tel (phone) field to identify who submits it"));
+        }
+        if (form.successUrl() != null && !form.successUrl().isBlank() && !isWebAddress(form.successUrl())) {
+            errors.add(new FieldError("successUrl", "not an http(s) address: '" + form.successUrl() + "'"));
         }
         if (form.defaultRegion() != null && !PhoneNumberUtil.getInstance().getSupportedRegions()
                 .contains(form.defaultRegion().toUpperCase(Locale.ROOT))) {
@@ -76,7 +79,8 @@ class FormSubmissions {
             throw new FormErrors(errors);
         }
         FormDefinition saved = new FormDefinition(id, form.name(), form.fields(), form.consent(),
-                form.defaultRegion() == null ? null : form.defaultRegion().toUpperCase(Locale.ROOT), form.successUrl());
+                form.defaultRegion() == null ? null : form.defaultRegion().toUpperCase(Locale.ROOT), form.successUrl(),
+                form.successMessage());
         forms.put(saved);
         return saved;
     }
@@ -155,6 +159,15 @@ class FormSubmissions {
         message.putObject("context").set("traits", traits);
         publisher.publish(List.of(messages.accept("track", message, clock.instant())));
         return visitor;
+    }
+
+    static boolean isWebAddress(String address) {
+        try {
+            java.net.URI uri = new java.net.URI(address);
+            return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) && uri.getHost() != null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     private static boolean isTicked(String value) {

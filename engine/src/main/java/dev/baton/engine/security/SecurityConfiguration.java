@@ -34,6 +34,13 @@ class SecurityConfiguration {
         return http
                 .securityMatcher("/v1/**", "/f/**", "/e/**", "/s/**", "/sms/**", "/sales/webhook", "/t.js", "/engine-rest/**", "/camunda/**")
                 .csrf(csrf -> csrf.disable())
+                // Form pages are made to be framed by the customer's site (they say by which, with a
+                // CSP frame-ancestors of their own); everything else here is never framed.
+                .headers(headers -> headers.frameOptions(frame -> frame.disable()).addHeaderWriter(
+                        new org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter(
+                                request -> !request.getRequestURI().startsWith(request.getContextPath() + "/f/"),
+                                new org.springframework.security.web.header.writers.frameoptions.XFrameOptionsHeaderWriter(
+                                        org.springframework.security.web.header.writers.frameoptions.XFrameOptionsHeaderWriter.XFrameOptionsMode.DENY))))
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
                 .build();

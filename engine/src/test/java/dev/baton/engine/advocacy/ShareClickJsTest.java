@@ -5,16 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.baton.engine.search.Indices;
 import dev.baton.engine.testing.Chromium;
 import dev.baton.engine.testing.IntegrationTest;
-import java.net.InetSocketAddress;
+import dev.baton.engine.testing.LandingSite;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
@@ -43,7 +41,7 @@ class ShareClickJsTest extends IntegrationTest {
     @Autowired Clock clock;
     @Value("${baton.advocacy.js-grace}") Duration grace;
     private final HttpClient script = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-    private HttpServer landingSite;
+    private LandingSite landingSite;
     private ChromeDriver browser;
 
     @AfterEach
@@ -52,7 +50,7 @@ class ShareClickJsTest extends IntegrationTest {
             browser.quit();
         }
         if (landingSite != null) {
-            landingSite.stop(0);
+            landingSite.close();
         }
     }
 
@@ -119,20 +117,11 @@ class ShareClickJsTest extends IntegrationTest {
 
     /** Another site (another origin), whose pages carry Baton's snippet as the README says. */
     private String startLandingSite() throws Exception {
-        landingSite = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        byte[] page = """
+        landingSite = LandingSite.start().page("/", """
                 <!doctype html><html><head><title>Sign up</title>
                 <script src="%s/t.js" data-write-key="%s" async></script></head>
-                <body><h1>Sign up for the webinar</h1></body></html>""".formatted(http.getRootUri(), WRITE_KEY)
-                .getBytes(StandardCharsets.UTF_8);
-        landingSite.createContext("/", exchange -> {
-            exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
-            exchange.sendResponseHeaders(200, page.length);
-            exchange.getResponseBody().write(page);
-            exchange.close();
-        });
-        landingSite.start();
-        return "http://127.0.0.1:" + landingSite.getAddress().getPort();
+                <body><h1>Sign up for the webinar</h1></body></html>""".formatted(http.getRootUri(), WRITE_KEY));
+        return landingSite.url();
     }
 
     private static String clickIn(String url) {

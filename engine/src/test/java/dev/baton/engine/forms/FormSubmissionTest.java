@@ -87,6 +87,76 @@ class FormSubmissionTest extends IntegrationTest {
     }
 
     @Test
+    void aBrowserPostingAFormWithoutASuccessAddressIsThankedOnAPageNotWithJson() throws Exception {
+        String email = "cy-" + UUID.randomUUID().toString().substring(0, 6) + "@example.com";
+        ResponseEntity<String> response = browserPost("/f/" + formId, "email=" + email + "&company=Acme&consent=on", null);
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(HttpStatus.OK);
+        assertThat(response.getHeaders().getContentType().isCompatibleWith(MediaType.TEXT_HTML)).isTrue();
+        assertThat(response.getBody()).contains("<h1>Webinar sign-up</h1>", "Thank you").doesNotContain("anonymousId");
+        awaitLead(email);
+    }
+
+    @Test
+    void aBrowserPostingAFormWithErrorsSeesEachFieldByItsLabelAndAWayBackAndNothingIsRecorded() throws Exception {
+        String bad = "dee-" + UUID.randomUUID().toString().substring(0, 6);
+        List<String> written;
+        try (EventsTopic topic = eventsTopicFromNow()) {
+            ResponseEntity<String> response = browserPost("/f/" + formId, "email=" + bad + "&consent=on",
+                    "https://www.example.com/webinar?utm_source=x&a=%3Cb%3E");
+
+            assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+            assertThat(response.getHeaders().getContentType().isCompatibleWith(MediaType.TEXT_HTML)).isTrue();
+            assertThat(response.getBody())
+                    .contains("<strong>Work email</strong>: not an email address: &#39;" + bad + "&#39;")
+                    .contains("<strong>Company</strong>: Company is required")
+                    .as("the way back, escaped").contains("href=\"https://www.example.com/webinar?utm_source=x&amp;a=%3Cb%3E\"")
+                    .doesNotContain("\"errors\"");
+            String marker = "marker-" + UUID.randomUUID();
+            track("{\"type\":\"track\",\"anonymousId\":\"" + marker + "\",\"event\":\"Page Viewed\"}");
+            written = topic.until(marker);
+        }
+        assertThat(written).as("nothing of the refused form reached Kafka").noneMatch(value -> value.contains(bad));
+    }
+
+    @Test
+    void aBrowserPostingToAFormThatIsGoneSeesAPageSayingSo() {
+        ResponseEntity<String> response = browserPost("/f/no_such_form", "email=x%40example.com", null);
+
+        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(response.getBody()).contains("<h1>Form not found</h1>", "history.back()");
+    }
+
+    @Test
+    void fieldTypesAreTakenAsHtmlSpellsThemAndAWrongOneNamesTheFieldAndTheChoices() throws Exception {
+        ResponseEntity<String> saved = define("html_" + formId, """
+                {"name":"Call me back","successMessage":"We will call you today.",
+                 "fields":[{"name":"phone","label":"Phone","type":"tel","required":true},
+                           {"name":"email","type":"email"},{"name":"note","type":"textarea"},{"name":"src","type":"hidden"}]}""");
+        assertThat(saved.getStatusCode()).as(saved.getBody()).isEqualTo(HttpStatus.OK);
+        assertThat(json.readTree(saved.getBody()).path("fields").get(0).path("type").asText()).isEqualTo("PHONE");
+        ResponseEntity<String> thanked = browserPost("/f/html_" + formId, "phone=%2B442079460958", null);
+        assertThat(thanked.getBody()).contains("We will call you today.");
+
+        ResponseEntity<String> wrong = define("wrong_" + formId, """
+                {"name":"x","fields":[{"name":"email","type":"e-mail"}]}""");
+        assertThat(wrong.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        JsonNode problem = json.readTree(wrong.getBody());
+        assertThat(problem.path("field").asText()).isEqualTo("fields[0].type");
+        assertThat(problem.path("detail").asText()).contains("'e-mail' is not a field type", "email", "tel", "checkbox");
+        assertThat(admin().getForEntity("/api/forms/wrong_" + formId, String.class).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+    }
+
+    @Test
+    void aSuccessAddressThatIsNotAWebAddressIsRefused() throws Exception {
+        ResponseEntity<String> response = define("bad_url_" + formId, """
+                {"name":"x","successUrl":"thanks page","fields":[{"name":"email","type":"email"}]}""");
+
+        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(json.readTree(response.getBody()).path("errors").get(0).path("field").asText()).isEqualTo("successUrl");
+    }
+
+    @Test
     void submittingToAnUnknownFormIsA404() {
         assertThat(postJson("{}", "/f/no_such_form").getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
     }
@@ -101,6 +171,23 @@ class FormSubmissionTest extends IntegrationTest {
         assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(json.readTree(response.getBody()).path("errors").get(0).path("field").asText()).isEqualTo("fields");
         assertThat(admin().getForEntity("/api/forms/no_email", String.class).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+    }
+
+    /** Posts as a browser does a plain HTML form: form-encoded, asking for a page, from the page the form is on. */
+    private ResponseEntity<String> browserPost(String path, String body, String referer) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_FORM_URLENCODED);
+        headers.set(HttpHeaders.ACCEPT, "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        if (referer != null) {
+            headers.set(HttpHeaders.REFERER, referer);
+        }
+        return http.postForEntity(path, new HttpEntity<>(body, headers), String.class);
+    }
+
+    private ResponseEntity<String> define(String id, String definition) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        return admin().exchange("/api/forms/" + id, HttpMethod.PUT, new HttpEntity<>(definition, headers), String.class);
     }
 
     private ResponseEntity<String> postJson(String body) {
