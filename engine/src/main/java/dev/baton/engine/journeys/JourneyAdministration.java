@@ -47,10 +47,25 @@ class JourneyAdministration {
     private final IdentityService identity;
     private final HistoryService history;
 
-    JourneyAdministration(RepositoryService repository, IdentityService identity, HistoryService history) {
+    private final JourneyDrafts drafts;
+
+    JourneyAdministration(RepositoryService repository, IdentityService identity, HistoryService history, JourneyDrafts drafts) {
         this.repository = repository;
         this.identity = identity;
         this.history = history;
+        this.drafts = drafts;
+    }
+
+    @Operation(summary = "Check a journey (one BPMN file) as deploying it would, and more, deploying nothing",
+            description = "Runs the engine's parse with Baton's checks (worker topics), then looks for steps nothing leads to,"
+                    + " waits for a lead's action with no time limit, templates and segments that do not exist. Each problem"
+                    + " names its element (for a builder to mark), is an error (deploying would fail, or a lead would be"
+                    + " stuck there) or a warning, and says what to do. 200 whatever it found; deployable is false when"
+                    + " any problem is an error.")
+    @PostMapping(path = "/validate", consumes = {MediaType.APPLICATION_XML_VALUE, MediaType.TEXT_XML_VALUE, "application/bpmn+xml",
+            MediaType.TEXT_PLAIN_VALUE})
+    JourneyDrafts.Checked validate(@org.springframework.web.bind.annotation.RequestBody String bpmn) {
+        return drafts.check(bpmn);
     }
 
     record Deployed(String deploymentId, String name, Instant deployedAt, List<Definition> journeys) {

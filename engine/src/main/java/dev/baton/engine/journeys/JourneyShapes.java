@@ -165,6 +165,55 @@ public class JourneyShapes {
         return USES.stream().filter(uses::contains).toList();
     }
 
+    /**
+     * The segments a model names, by the id of the element naming each: a start or wait on a
+     * segment's entry or exit (its message), a branch on membership (its flow's condition).
+     */
+    public static Map<String, String> segmentsNamed(BpmnModelInstance model) {
+        Map<String, String> named = new java.util.LinkedHashMap<>();
+        Pattern move = Pattern.compile("^(" + Pattern.quote(SegmentMessages.ENTERED) + "|" + Pattern.quote(SegmentMessages.LEFT) + "): (.+)$");
+        for (MessageEventDefinition definition : model.getModelElementsByType(MessageEventDefinition.class)) {
+            var matched = definition.getMessage() == null || definition.getMessage().getName() == null ? null
+                    : move.matcher(definition.getMessage().getName());
+            if (matched != null && matched.matches()
+                    && definition.getParentElement() instanceof org.camunda.bpm.model.bpmn.instance.BaseElement element) {
+                named.put(element.getId(), matched.group(2));
+            }
+        }
+        for (ReceiveTask task : model.getModelElementsByType(ReceiveTask.class)) {
+            var matched = task.getMessage() == null || task.getMessage().getName() == null ? null : move.matcher(task.getMessage().getName());
+            if (matched != null && matched.matches()) {
+                named.put(task.getId(), matched.group(2));
+            }
+        }
+        Pattern branch = Pattern.compile("membership\\.in\\([^,()]+,\\s*['\"]([^'\"]+)['\"]\\s*\\)");
+        for (SequenceFlow flow : model.getModelElementsByType(SequenceFlow.class)) {
+            if (flow.getConditionExpression() != null && flow.getConditionExpression().getTextContent() != null) {
+                var matched = branch.matcher(flow.getConditionExpression().getTextContent());
+                if (matched.find()) {
+                    named.put(flow.getId(), matched.group(1));
+                }
+            }
+        }
+        return named;
+    }
+
+    /**
+     * The templates a model's steps name, by step id: {@code topic} and {@code template} of each
+     * external service task with a literal {@code template} input (an expression is known only as it runs).
+     */
+    public static Map<String, Map.Entry<String, String>> templatesNamed(BpmnModelInstance model) {
+        Map<String, Map.Entry<String, String>> named = new java.util.LinkedHashMap<>();
+        for (ServiceTask task : model.getModelElementsByType(ServiceTask.class)) {
+            String template = inputs(task).get("template");
+            if (task.getCamundaTopic() != null && template != null && !template.isBlank() && !template.contains("${")
+                    && !template.contains("#{")) {
+                named.put(task.getId(), Map.entry(task.getCamundaTopic(), template.strip()));
+            }
+        }
+        return named;
+    }
+
     private static Map<String, String> inputs(ServiceTask task) {
         Map<String, String> inputs = new java.util.HashMap<>();
         if (task.getExtensionElements() == null) {

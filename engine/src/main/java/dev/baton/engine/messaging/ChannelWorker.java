@@ -129,6 +129,11 @@ abstract class ChannelWorker extends TopicWorker<ChannelWorker.Batch> {
     /** Why the template cannot be used, or null when it can. */
     abstract String templateProblem(String template);
 
+    /** The external-task topic of the steps this worker does (for this package's journey check). */
+    final String stepTopic() {
+        return topic();
+    }
+
     /** The lead's address on this channel, or null. */
     abstract String addressOf(LeadProfile lead, LockedExternalTask task);
 
