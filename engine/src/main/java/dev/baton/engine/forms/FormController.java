@@ -37,13 +37,38 @@ class FormController {
     /** Who may show Baton's form pages in a frame: the sites declared for tracking, or any site when none is. */
     private final String frameAncestors;
 
-    FormController(FormSubmissions submissions,
-                   @org.springframework.beans.factory.annotation.Value("${baton.tracking.allowed-origins:}") List<String> sites) {
+    FormController(FormSubmissions submissions, org.springframework.core.env.Environment environment) {
         this.submissions = submissions;
-        List<String> declared = sites.stream().map(String::strip).filter(site -> !site.isEmpty())
-                // Spring's port pattern (http://localhost:[*]) as CSP writes it (http://localhost:*).
-                .map(site -> site.replace(":[*]", ":*")).toList();
-        this.frameAncestors = "frame-ancestors 'self' " + (declared.isEmpty() ? "*" : String.join(" ", declared));
+        // Bound as the tracking feature binds it: a comma-separated value or a YAML list alike.
+        List<String> sites = org.springframework.boot.context.properties.bind.Binder.get(environment)
+                .bind("baton.tracking.allowed-origins", org.springframework.boot.context.properties.bind.Bindable.listOf(String.class))
+                .orElse(List.of());
+        this.frameAncestors = frameAncestors(sites);
+    }
+
+    /**
+     * CSP's {@code frame-ancestors} for Spring's origin patterns: {@code https://*.acme.com} as it
+     * is, a port pattern {@code :[*]} as {@code :*}, a port list {@code :[8080,8081]} as one source
+     * per port.
+     */
+    static String frameAncestors(List<String> sites) {
+        List<String> sources = new java.util.ArrayList<>();
+        for (String site : sites) {
+            String pattern = site.strip();
+            java.util.regex.Matcher ports = java.util.regex.Pattern.compile("^(.*):\\[([^]]*)]$").matcher(pattern);
+            if (pattern.isEmpty()) {
+                continue;
+            } else if (ports.matches() && "*".equals(ports.group(2).strip())) {
+                sources.add(ports.group(1) + ":*");
+            } else if (ports.matches()) {
+                for (String port : ports.group(2).split(",")) {
+                    sources.add(ports.group(1) + ":" + port.strip());
+                }
+            } else {
+                sources.add(pattern);
+            }
+        }
+        return "frame-ancestors 'self' " + (sources.isEmpty() ? "*" : String.join(" ", sources));
     }
 
     @Operation(summary = "The form as a page, for an iframe on the customer's site",
@@ -53,14 +78,11 @@ class FormController {
                     + " Framed only by the sites in baton.tracking.allowed-origins when any is set.")
     @GetMapping(path = "/f/{formId}", produces = MediaType.TEXT_HTML_VALUE)
     ResponseEntity<String> page(@PathVariable String formId, @RequestParam Map<String, String> parameters) {
-        ResponseEntity<String> page;
         try {
-            page = html(HttpStatus.OK, FormPages.form(submissions.form(formId), parameters.get("aid"), parameters));
+            return html(HttpStatus.OK, FormPages.form(submissions.form(formId), parameters.get("aid"), parameters));
         } catch (ApiProblem problem) {
-            page = html(problem.status(), FormPages.unavailable(problem));
+            return html(problem.status(), FormPages.unavailable(problem));
         }
-        return ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders())
-                .header("Content-Security-Policy", frameAncestors).body(page.getBody());
     }
 
     @Operation(summary = "Create or replace a form definition (admin)",
@@ -106,15 +128,17 @@ class FormController {
             }
             return html(problem.status(), FormPages.problem(problem, form, referer));
         }
-        if (form.successUrl() != null && !form.successUrl().isBlank()) {
+        // Checked again here: a definition saved before addresses were checked may hold anything.
+        if (form.successUrl() != null && FormSubmissions.isWebAddress(form.successUrl())) {
             return ResponseEntity.status(HttpStatus.SEE_OTHER).location(URI.create(form.successUrl())).build();
         }
         return browser ? html(HttpStatus.OK, FormPages.thanks(form)) : ResponseEntity.ok(Map.of("success", true, "anonymousId", visitor));
     }
 
-    private static ResponseEntity<String> html(HttpStatus status, String page) {
+    /** A page for a browser; framed only where the form page may be (it may open inside the iframe). */
+    private ResponseEntity<String> html(HttpStatus status, String page) {
         return ResponseEntity.status(status).contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
-                .cacheControl(CacheControl.noStore()).body(page);
+                .cacheControl(CacheControl.noStore()).header("Content-Security-Policy", frameAncestors).body(page);
     }
 
     @Operation(summary = "Submit a form as JSON", description = "Field names as keys; 400 lists every field at fault, and nothing is recorded then.")

@@ -11,6 +11,7 @@ import org.springframework.web.util.HtmlUtils;
  */
 final class FormPages {
     private static final String THANKS = "Thank you. We have received your details.";
+    private static final String UNAVAILABLE = "The form cannot be taken just now. Nothing was recorded; please try again in a minute.";
 
     private FormPages() {
     }
@@ -41,7 +42,7 @@ final class FormPages {
             }
             body.append("</ul>");
         } else {
-            body.append("<p>").append(escape(problem.detail())).append("</p>");
+            body.append("<p>").append(escape(said(problem))).append("</p>");
         }
         // Back in the browser's history keeps what the visitor typed (and is the form's page even
         // when the browser sent only the site as Referer, as it does across sites); the Referer is
@@ -62,10 +63,11 @@ final class FormPages {
      */
     static String form(FormDefinition form, String anonymousId, Map<String, String> given) {
         StringBuilder html = new StringBuilder();
+        String next = form.successUrl() != null && FormSubmissions.isWebAddress(form.successUrl()) ? form.successUrl() : null;
         html.append("<form method=\"post\" action=\"").append(escape(form.id())).append("\" data-success-url=\"")
-                .append(escape(form.successUrl())).append("\" data-thanks=\"")
+                .append(escape(next)).append("\" data-thanks=\"")
                 .append(escape(form.successMessage() == null || form.successMessage().isBlank() ? THANKS : form.successMessage()))
-                .append("\">");
+                .append("\" data-unavailable=\"").append(escape(UNAVAILABLE)).append("\">");
         html.append("<input type=\"hidden\" name=\"anonymousId\" value=\"").append(escape(anonymousId)).append("\">");
         for (FormDefinition.FormField field : form.fields()) {
             String name = escape(field.name());
@@ -99,7 +101,12 @@ final class FormPages {
 
     /** A form page that cannot be shown (no such form, storage unavailable): why, in a sentence. */
     static String unavailable(ApiProblem problem) {
-        return page(problem.title(), "<p>" + escape(problem.detail()) + "</p>");
+        return page(problem.title(), "<p>" + escape(said(problem)) + "</p>");
+    }
+
+    /** What a visitor is told: the problem's own words for their mistake, never a server's inner workings. */
+    private static String said(ApiProblem problem) {
+        return problem.status().is5xxServerError() ? UNAVAILABLE : problem.detail();
     }
 
     private static String error(String field) {
@@ -126,9 +133,12 @@ final class FormPages {
                 fetch(form.action, { method: 'POST', body: JSON.stringify(values),
                     headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' } })
                   .then(function (response) {
-                    return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+                    return response.json().then(function (body) { return { ok: response.ok, status: response.status, body: body }; });
                   })
+                  // Baton not reached, or no answer it could read: the plain post (its pages) instead.
+                  .catch(function () { return null; })
                   .then(function (answer) {
+                    if (!answer) { button.disabled = false; form.submit(); return; }
                     button.disabled = false;
                     if (answer.ok) {
                       var next = form.getAttribute('data-success-url');
@@ -142,7 +152,8 @@ final class FormPages {
                       form.parentNode.replaceChild(thanks, form);
                       return;
                     }
-                    var errors = answer.body.errors || [{ field: '', message: answer.body.detail || answer.body.title }];
+                    var errors = answer.status >= 500 ? [{ field: '', message: form.getAttribute('data-unavailable') }]
+                        : answer.body.errors || [{ field: '', message: answer.body.detail || answer.body.title }];
                     var first = null;
                     for (var k = 0; k < errors.length; k++) {
                       var place = form.querySelector('[data-error-for="' + errors[k].field + '"]')
@@ -151,8 +162,7 @@ final class FormPages {
                       first = first || form.elements[errors[k].field];
                     }
                     if (first && first.focus) { first.focus(); }
-                  })
-                  .catch(function () { button.disabled = false; form.submit(); });
+                  });
               });
             })();
             """;

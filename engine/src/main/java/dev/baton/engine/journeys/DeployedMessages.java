@@ -59,13 +59,19 @@ class DeployedMessages {
     static List<String> awaitedByCalls(BpmnModelInstance model) {
         List<String> awaited = new ArrayList<>();
         for (CallActivity call : model.getModelElementsByType(CallActivity.class)) {
-            if ("baton-wait-for-event".equals(call.getCalledElement()) && call.getExtensionElements() != null) {
-                call.getExtensionElements().getElementsQuery().filterByType(CamundaIn.class).list().stream()
-                        .filter(in -> "event".equals(in.getCamundaTarget()) && in.getCamundaSourceExpression() != null)
-                        .forEach(in -> awaited.add(in.getCamundaSourceExpression()));
-            }
+            awaited.addAll(awaitedByCalls(call));
         }
         return awaited;
+    }
+
+    /** The event one call of the library's "wait for event" step waits for (none for another call). */
+    static List<String> awaitedByCalls(CallActivity call) {
+        if (!"baton-wait-for-event".equals(call.getCalledElement()) || call.getExtensionElements() == null) {
+            return List.of();
+        }
+        return call.getExtensionElements().getElementsQuery().filterByType(CamundaIn.class).list().stream()
+                .filter(in -> "event".equals(in.getCamundaTarget()) && in.getCamundaSourceExpression() != null)
+                .map(CamundaIn::getCamundaSourceExpression).toList();
     }
 
     /**

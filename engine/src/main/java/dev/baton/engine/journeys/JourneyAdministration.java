@@ -59,9 +59,9 @@ class JourneyAdministration {
     @Operation(summary = "Check a journey (one BPMN file) as deploying it would, and more, deploying nothing",
             description = "Runs the engine's parse with Baton's checks (worker topics), then looks for steps nothing leads to,"
                     + " waits for a lead's action with no time limit, templates and segments that do not exist. Each problem"
-                    + " names its element (for a builder to mark), is an error (deploying would fail, or a lead would be"
-                    + " stuck there) or a warning, and says what to do. 200 whatever it found; deployable is false when"
-                    + " any problem is an error.")
+                    + " names its element (for a builder to mark), is an error (deploying would fail, or the step cannot"
+                    + " work: an unknown template or segment) or a warning (steps nothing reaches, waits with no way out),"
+                    + " and says what to do. 200 whatever it found; deployable is false when any problem is an error.")
     @PostMapping(path = "/validate", consumes = {MediaType.APPLICATION_XML_VALUE, MediaType.TEXT_XML_VALUE, "application/bpmn+xml",
             MediaType.TEXT_PLAIN_VALUE})
     JourneyDrafts.Checked validate(@org.springframework.web.bind.annotation.RequestBody String bpmn) {

@@ -56,7 +56,13 @@ class JourneyDrafts {
     Checked check(String xml) {
         List<Problem> problems = new ArrayList<>(parse(xml));
         if (problems.stream().noneMatch(p -> "error".equals(p.severity()))) {
-            BpmnModelInstance model = Bpmn.readModelFromStream(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+            BpmnModelInstance model;
+            try {
+                model = Bpmn.readModelFromStream(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+            } catch (ModelException e) {
+                problems.add(Problem.error(null, e.getMessage()));
+                return new Checked(false, List.copyOf(problems));
+            }
             problems.addAll(unreached(model));
             problems.addAll(waitsForever(model));
             checks.orderedStream().forEach(check -> problems.addAll(check.check(model)));
@@ -76,7 +82,8 @@ class JourneyDrafts {
                 draft.setName("draft");
                 draft.setNew(true);
                 BpmnParse parse = parser().createParse().deployment(draft).name("draft.bpmn");
-                parse.sourceString(xml);
+                // As bytes in UTF-8: a string source is read in the platform's charset.
+                parse.sourceInputStream(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
                 return parse.execute().getProblems();
             });
             warnings.forEach(w -> problems.add(new Problem(w.getMainElementId(), "warning", w.getMessage(), line(w))));
@@ -111,7 +118,7 @@ class JourneyDrafts {
 
     /** Steps no path from a start reaches: a lead can never be there. */
     private static List<Problem> unreached(BpmnModelInstance model) {
-        Collection<FlowNode> nodes = model.getModelElementsByType(FlowNode.class);
+        Collection<FlowNode> nodes = executable(model);
         // The flows as drawn (sourceRef, targetRef), whether or not the file lists them on the nodes too.
         java.util.Map<FlowNode, List<FlowNode>> after = new java.util.HashMap<>();
         for (SequenceFlow flow : model.getModelElementsByType(SequenceFlow.class)) {
@@ -153,28 +160,75 @@ class JourneyDrafts {
     }
 
     /**
-     * Waits for something the lead does (a message) with no way on if she never does it: no timer
-     * on the step, not one of an event-based gateway's choices. Such a lead stays there for good.
+     * Waits for something the lead does (a message) with no way on if she never does it: no
+     * interrupting timer on the step or on a sub-process around it, no interrupting timer event
+     * sub-process around it, and not a choice of an event-based gateway that also waits for a
+     * time. Such a lead stays there for good.
      */
     private static List<Problem> waitsForever(BpmnModelInstance model) {
         List<Problem> problems = new ArrayList<>();
-        for (FlowNode node : model.getModelElementsByType(FlowNode.class)) {
+        for (FlowNode node : executable(model)) {
             boolean waitsForMessage = node instanceof ReceiveTask
                     || node instanceof IntermediateCatchEvent event && event.getEventDefinitions().stream()
                     .anyMatch(d -> d instanceof MessageEventDefinition);
-            if (!waitsForMessage) {
+            if (!waitsForMessage || timedChoice(model, node) || timedScope(model, node)) {
                 continue;
             }
-            boolean choice = model.getModelElementsByType(SequenceFlow.class).stream()
-                    .anyMatch(flow -> flow.getTarget() == node && flow.getSource() instanceof EventBasedGateway);
-            boolean timed = model.getModelElementsByType(BoundaryEvent.class).stream()
-                    .anyMatch(b -> b.getAttachedTo() == node && b.getEventDefinitions().stream().anyMatch(TimerEventDefinition.class::isInstance));
-            if (!choice && !timed) {
-                problems.add(Problem.warning(node.getId(), describe(node) + " waits with no time limit: a lead who never does it"
-                        + " stays there; put a timer on it, or make it one choice of an event-based gateway with a timer"));
-            }
+            problems.add(Problem.warning(node.getId(), describe(node) + " waits with no time limit: a lead who never does it"
+                    + " stays there; put a timer on it, or make it one choice of an event-based gateway with a timer"));
         }
         return problems;
+    }
+
+    /** Whether the wait is one choice of an event-based gateway whose other choices include a timer. */
+    private static boolean timedChoice(BpmnModelInstance model, FlowNode node) {
+        Collection<SequenceFlow> flows = model.getModelElementsByType(SequenceFlow.class);
+        return flows.stream().filter(flow -> flow.getTarget() == node && flow.getSource() instanceof EventBasedGateway)
+                .anyMatch(flow -> flows.stream().anyMatch(other -> other.getSource() == flow.getSource() && isTimer(other.getTarget())));
+    }
+
+    /** Whether an interrupting timer ends the wait: on the step, on a sub-process around it, or an event sub-process around it. */
+    private static boolean timedScope(BpmnModelInstance model, FlowNode node) {
+        for (org.camunda.bpm.model.xml.instance.ModelElementInstance scope = node; scope != null; scope = scope.getParentElement()) {
+            org.camunda.bpm.model.xml.instance.ModelElementInstance current = scope;
+            boolean timerOnIt = model.getModelElementsByType(BoundaryEvent.class).stream()
+                    .anyMatch(b -> b.getAttachedTo() == current && b.cancelActivity()
+                            && b.getEventDefinitions().stream().anyMatch(TimerEventDefinition.class::isInstance));
+            boolean timerSubProcess = current.getChildElementsByType(SubProcess.class).stream()
+                    .filter(SubProcess::triggeredByEvent)
+                    .flatMap(sub -> sub.getChildElementsByType(StartEvent.class).stream())
+                    .anyMatch(start -> start.isInterrupting()
+                            && start.getEventDefinitions().stream().anyMatch(TimerEventDefinition.class::isInstance));
+            if (timerOnIt || timerSubProcess) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isTimer(FlowNode node) {
+        return node instanceof IntermediateCatchEvent event
+                && event.getEventDefinitions().stream().anyMatch(TimerEventDefinition.class::isInstance);
+    }
+
+    /** The steps of the executable processes (a collaboration's other pools are only drawn). */
+    private static List<FlowNode> executable(BpmnModelInstance model) {
+        List<FlowNode> nodes = new ArrayList<>();
+        for (org.camunda.bpm.model.bpmn.instance.Process process : model.getModelElementsByType(org.camunda.bpm.model.bpmn.instance.Process.class)) {
+            if (process.isExecutable()) {
+                collect(process, nodes);
+            }
+        }
+        return nodes;
+    }
+
+    private static void collect(org.camunda.bpm.model.xml.instance.ModelElementInstance scope, List<FlowNode> nodes) {
+        for (FlowNode node : scope.getChildElementsByType(FlowNode.class)) {
+            nodes.add(node);
+            if (node instanceof SubProcess) {
+                collect(node, nodes);
+            }
+        }
     }
 
     private static String describe(FlowNode node) {

@@ -166,32 +166,40 @@ public class JourneyShapes {
     }
 
     /**
-     * The segments a model names, by the id of the element naming each: a start or wait on a
-     * segment's entry or exit (its message), a branch on membership (its flow's condition).
+     * The segments a model names, each with the id of the element naming it: a start or wait on a
+     * segment's entry or exit (its message, or the library's "wait for event" step), a branch on
+     * membership (its flow's condition). Names made by an expression are known only as it runs.
      */
-    public static Map<String, String> segmentsNamed(BpmnModelInstance model) {
-        Map<String, String> named = new java.util.LinkedHashMap<>();
+    public static List<Map.Entry<String, String>> segmentsNamed(BpmnModelInstance model) {
+        List<Map.Entry<String, String>> named = new ArrayList<>();
         Pattern move = Pattern.compile("^(" + Pattern.quote(SegmentMessages.ENTERED) + "|" + Pattern.quote(SegmentMessages.LEFT) + "): (.+)$");
+        java.util.function.BiConsumer<String, String> add = (element, message) -> {
+            var matched = message == null || message.contains("${") || message.contains("#{") ? null : move.matcher(message);
+            if (matched != null && matched.matches()) {
+                named.add(Map.entry(element, matched.group(2)));
+            }
+        };
         for (MessageEventDefinition definition : model.getModelElementsByType(MessageEventDefinition.class)) {
-            var matched = definition.getMessage() == null || definition.getMessage().getName() == null ? null
-                    : move.matcher(definition.getMessage().getName());
-            if (matched != null && matched.matches()
-                    && definition.getParentElement() instanceof org.camunda.bpm.model.bpmn.instance.BaseElement element) {
-                named.put(element.getId(), matched.group(2));
+            if (definition.getMessage() != null && definition.getParentElement() instanceof org.camunda.bpm.model.bpmn.instance.BaseElement element) {
+                add.accept(element.getId(), definition.getMessage().getName());
             }
         }
         for (ReceiveTask task : model.getModelElementsByType(ReceiveTask.class)) {
-            var matched = task.getMessage() == null || task.getMessage().getName() == null ? null : move.matcher(task.getMessage().getName());
-            if (matched != null && matched.matches()) {
-                named.put(task.getId(), matched.group(2));
+            if (task.getMessage() != null) {
+                add.accept(task.getId(), task.getMessage().getName());
+            }
+        }
+        for (org.camunda.bpm.model.bpmn.instance.CallActivity call : model.getModelElementsByType(org.camunda.bpm.model.bpmn.instance.CallActivity.class)) {
+            for (String awaited : DeployedMessages.awaitedByCalls(call)) {
+                add.accept(call.getId(), awaited);
             }
         }
         Pattern branch = Pattern.compile("membership\\.in\\([^,()]+,\\s*['\"]([^'\"]+)['\"]\\s*\\)");
         for (SequenceFlow flow : model.getModelElementsByType(SequenceFlow.class)) {
             if (flow.getConditionExpression() != null && flow.getConditionExpression().getTextContent() != null) {
                 var matched = branch.matcher(flow.getConditionExpression().getTextContent());
-                if (matched.find()) {
-                    named.put(flow.getId(), matched.group(1));
+                while (matched.find()) {
+                    named.add(Map.entry(flow.getId(), matched.group(1)));
                 }
             }
         }
@@ -205,21 +213,30 @@ public class JourneyShapes {
     public static Map<String, Map.Entry<String, String>> templatesNamed(BpmnModelInstance model) {
         Map<String, Map.Entry<String, String>> named = new java.util.LinkedHashMap<>();
         for (ServiceTask task : model.getModelElementsByType(ServiceTask.class)) {
-            String template = inputs(task).get("template");
-            if (task.getCamundaTopic() != null && template != null && !template.isBlank() && !template.contains("${")
-                    && !template.contains("#{")) {
-                named.put(task.getId(), Map.entry(task.getCamundaTopic(), template.strip()));
-            }
+            addTemplate(named, task.getId(), task.getCamundaTopic(), inputs(task.getExtensionElements()).get("template"));
+        }
+        for (org.camunda.bpm.model.bpmn.instance.SendTask task : model.getModelElementsByType(org.camunda.bpm.model.bpmn.instance.SendTask.class)) {
+            addTemplate(named, task.getId(), task.getCamundaTopic(), inputs(task.getExtensionElements()).get("template"));
         }
         return named;
     }
 
+    private static void addTemplate(Map<String, Map.Entry<String, String>> named, String step, String topic, String template) {
+        if (topic != null && template != null && !template.isBlank() && !template.contains("${") && !template.contains("#{")) {
+            named.put(step, Map.entry(topic, template.strip()));
+        }
+    }
+
     private static Map<String, String> inputs(ServiceTask task) {
+        return inputs(task.getExtensionElements());
+    }
+
+    private static Map<String, String> inputs(org.camunda.bpm.model.bpmn.instance.ExtensionElements extensions) {
         Map<String, String> inputs = new java.util.HashMap<>();
-        if (task.getExtensionElements() == null) {
+        if (extensions == null) {
             return inputs;
         }
-        for (CamundaInputOutput io : task.getExtensionElements().getElementsQuery().filterByType(CamundaInputOutput.class).list()) {
+        for (CamundaInputOutput io : extensions.getElementsQuery().filterByType(CamundaInputOutput.class).list()) {
             for (CamundaInputParameter parameter : io.getCamundaInputParameters()) {
                 inputs.put(parameter.getCamundaName(), parameter.getTextContent());
             }

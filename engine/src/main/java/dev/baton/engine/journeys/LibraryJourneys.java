@@ -24,9 +24,10 @@ import org.springframework.stereotype.Component;
 /**
  * The library journeys ({@code processes/}: share-to-lead, nurture, sales handoff, wait for event)
  * are defaults. Deployed as the engine starts (before any consumer runs) when a journey of theirs
- * is missing, or when the library's file changed and the journey's latest version is the
- * library's own; never over a version someone published since (Camunda Modeler, the API, a
- * builder): that one is kept and the log says so.
+ * is missing, or when the library's file is one no version of the journey holds yet and the
+ * latest version is the library's own; never over a version someone published since (Camunda
+ * Modeler, the API, a builder): that one is kept and the log says so. A node of an older release
+ * restarting during an upgrade finds its file among the versions and deploys nothing.
  */
 @Component
 class LibraryJourneys extends AbstractProcessEnginePlugin {
@@ -73,26 +74,39 @@ class LibraryJourneys extends AbstractProcessEnginePlugin {
                                 + " is not deployed over it", key, latest.getVersion(), deployment == null ? "?" : deployment.getName(),
                                 deployment == null ? "?" : deployment.getSource(), name);
                     } else {
-                        what = same(repository, latest, content) ? "unchanged" : "deployed";
+                        // A file the library deployed before (the latest, or an earlier one: a node of
+                        // the previous release restarting during an upgrade) is never deployed again.
+                        what = deployedBefore(repository, key, content) ? "unchanged" : "deployed";
                     }
                 }
                 outcomes.add(new Outcome(name, key, what));
             }
             List<String> ofFile = outcomes.stream().filter(o -> o.file().equals(name)).map(Outcome::what).toList();
             if (ofFile.contains("deployed") && !ofFile.contains("kept")) {
+                // Two nodes starting together both get here: Camunda compares with the last deployment
+                // of this name under its deployment lock, so the second deploys nothing.
                 var deployed = repository.createDeployment().name("Baton library: " + name).source(SOURCE)
-                        .addInputStream(name, new ByteArrayInputStream(content)).deployWithResult();
-                log.info("Library journey {} deployed: {}", name, deployed.getDeployedProcessDefinitions().stream()
-                        .map(d -> d.getKey() + " v" + d.getVersion()).toList());
+                        .enableDuplicateFiltering(false).addInputStream(name, new ByteArrayInputStream(content)).deployWithResult();
+                var definitions = deployed.getDeployedProcessDefinitions() == null ? List.<ProcessDefinition>of()
+                        : deployed.getDeployedProcessDefinitions();
+                log.info("Library journey {} deployed: {}", name, definitions.isEmpty() ? "another node just did"
+                        : definitions.stream().map(d -> d.getKey() + " v" + d.getVersion()).toList());
             }
         }
         return outcomes;
     }
 
-    private static boolean same(RepositoryService repository, ProcessDefinition latest, byte[] content) throws IOException {
-        try (InputStream stored = repository.getProcessModel(latest.getId())) {
-            return Arrays.equals(stored.readAllBytes(), content);
+    /** Whether any version of the journey holds exactly this file (newest first; usually the latest matches). */
+    private static boolean deployedBefore(RepositoryService repository, String key, byte[] content) throws IOException {
+        for (ProcessDefinition version : repository.createProcessDefinitionQuery().processDefinitionKey(key)
+                .orderByProcessDefinitionVersion().desc().list()) {
+            try (InputStream stored = repository.getProcessModel(version.getId())) {
+                if (Arrays.equals(stored.readAllBytes(), content)) {
+                    return true;
+                }
+            }
         }
+        return false;
     }
 
     private static List<String> executableKeys(byte[] content) {

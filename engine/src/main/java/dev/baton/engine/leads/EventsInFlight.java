@@ -27,7 +27,7 @@ import org.springframework.stereotype.Component;
 class EventsInFlight {
     private static final Logger log = LoggerFactory.getLogger(EventsInFlight.class);
     private static final long CHECK_EVERY_MS = 100;
-    private static final int ANSWER_WITHIN_S = 10;
+    private static final int ANSWER_WITHIN_S = 5;
 
     private final KafkaAdmin kafka;
     private final String topic;
@@ -45,20 +45,28 @@ class EventsInFlight {
      * 0 when all were stored.
      */
     int await(Duration atMost) throws InterruptedException {
-        try (Admin admin = Admin.create(kafka.getConfigurationProperties())) {
-            Map<TopicPartition, Long> before = committed(admin);
+        Map<String, Object> config = new HashMap<>(kafka.getConfigurationProperties());
+        // Each call gives up in seconds, and closing never waits on one: the wait stays near atMost.
+        config.put("default.api.timeout.ms", ANSWER_WITHIN_S * 1000);
+        config.put("request.timeout.ms", ANSWER_WITHIN_S * 1000);
+        Admin admin = Admin.create(config);
+        try {
+            Map<TopicPartition, Long> committed = committed(admin);
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
             for (var partition : admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(ANSWER_WITHIN_S, TimeUnit.SECONDS)
                     .get(topic).partitions()) {
                 latest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest());
+                earliest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.earliest());
             }
-            Map<TopicPartition, Long> ends = new HashMap<>();
-            admin.listOffsets(latest).all().get(ANSWER_WITHIN_S, TimeUnit.SECONDS)
-                    .forEach((partition, end) -> ends.put(partition, end.offset()));
-            // Partitions with events not yet committed: one of their batches may be in flight.
+            Map<TopicPartition, Long> ends = offsets(admin, latest);
+            Map<TopicPartition, Long> starts = offsets(admin, earliest);
+            // Partitions with events not yet committed: one of their batches may be in flight. A
+            // partition the group never committed on stands at its earliest offset (an empty one, or
+            // one whose events all aged out, has nothing in flight).
             Map<TopicPartition, Long> open = new HashMap<>();
             ends.forEach((partition, end) -> {
-                long at = before.getOrDefault(partition, -1L);
+                long at = committed.getOrDefault(partition, starts.getOrDefault(partition, 0L));
                 if (at < end) {
                     open.put(partition, at);
                 }
@@ -68,8 +76,8 @@ class EventsInFlight {
                 Thread.sleep(CHECK_EVERY_MS);
                 Map<TopicPartition, Long> now = committed(admin);
                 open.entrySet().removeIf(e -> {
-                    long at = now.getOrDefault(e.getKey(), -1L);
-                    return at > e.getValue() || at >= ends.get(e.getKey());
+                    Long at = now.get(e.getKey());
+                    return at != null && (at > e.getValue() || at >= ends.get(e.getKey()));
                 });
             }
             if (!open.isEmpty()) {
@@ -80,7 +88,16 @@ class EventsInFlight {
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             log.warn("Could not tell which events are being handled ({}); going on", e.getMessage());
             return -1;
+        } finally {
+            admin.close(Duration.ZERO);
         }
+    }
+
+    private static Map<TopicPartition, Long> offsets(Admin admin, Map<TopicPartition, OffsetSpec> asked)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        admin.listOffsets(asked).all().get(ANSWER_WITHIN_S, TimeUnit.SECONDS).forEach((partition, at) -> offsets.put(partition, at.offset()));
+        return offsets;
     }
 
     private Map<TopicPartition, Long> committed(Admin admin) throws ExecutionException, InterruptedException, TimeoutException {

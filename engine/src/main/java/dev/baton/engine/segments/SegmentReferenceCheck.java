@@ -20,12 +20,13 @@ class SegmentReferenceCheck implements JourneyCheck {
     public List<Problem> check(BpmnModelInstance model) {
         List<Problem> problems = new ArrayList<>();
         var known = catalog.segments();
-        JourneyShapes.segmentsNamed(model).forEach((element, segment) -> {
+        for (var named : JourneyShapes.segmentsNamed(model)) {
+            String segment = named.getValue();
             if (!known.containsKey(segment)) {
-                problems.add(Problem.error(element, "no segment with id '" + segment + "': save it first (PUT /api/segments/"
+                problems.add(Problem.error(named.getKey(), "no segment with id '" + segment + "': save it first (PUT /api/segments/"
                         + segment + "), or pick one that exists"));
             }
-        });
+        }
         return problems;
     }
 }

@@ -87,6 +87,53 @@ class JourneyValidationEndpointTest extends IntegrationTest {
     }
 
     @Test
+    void aWaitIsTimedOnlyByAnInterruptingTimerOrATimedChoiceAndSegmentsNamedByExpressionsAreNotJudged() throws Exception {
+        JsonNode checked = validate("""
+                <?xml version="1.0" encoding="UTF-8"?>
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t"
+                    xmlns:camunda="http://camunda.org/schema/1.0/bpmn">
+                  <bpmn:message id="clicked" name="Email Clicked" />
+                  <bpmn:message id="bySegment" name="Segment Entered: ${segment}" />
+                  <bpmn:process id="%1$s" isExecutable="true" camunda:historyTimeToLive="30">
+                    <bpmn:startEvent id="start" />
+                    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="choice" />
+                    <bpmn:eventBasedGateway id="choice" />
+                    <bpmn:sequenceFlow id="f2" sourceRef="choice" targetRef="clickOrOther" />
+                    <bpmn:sequenceFlow id="f3" sourceRef="choice" targetRef="segmentWait" />
+                    <bpmn:intermediateCatchEvent id="clickOrOther"><bpmn:messageEventDefinition messageRef="clicked" /></bpmn:intermediateCatchEvent>
+                    <bpmn:intermediateCatchEvent id="segmentWait"><bpmn:messageEventDefinition messageRef="bySegment" /></bpmn:intermediateCatchEvent>
+                    <bpmn:sequenceFlow id="f4" sourceRef="clickOrOther" targetRef="inner" />
+                    <bpmn:sequenceFlow id="f5" sourceRef="segmentWait" targetRef="inner" />
+                    <bpmn:subProcess id="inner">
+                      <bpmn:startEvent id="innerStart" />
+                      <bpmn:sequenceFlow id="f6" sourceRef="innerStart" targetRef="innerWait" />
+                      <bpmn:intermediateCatchEvent id="innerWait"><bpmn:messageEventDefinition messageRef="clicked" /></bpmn:intermediateCatchEvent>
+                      <bpmn:sequenceFlow id="f7" sourceRef="innerWait" targetRef="innerEnd" />
+                      <bpmn:endEvent id="innerEnd" />
+                    </bpmn:subProcess>
+                    <bpmn:boundaryEvent id="innerTimeout" attachedToRef="inner">
+                      <bpmn:timerEventDefinition><bpmn:timeDuration>P3D</bpmn:timeDuration></bpmn:timerEventDefinition>
+                    </bpmn:boundaryEvent>
+                    <bpmn:sequenceFlow id="f8" sourceRef="inner" targetRef="nudged" />
+                    <bpmn:sequenceFlow id="f9" sourceRef="innerTimeout" targetRef="nudged" />
+                    <bpmn:receiveTask id="nudged" messageRef="clicked" />
+                    <bpmn:boundaryEvent id="reminder" attachedToRef="nudged" cancelActivity="false">
+                      <bpmn:timerEventDefinition><bpmn:timeDuration>P1D</bpmn:timeDuration></bpmn:timerEventDefinition>
+                    </bpmn:boundaryEvent>
+                    <bpmn:sequenceFlow id="f10" sourceRef="nudged" targetRef="end" />
+                    <bpmn:sequenceFlow id="f11" sourceRef="reminder" targetRef="end" />
+                    <bpmn:endEvent id="end" />
+                  </bpmn:process>
+                </bpmn:definitions>""".formatted(key));
+
+        Map<String, String> byElement = new LinkedHashMap<>();
+        checked.path("problems").forEach(p -> byElement.put(p.path("element").asText(), p.path("message").asText()));
+        assertThat(byElement).as("a gateway with no timer among its choices, and a timer that leaves the lead waiting")
+                .containsOnlyKeys("clickOrOther", "segmentWait", "nudged");
+        assertThat(checked.path("deployable").asBoolean()).as("a segment named by an expression is known only as it runs").isTrue();
+    }
+
+    @Test
     void whatTheEngineRefusesIsAnErrorAtItsElementAndLine() throws Exception {
         JsonNode checked = validate(dev.baton.engine.testing.OneStepJourney.bpmn(key, "SendFax", "send-fax", Map.of()));
 
