@@ -118,6 +118,13 @@ class Assignments {
         return owners.isEmpty() ? null : owners.get(0);
     }
 
+    /** The lead's place in a manager queue, or null. */
+    public Queued queued(String leadId) {
+        List<Queued> queued = jdbc.query("SELECT * FROM baton_sales_queue WHERE lead_id = ?", (rs, n) -> new Queued(
+                rs.getString("lead_id"), rs.getString("team"), rs.getString("reason"), rs.getTimestamp("queued_at").toInstant()), leadId);
+        return queued.isEmpty() ? null : queued.get(0);
+    }
+
     /** The manager queue, oldest first; {@code team} null for every team. */
     public List<Queued> queue(String team) {
         String sql = "SELECT * FROM baton_sales_queue" + (team == null ? "" : " WHERE team = ?") + " ORDER BY queued_at";
