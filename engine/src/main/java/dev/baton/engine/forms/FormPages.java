@@ -30,7 +30,7 @@ final class FormPages {
     static String problem(ApiProblem problem, FormDefinition form, String back) {
         StringBuilder body = new StringBuilder();
         if (problem instanceof FormErrors invalid) {
-            Map<String, String> labels = new java.util.HashMap<>();
+            Map<String, String> labels = new java.util.HashMap<>(Map.of("consent", "Consent"));
             if (form != null) {
                 form.fields().stream().filter(f -> f.label() != null && !f.label().isBlank() && f.name() != null)
                         .forEach(f -> labels.put(f.name(), f.label()));

@@ -102,7 +102,7 @@ class FormSubmissionTest extends IntegrationTest {
         String bad = "dee-" + UUID.randomUUID().toString().substring(0, 6);
         List<String> written;
         try (EventsTopic topic = eventsTopicFromNow()) {
-            ResponseEntity<String> response = browserPost("/f/" + formId, "email=" + bad + "&consent=on",
+            ResponseEntity<String> response = browserPost("/f/" + formId, "email=" + bad,
                     "https://www.example.com/webinar?utm_source=x&a=%3Cb%3E");
 
             assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
@@ -110,6 +110,7 @@ class FormSubmissionTest extends IntegrationTest {
             assertThat(response.getBody())
                     .contains("<strong>Work email</strong>: not an email address: &#39;" + bad + "&#39;")
                     .contains("<strong>Company</strong>: Company is required")
+                    .contains("<strong>Consent</strong>: consent is required: I agree to be contacted")
                     .as("the way back, escaped").contains("href=\"https://www.example.com/webinar?utm_source=x&amp;a=%3Cb%3E\"")
                     .doesNotContain("\"errors\"");
             String marker = "marker-" + UUID.randomUUID();
