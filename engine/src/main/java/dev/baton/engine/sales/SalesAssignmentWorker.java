@@ -86,7 +86,9 @@ class SalesAssignmentWorker extends TopicWorker<Void> {
         try {
             profile = leads.get(task.getBusinessKey());
         } catch (LeadNotFoundException e) {
-            fail(task, "the journey's business key '" + task.getBusinessKey() + "' is no lead Baton knows", false);
+            // Retried, not an incident at once: a lead's first batch publishes its tier change (which can
+            // start this step) before it writes the lead, so a brand-new lead may not be readable yet.
+            fail(task, "the journey's business key '" + task.getBusinessKey() + "' is no lead Baton knows (yet)", true);
             return;
         }
         Map<String, Object> in = task.getVariables();
