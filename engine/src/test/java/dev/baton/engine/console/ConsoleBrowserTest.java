@@ -694,7 +694,9 @@ class ConsoleBrowserTest extends IntegrationTest {
 
     private static String figure(String name) {
         List<WebElement> found = browser.findElements(By.cssSelector("[data-figure='" + name + "']"));
-        assertThat(found).as("the page shows " + name).isNotEmpty();
+        // Said on failure: where the browser is and what the page shows instead (a problem, a blank page).
+        assertThat(found).as(() -> "the page shows " + name + " at " + browser.getCurrentUrl() + ": "
+                + browser.findElement(By.tagName("main")).getText()).isNotEmpty();
         return found.get(0).getText().strip();
     }
 
